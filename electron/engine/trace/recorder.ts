@@ -1,0 +1,75 @@
+import type { NodeId } from '@paxlab/sdk';
+import type { MetaEvent, TraceEvent, UnstampedEvent } from './events.js';
+
+type Listener = (event: TraceEvent) => void;
+
+/**
+ * Stamps events with `seq` and a Lamport clock `lc` and keeps them in order. One recorder per run:
+ * the simulator and the real hub both record through it, so both produce the same format.
+ */
+export class TraceRecorder {
+  readonly events: TraceEvent[] = [];
+  private clocks = new Map<NodeId, number>();
+  /** The send event's clock per message id, for deliver's max(receiver, send) + 1. */
+  private sendClock = new Map<number, number>();
+  private maxClock = 0;
+  private listeners = new Set<Listener>();
+
+  constructor(meta: Omit<MetaEvent, 'seq' | 'lc' | 'type' | 'format' | 't'> & { t?: number }) {
+    this.events.push({ type: 'meta', format: 'paxlab-trace/1', seq: 0, lc: 0, t: meta.t ?? 0, ...meta } as MetaEvent);
+  }
+
+  get meta(): MetaEvent {
+    return this.events[0] as MetaEvent;
+  }
+
+  /** Subscribe to events as they are recorded; returns the unsubscribe function. */
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  record(event: UnstampedEvent): TraceEvent {
+    const lc = this.clockFor(event);
+    if (lc > this.maxClock) this.maxClock = lc;
+    const stamped = { ...event, seq: this.events.length, lc } as TraceEvent;
+    this.events.push(stamped);
+    for (const l of this.listeners) l(stamped);
+    return stamped;
+  }
+
+  private tick(node: NodeId, atLeast = 0): number {
+    const next = Math.max(this.clocks.get(node) ?? 0, atLeast) + 1;
+    this.clocks.set(node, next);
+    return next;
+  }
+
+  private clockFor(e: UnstampedEvent): number {
+    switch (e.type) {
+      case 'send': {
+        const lc = this.tick(e.from);
+        this.sendClock.set(e.id, lc);
+        return lc;
+      }
+      case 'deliver':
+        return this.tick(e.to, this.sendClock.get(e.id) ?? 0);
+      case 'drop':
+      case 'duplicate':
+      case 'delay':
+        // Network events happen "at" the message: right after its send.
+        return (this.sendClock.get(e.id) ?? this.maxClock) + 1;
+      case 'timer':
+      case 'crash':
+      case 'restart':
+      case 'decide':
+      case 'client-request':
+      case 'client-reply':
+      case 'log':
+        return this.tick(e.node);
+      case 'error':
+        return e.node !== undefined ? this.tick(e.node) : this.maxClock + 1;
+      default:
+        return this.maxClock + 1;
+    }
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * `@paxlab/sdk` — everything a PaxLab student module may import.
+ *
+ * Two levels of API live here:
+ * - the single-decree **role API** (Acceptor, Proposer, Learner) of LAB-API.md, which graders call
+ *   handler by handler; and
+ * - the **node API** (`PaxosNode` with a `NodeContext`) for whole-node labs, which the simulator and
+ *   the real cluster drive with messages, timers and client requests.
+ *
+ * Both are pure: no I/O, no clocks, no randomness except through the context. That is what lets the
+ * same class run in trace replay, in the simulator and as a real process.
+ *
+ * @packageDocumentation
+ */
+export * from './messages.js';
+export * from './roles.js';
+export * from './node.js';
+export * from './quorum.js';
