@@ -1,0 +1,112 @@
+/**
+ * `paxlab` — the command line over the engine. Each subcommand lives in commands/<name>.ts and is
+ * loaded only when used, so `paxlab trace show` does not pay for the grader or the app server.
+ * Exit codes: 0 success, 1 the check failed (a test, a search), 2 bad input (cannot build, bad flags).
+ */
+import { Command, CommanderError } from 'commander';
+
+/** Thrown by commands for bad input: printed without a stack trace, exit code 2. */
+export class UsageError extends Error {}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode = 0;
+  const program = new Command('paxlab')
+    .description('PaxLab: learn Paxos on real nodes')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showHelpAfterError();
+
+  const use = (load: () => Promise<{ run(...args: any[]): Promise<number> }>) =>
+    async (...args: unknown[]) => {
+      const mod = await load();
+      exitCode = await mod.run(...args);
+    };
+
+  program
+    .command('run')
+    .description('run one single-decree Paxos instance on a real cluster (or the simulator)')
+    .option('--nodes <n>', 'number of nodes', '5')
+    .option('--propose <values...>', 'value(s) to propose (to the leader, then to later nodes)', ['x'])
+    .option('--loss <p>', 'probability a message copy is lost', '0')
+    .option('--dup <p>', 'probability a message is duplicated', '0')
+    .option('--delay <ms>', 'delay range in ms, e.g. 1-5')
+    .option('--seed <n>', 'seed of the network faults (and of the simulator)', '1')
+    .option('--sim', 'run in the simulator (virtual time) instead of real processes')
+    .option('--trace <file>', 'write the trace as JSON lines')
+    .option('--timeout <ms>', 'give up after this long (virtual ms under --sim)', '20000')
+    .option('--crash <spec...>', 'fault schedule entries like crash:1@200 restart:1@900 partition:1,2|3,4,5@100 heal@800')
+    .action(use(() => import('./commands/run.js')));
+
+  const trace = program.command('trace').description('traces: show, record');
+  trace
+    .command('show <file>')
+    .description('print a trace as a text space-time diagram')
+    .option('--width <n>', 'columns per node', '14')
+    .option('--types <list>', 'only these event types, comma-separated')
+    .action(use(() => import('./commands/trace-show.js')));
+  trace
+    .command('record <lab-id>')
+    .description("record a lab's reference traces from its scenario scripts and the reference implementation")
+    .option('--check', 'do not write; exit 1 if the committed traces differ')
+    .action(use(() => import('./commands/trace-record.js')));
+
+  program
+    .command('grade <lab-id> <module>')
+    .description("grade a student's module against a lab's traces, scenarios and search")
+    .option('--json', 'print the verdicts as JSON')
+    .option('--hidden', 'also run the instructor-only traces')
+    .option('--junit <file>', 'write JUnit XML')
+    .option('--gradescope <file>', "write Gradescope's results.json")
+    .option('--seed <n>', 'run scenario tests with this one seed (reproduces a failure)')
+    .option('--only <kinds>', 'only these test kinds: trace,scenario,search')
+    .action(use(() => import('./commands/grade.js')));
+
+  program
+    .command('grade-all <lab-id> <dir>')
+    .description('grade every submission in a folder in parallel; write a CSV of scores')
+    .option('--out <file>', 'CSV file to write', 'scores.csv')
+    .option('--hidden', 'also run the instructor-only traces', true)
+    .option('--jobs <n>', 'parallel workers')
+    .action(use(() => import('./commands/grade-all.js')));
+
+  const lab = program.command('lab').description('lab packs');
+  lab
+    .command('check <lab-id>')
+    .description('verify a lab pack: reference passes, starter fails, every mutant is caught')
+    .option('--json', 'print the report as JSON')
+    .action(use(() => import('./commands/lab-check.js')));
+  lab
+    .command('list')
+    .description('list the lab packs')
+    .action(use(() => import('./commands/lab-list.js')));
+
+  program
+    .command('search <lab-id> <module>')
+    .description("explore every delivery order of a small configuration around the student's role")
+    .option('--depth <n>', 'maximum depth')
+    .option('--time <s>', 'time bound in seconds')
+    .option('--trace <file>', 'write the counterexample trace here')
+    .option('--json', 'print the report as JSON')
+    .action(use(() => import('./commands/search.js')));
+
+  program
+    .command('serve')
+    .description('serve the app in a browser on 127.0.0.1 (the same engine as the desktop app)')
+    .option('--port <n>', 'port (0 = any free port)', '0')
+    .option('--workspace <dir>', "the student's workspace folder")
+    .option('--no-open', 'do not print the banner')
+    .action(use(() => import('./commands/serve.js')));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    if (err instanceof UsageError) {
+      process.stderr.write(`paxlab: ${err.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`paxlab: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    return 2;
+  }
+}
