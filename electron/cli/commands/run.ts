@@ -1,0 +1,103 @@
+/**
+ * `paxlab run`: one single-decree Paxos instance on a real cluster of node processes (or, with --sim,
+ * in the simulator), then a per-node report of who decided what. Exit 0 when every live node decided
+ * and all agree, 1 otherwise.
+ */
+import type { NodeId, Value } from '@paxlab/sdk';
+import { UsageError } from '../main.js';
+import { parseFaultSpec } from '../../engine/faults/index.js';
+import { writeTrace } from '../../engine/trace/io.js';
+import type { TraceEvent } from '../../engine/trace/events.js';
+
+interface RunOptions {
+  nodes: string;
+  propose: string[];
+  loss: string;
+  dup: string;
+  delay?: string;
+  seed: string;
+  sim?: boolean;
+  trace?: string;
+  timeout: string;
+  crash?: string[];
+}
+
+export interface RunOutcome {
+  trace: TraceEvent[];
+  decisions: Map<NodeId, Value>;
+  live: NodeId[];
+}
+
+function number(flag: string, text: string, min: number, max: number, integer = false): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < min || v > max || (integer && !Number.isInteger(v))) {
+    throw new UsageError(`--${flag} must be ${integer ? 'an integer' : 'a number'} in [${min}, ${max}], got '${text}'`);
+  }
+  return v;
+}
+
+function parseDelay(text: string | undefined): [number, number] | undefined {
+  if (!text) return undefined;
+  const m = /^(\d+)(?:-(\d+))?$/.exec(text);
+  if (!m) throw new UsageError(`--delay must look like 5 or 1-20 (milliseconds), got '${text}'`);
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : Number(m[2]);
+  if (max < min) throw new UsageError(`--delay range is inverted: '${text}'`);
+  return [min, max];
+}
+
+export async function run(opts: RunOptions): Promise<number> {
+  const config = {
+    nodes: number('nodes', opts.nodes, 1, 15, true),
+    propose: opts.propose,
+    loss: number('loss', opts.loss, 0, 0.9),
+    dup: number('dup', opts.dup, 0, 1),
+    delay: parseDelay(opts.delay),
+    seed: number('seed', opts.seed, 0, 2 ** 31 - 1, true),
+    timeoutMs: number('timeout', opts.timeout, 100, 600_000, true),
+    schedule: opts.crash?.length ? parseFaultSpec(opts.crash) : undefined,
+  };
+  if (config.propose.length === 0) throw new UsageError('--propose needs at least one value');
+
+  let outcome: RunOutcome;
+  if (opts.sim) {
+    const { runSingleDecreeSim } = await import('../../engine/sim/index.js');
+    outcome = await runSingleDecreeSim(config);
+  } else {
+    const { runSingleDecreeCluster } = await import('../../engine/cluster/index.js');
+    outcome = await runSingleDecreeCluster(config);
+  }
+
+  if (opts.trace) writeTrace(opts.trace, outcome.trace);
+  process.stdout.write(formatOutcome(outcome, config.nodes, opts.sim ? 'simulator' : 'real cluster', opts.trace));
+  return verdict(outcome).ok ? 0 : 1;
+}
+
+/** Every live node decided and all decisions agree. */
+export function verdict(outcome: RunOutcome): { ok: boolean; values: Set<Value> } {
+  const values = new Set(outcome.decisions.values());
+  const allLiveDecided = outcome.live.every((n) => outcome.decisions.has(n));
+  return { ok: allLiveDecided && values.size === 1, values };
+}
+
+function formatOutcome(outcome: RunOutcome, n: number, where: string, traceFile?: string): string {
+  const lines = [`single-decree Paxos, ${n} nodes, ${where}:`];
+  const live = new Set(outcome.live);
+  const messages = outcome.trace.filter((e) => e.type === 'send').length;
+  const drops = outcome.trace.filter((e) => e.type === 'drop').length;
+  for (let id = 1; id <= n; id++) {
+    const decided = outcome.decisions.get(id);
+    const state = live.has(id) ? 'up  ' : 'down';
+    lines.push(`  node ${id} [${state}] ${decided !== undefined ? `decided ${JSON.stringify(decided)}` : 'no decision'}`);
+  }
+  const { ok, values } = verdict(outcome);
+  lines.push(
+    ok
+      ? `every live node decided ${JSON.stringify([...values][0])} (${messages} messages sent, ${drops} dropped)`
+      : values.size > 1
+        ? `DISAGREEMENT: nodes decided ${[...values].map((v) => JSON.stringify(v)).join(' and ')}`
+        : `not every live node decided (${messages} messages sent, ${drops} dropped)`,
+  );
+  if (traceFile) lines.push(`trace written to ${traceFile} (${outcome.trace.length} events)`);
+  return lines.join('\n') + '\n';
+}
