@@ -16,14 +16,22 @@ const esm = {
   // Bundled CommonJS dependencies still call require(); give ESM bundles one.
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
 };
+// The Electron main bundle is CommonJS, but the engine finds its files from import.meta.url: give
+// it the bundle's own URL.
+const cjsWithImportMeta = {
+  ...node,
+  format: 'cjs',
+  define: { 'import.meta.url': '__paxlab_import_meta_url' },
+  banner: { js: "const __paxlab_import_meta_url = require('node:url').pathToFileURL(__filename).href;" },
+};
 // Kept out of the bundles: packages with native parts or their own resolution at run time.
-const external = ['esbuild', 'typescript', 'electron', 'ws', 'bufferutil', 'utf-8-validate'];
+const external = ['esbuild', 'typescript', 'electron', 'ws', 'bufferutil', 'utf-8-validate', 'vite'];
 
 const entries = [
   { in: 'electron/cli/main.ts', out: 'dist/cli.js', opts: esm },
   { in: 'electron/node/main.ts', out: 'dist/node.js', opts: esm },
   { in: 'electron/engine/grading/sandbox-main.ts', out: 'dist/sandbox.js', opts: esm },
-  { in: 'electron/main/main.ts', out: 'dist/electron/main.cjs', opts: { ...node, format: 'cjs' } },
+  { in: 'electron/main/main.ts', out: 'dist/electron/main.cjs', opts: cjsWithImportMeta },
   { in: 'electron/preload/preload.ts', out: 'dist/electron/preload.cjs', opts: { ...node, format: 'cjs' } },
 ];
 

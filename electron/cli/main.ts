@@ -43,6 +43,7 @@ export async function main(argv: string[]): Promise<number> {
     .description('print a trace as a text space-time diagram')
     .option('--width <n>', 'columns per node', '14')
     .option('--types <list>', 'only these event types, comma-separated')
+    .option('--kinds <list>', 'only these message kinds, comma-separated (default: all but heartbeat)')
     .action(use(() => import('./commands/trace-show.js')));
   trace
     .command('record <lab-id>')

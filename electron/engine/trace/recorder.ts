@@ -38,6 +38,21 @@ export class TraceRecorder {
     return stamped;
   }
 
+  /**
+   * Like `record`, but stamps `event` in place instead of copying it: for hot paths (the simulator)
+   * whose event objects are fresh and never touched again by the caller.
+   */
+  recordOwned(event: UnstampedEvent): TraceEvent {
+    const lc = this.clockFor(event);
+    if (lc > this.maxClock) this.maxClock = lc;
+    const stamped = event as TraceEvent;
+    stamped.seq = this.events.length;
+    stamped.lc = lc;
+    this.events.push(stamped);
+    if (this.listeners.size > 0) for (const l of this.listeners) l(stamped);
+    return stamped;
+  }
+
   private tick(node: NodeId, atLeast = 0): number {
     const next = Math.max(this.clocks.get(node) ?? 0, atLeast) + 1;
     this.clocks.set(node, next);

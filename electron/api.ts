@@ -1,0 +1,562 @@
+/**
+ * The typed API between the renderer and the engine host (Electron main, or `paxlab serve` in
+ * browser mode). One interface, one channel map, one set of argument validators and one event
+ * stream, shared by the preload, the main process, the WebSocket bridge and the renderer.
+ *
+ * Browser-safe: no Node or Electron imports, only types from the trace format.
+ *
+ * Transports carry every call as `method + args[]` and answer with an {@link ApiReply} envelope, so a
+ * rejected call keeps its {@link ApiErrorCode} across IPC and WebSocket alike.
+ */
+import type { NetworkConfig, TraceEvent } from './engine/trace/events.js';
+
+export type { NetworkConfig, TraceEvent } from './engine/trace/events.js';
+
+// ---------------------------------------------------------------------------------------------
+// Data types
+// ---------------------------------------------------------------------------------------------
+
+export interface AppInfo {
+  name: 'PaxLab';
+  version: string;
+  /** 'electron' in the desktop app, 'browser' under `paxlab serve`. */
+  mode: 'electron' | 'browser';
+  /** The student's workspace folder (absolute path on the host). */
+  workspaceDir: string;
+  platform: string;
+}
+
+export type LabStatus = 'not-started' | 'in-progress' | 'passed';
+
+export interface LabProgress {
+  status: LabStatus;
+  /** Points of the best grading run so far (0 when never graded). */
+  score: number;
+  maxScore: number;
+  /** ISO time of the last grading run, if any. */
+  lastGradedAt?: string;
+}
+
+export interface LabSummary {
+  id: string;
+  title: string;
+  /** 'acceptor' | 'proposer' | 'learner' for the role labs. */
+  role: string;
+  points: number;
+  /** Position in the course (01, 02, … from the pack's folder). */
+  order: number;
+  progress: LabProgress;
+}
+
+/** One file of the lab the student edits (relative to the lab's workspace folder). */
+export interface LabFileRef {
+  name: string;
+  /** The starter text, for "reset" previews and diffs. */
+  starter: string;
+}
+
+/** A public reference trace of a lab, as the pack stores it (JSON lines). */
+export interface PublicTrace {
+  name: string;
+  text: string;
+}
+
+export interface LabDetail extends LabSummary {
+  /** Markdown; the renderer sanitizes it. */
+  instructions: string;
+  /** The files the student edits; the first one is the role module graded. */
+  files: LabFileRef[];
+  publicTraces: PublicTrace[];
+}
+
+export interface WorkspaceFile {
+  labId: string;
+  name: string;
+  text: string;
+  /** Modification time on disk, ms since the epoch; echo it back to detect concurrent edits. */
+  mtimeMs: number;
+}
+
+export interface WriteResult {
+  labId: string;
+  name: string;
+  mtimeMs: number;
+  bytes: number;
+}
+
+export interface ResetResult extends WorkspaceFile {
+  /** Where the previous text was kept (a `.bak` beside the file), or null when nothing was kept. */
+  backup: string | null;
+}
+
+export interface Diagnostic {
+  /** File name relative to the lab's workspace folder (e.g. `acceptor.ts`). */
+  file: string;
+  /** 1-based line and column. */
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+  severity: 'error' | 'warning';
+  message: string;
+  /** Who found it: 'syntax', 'type', 'import' or 'export'. */
+  source?: string;
+}
+
+export interface BuildResult {
+  labId: string;
+  ok: boolean;
+  diagnostics: Diagnostic[];
+  durationMs: number;
+}
+
+/** One step of a role trace as the grader replayed it. */
+export interface GradeStep {
+  method: string;
+  input: unknown;
+  expected?: unknown;
+  actual?: unknown;
+  rule?: string;
+}
+
+export interface Verdict {
+  id: string;
+  name: string;
+  kind: string;
+  passed: boolean;
+  points: number;
+  maxPoints: number;
+  /** The broken rule, when the test failed on one. */
+  rule?: { id: string; text: string };
+  /** Why it failed, in one line (e.g. "handler threw", "wrong output"). */
+  reason?: string;
+  message?: string;
+  expected?: unknown;
+  actual?: unknown;
+  /** The inputs replayed up to the failure, with their outputs. */
+  steps?: GradeStep[];
+  /** The student's state at the failure, when it could be read. */
+  state?: unknown;
+  stack?: string;
+  /** The failing run as trace events, for the diagram. */
+  trace?: TraceEvent[];
+}
+
+export interface GradeReportView {
+  labId: string;
+  runId: string;
+  /** False when the module could not be built or loaded (see diagnostics). */
+  built: boolean;
+  score: number;
+  maxScore: number;
+  passed: number;
+  failed: number;
+  total: number;
+  verdicts: Verdict[];
+  diagnostics: Diagnostic[];
+  durationMs: number;
+  /** Set when grading itself could not run. */
+  error?: string;
+}
+
+export type RoleSource = 'reference' | 'student';
+
+export interface ClusterStartOptions {
+  /** 3..7 */
+  nodes: number;
+  /** Per role, run the reference or the student's code (default reference). */
+  roles?: { acceptor?: RoleSource; proposer?: RoleSource; learner?: RoleSource };
+  seed?: number;
+  network?: Partial<NetworkConfig>;
+}
+
+export type ClusterStatus = 'starting' | 'running' | 'stopped' | 'failed';
+
+export interface ClusterInfo {
+  clusterId: string;
+  nodes: number[];
+  status: ClusterStatus;
+  network: NetworkConfig;
+  roles: { acceptor: RoleSource; proposer: RoleSource; learner: RoleSource };
+  startedAt: string;
+}
+
+export interface NodeSnapshot {
+  clusterId: string;
+  node: number;
+  /** False when the node is crashed or stopped. */
+  up: boolean;
+  state: unknown;
+}
+
+export interface TraceFileInfo {
+  name: string;
+  bytes: number;
+  mtimeMs: number;
+  events: number;
+  title?: string;
+  source?: string;
+}
+
+export interface ExportTraceRequest {
+  /** Export this cluster's trace so far… */
+  clusterId?: string;
+  /** …or these events (a meta event first). */
+  events?: TraceEvent[];
+  /** File name in the workspace's traces folder; `.jsonl` is added when missing. */
+  name?: string;
+}
+
+export interface ExportedTrace {
+  name: string;
+  /** Absolute path on the host. */
+  path: string;
+  /** The JSON lines, so the renderer can also offer a download. */
+  text: string;
+}
+
+export interface ImportedTrace {
+  info: TraceFileInfo;
+  events: TraceEvent[];
+}
+
+/** A type file for the editor's TypeScript service (a virtual path like `/node_modules/@paxlab/sdk/index.d.ts`). */
+export interface SdkTypeFile {
+  path: string;
+  text: string;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+// ---------------------------------------------------------------------------------------------
+
+export type AppEvent =
+  | { type: 'cluster-events'; clusterId: string; events: TraceEvent[] }
+  | { type: 'cluster-status'; clusterId: string; status: ClusterStatus; message?: string }
+  | { type: 'grade-progress'; labId: string; runId: string; done: number; total: number; verdict?: Verdict }
+  | { type: 'file-changed'; labId: string; name: string; text: string; mtimeMs: number }
+  | { type: 'progress-changed'; labId: string; progress: LabProgress };
+
+export type AppEventType = AppEvent['type'];
+export type AppEventListener = (event: AppEvent) => void;
+
+// ---------------------------------------------------------------------------------------------
+// The API
+// ---------------------------------------------------------------------------------------------
+
+export interface PaxLabApi {
+  getAppInfo(): Promise<AppInfo>;
+
+  listLabs(): Promise<LabSummary[]>;
+  getLab(labId: string): Promise<LabDetail>;
+
+  /** The student's file for a lab; created from the starter on first open. */
+  readLabFile(labId: string, name: string): Promise<WorkspaceFile>;
+  /** Autosave: atomic write of the whole file. */
+  writeLabFile(labId: string, name: string, text: string): Promise<WriteResult>;
+  /** Restore the starter; the previous text is kept as `<name>.bak`. */
+  resetLabFile(labId: string, name: string): Promise<ResetResult>;
+
+  /** Build (bundle + type-check) the student's module and return diagnostics. */
+  buildLab(labId: string): Promise<BuildResult>;
+  /** Run the public tests; `grade-progress` events stream while it runs. */
+  gradeLab(labId: string): Promise<GradeReportView>;
+
+  startCluster(options: ClusterStartOptions): Promise<ClusterInfo>;
+  stopCluster(clusterId: string): Promise<void>;
+  crashNode(clusterId: string, node: number): Promise<void>;
+  restartNode(clusterId: string, node: number): Promise<void>;
+  /** Cut (`up` false) or restore a link, both directions. */
+  setLink(clusterId: string, a: number, b: number, up: boolean): Promise<void>;
+  setNetwork(clusterId: string, network: Partial<NetworkConfig>): Promise<NetworkConfig>;
+  partition(clusterId: string, groups: number[][]): Promise<void>;
+  heal(clusterId: string): Promise<void>;
+  clientRequest(clusterId: string, node: number, value: string): Promise<{ requestId: string }>;
+  snapshotNode(clusterId: string, node: number): Promise<NodeSnapshot>;
+  /** The cluster's trace from `sinceSeq` on (for catching up after a reconnect). */
+  getClusterTrace(clusterId: string, sinceSeq?: number): Promise<TraceEvent[]>;
+
+  listTraces(): Promise<TraceFileInfo[]>;
+  exportTrace(request: ExportTraceRequest): Promise<ExportedTrace>;
+  /** Validate and store a trace the user picked (its JSON lines text). */
+  importTrace(name: string, text: string): Promise<ImportedTrace>;
+  readTrace(name: string): Promise<TraceEvent[]>;
+
+  /** The `@paxlab/sdk` declaration files for the editor's IntelliSense. */
+  getSdkTypes(): Promise<SdkTypeFile[]>;
+
+  /** Subscribe to the event stream; returns the unsubscribe function. */
+  onEvent(listener: AppEventListener): () => void;
+}
+
+/** Every request/response method (everything but the event subscription). */
+export type ApiMethod = Exclude<keyof PaxLabApi, 'onEvent'>;
+/** The host side implements the methods; subscription is the transport's job. */
+export type PaxLabService = Pick<PaxLabApi, ApiMethod> & {
+  subscribe(listener: AppEventListener): () => void;
+};
+
+// ---------------------------------------------------------------------------------------------
+// Transport contract
+// ---------------------------------------------------------------------------------------------
+
+export const API_METHODS = [
+  'getAppInfo',
+  'listLabs',
+  'getLab',
+  'readLabFile',
+  'writeLabFile',
+  'resetLabFile',
+  'buildLab',
+  'gradeLab',
+  'startCluster',
+  'stopCluster',
+  'crashNode',
+  'restartNode',
+  'setLink',
+  'setNetwork',
+  'partition',
+  'heal',
+  'clientRequest',
+  'snapshotNode',
+  'getClusterTrace',
+  'listTraces',
+  'exportTrace',
+  'importTrace',
+  'readTrace',
+  'getSdkTypes',
+] as const satisfies readonly ApiMethod[];
+
+// Compile-time check that API_METHODS lists every method exactly.
+type _Missing = Exclude<ApiMethod, (typeof API_METHODS)[number]>;
+const _allListed: [_Missing] extends [never] ? true : _Missing = true;
+void _allListed;
+
+/** IPC channel per method (Electron), also the method names of the WebSocket JSON-RPC. */
+export const API_CHANNELS = Object.fromEntries(API_METHODS.map((m) => [m, `paxlab:${m}`])) as {
+  readonly [K in ApiMethod]: `paxlab:${K}`;
+};
+/** The one channel main pushes {@link AppEvent}s on. */
+export const EVENT_CHANNEL = 'paxlab:event';
+
+export type ApiErrorCode = 'bad-argument' | 'not-found' | 'conflict' | 'unavailable' | 'internal';
+
+/** What every transport answers a call with. */
+export type ApiReply<T = unknown> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+export class ApiError extends Error {
+  constructor(
+    readonly code: ApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Turn a reply envelope back into a value or a thrown {@link ApiError}. */
+export function unwrapReply<T>(reply: ApiReply<T>): T {
+  if (reply && typeof reply === 'object' && reply.ok === true) return reply.value;
+  if (reply && typeof reply === 'object' && reply.ok === false && reply.error) {
+    throw new ApiError(reply.error.code, reply.error.message);
+  }
+  throw new ApiError('internal', 'malformed reply from the PaxLab host');
+}
+
+/** Run a host-side call and wrap its outcome; unknown errors become `internal`. */
+export async function toReply<T>(call: () => Promise<T> | T): Promise<ApiReply<T>> {
+  try {
+    return { ok: true, value: await call() };
+  } catch (err) {
+    if (err instanceof ApiError) return { ok: false, error: { code: err.code, message: err.message } };
+    return { ok: false, error: { code: 'internal', message: err instanceof Error ? err.message : String(err) } };
+  }
+}
+
+// WebSocket JSON-RPC frames (`paxlab serve`).
+export interface RpcRequest {
+  id: number;
+  method: ApiMethod;
+  args: unknown[];
+}
+export interface RpcResponse {
+  id: number;
+  reply: ApiReply;
+}
+export interface RpcEventFrame {
+  event: AppEvent;
+}
+/** The WebSocket path of `paxlab serve`; the session token goes in the `token` query parameter. */
+export const WS_PATH = '/api';
+
+// ---------------------------------------------------------------------------------------------
+// Argument validators: bad input from the renderer is rejected with `bad-argument`, never a crash.
+// ---------------------------------------------------------------------------------------------
+
+type Check<T> = (v: unknown, at: string) => T;
+
+const fail = (at: string, what: string): never => {
+  throw new ApiError('bad-argument', `${at}: expected ${what}`);
+};
+
+const LAB_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+/** A plain file name: no folders, no dot files, no `..`. */
+const FILE_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+const MAX_TEXT = 2 * 1024 * 1024;
+const MAX_TRACE_TEXT = 64 * 1024 * 1024;
+
+const labId: Check<string> = (v, at) => (typeof v === 'string' && LAB_ID.test(v) ? v : fail(at, 'a lab id'));
+const fileName: Check<string> = (v, at) =>
+  typeof v === 'string' && FILE_NAME.test(v) && !v.includes('..') ? v : fail(at, 'a plain file name');
+const text =
+  (max: number): Check<string> =>
+  (v, at) =>
+    typeof v === 'string' && v.length <= max ? v : fail(at, `a string of at most ${max} characters`);
+const int =
+  (min: number, max: number): Check<number> =>
+  (v, at) =>
+    typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max ? v : fail(at, `an integer in ${min}..${max}`);
+const num =
+  (min: number, max: number): Check<number> =>
+  (v, at) =>
+    typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max ? v : fail(at, `a number in ${min}..${max}`);
+const bool: Check<boolean> = (v, at) => (typeof v === 'boolean' ? v : fail(at, 'true or false'));
+const id: Check<string> = (v, at) =>
+  typeof v === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(v) ? v : fail(at, 'an id');
+const optional =
+  <T>(c: Check<T>): Check<T | undefined> =>
+  (v, at) =>
+    v === undefined || v === null ? undefined : c(v, at);
+const oneOf =
+  <T extends string>(...vals: T[]): Check<T> =>
+  (v, at) =>
+    vals.includes(v as T) ? (v as T) : fail(at, vals.map((x) => `'${x}'`).join(' or '));
+const arrayOf =
+  <T>(c: Check<T>, max: number): Check<T[]> =>
+  (v, at) => {
+    if (!Array.isArray(v) || v.length > max) return fail(at, `an array of at most ${max} items`);
+    return v.map((x, i) => c(x, `${at}[${i}]`));
+  };
+const object =
+  <T extends object>(shape: { [K in keyof T]: Check<T[K]> }): Check<T> =>
+  (v, at) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(at, 'an object');
+    for (const key of Object.keys(v)) if (!(key in shape)) fail(`${at}.${key}`, 'no such field');
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(shape) as (keyof T & string)[]) {
+      const value = shape[key]((v as Record<string, unknown>)[key], `${at}.${key}`);
+      if (value !== undefined) out[key] = value;
+    }
+    return out as T;
+  };
+
+const NODE = int(1, 7);
+const network: Check<Partial<NetworkConfig>> = (v, at) => {
+  const cfg = object<Partial<NetworkConfig>>({
+    loss: optional(num(0, 1)),
+    dup: optional(num(0, 1)),
+    minDelayMs: optional(num(0, 10_000)),
+    maxDelayMs: optional(num(0, 10_000)),
+  })(v, at);
+  if (cfg.minDelayMs !== undefined && cfg.maxDelayMs !== undefined && cfg.minDelayMs > cfg.maxDelayMs) {
+    fail(at, 'minDelayMs ≤ maxDelayMs');
+  }
+  return cfg;
+};
+const roleSource = optional(oneOf<RoleSource>('reference', 'student'));
+const traceEvents: Check<TraceEvent[]> = (v, at) => {
+  const events = arrayOf((e, a) => (typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string' ? (e as TraceEvent) : fail(a, 'a trace event')), 2_000_000)(v, at);
+  return events;
+};
+const groups: Check<number[][]> = (v, at) => {
+  const gs = arrayOf(arrayOf(NODE, 7), 7)(v, at);
+  const seen = new Set<number>();
+  for (const g of gs) for (const n of g) {
+    if (seen.has(n)) fail(at, 'groups that do not share a node');
+    seen.add(n);
+  }
+  if (gs.filter((g) => g.length > 0).length < 2) fail(at, 'at least two non-empty groups');
+  return gs;
+};
+
+/** Arity and shape of every method's arguments, checked before the host runs the call. */
+type Checks<T extends unknown[]> = { [I in keyof T]-?: Check<T[I]> };
+type ArgChecks = { [K in ApiMethod]: Checks<Parameters<PaxLabApi[K]>> };
+
+const ARG_CHECKS: ArgChecks = {
+  getAppInfo: [],
+  listLabs: [],
+  getLab: [labId],
+  readLabFile: [labId, fileName],
+  writeLabFile: [labId, fileName, text(MAX_TEXT)],
+  resetLabFile: [labId, fileName],
+  buildLab: [labId],
+  gradeLab: [labId],
+  startCluster: [
+    object<ClusterStartOptions>({
+      nodes: int(3, 7),
+      roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
+      seed: optional(int(0, 2 ** 31 - 1)),
+      network: optional(network),
+    }),
+  ],
+  stopCluster: [id],
+  crashNode: [id, NODE],
+  restartNode: [id, NODE],
+  setLink: [id, NODE, NODE, bool],
+  setNetwork: [id, network],
+  partition: [id, groups],
+  heal: [id],
+  clientRequest: [id, NODE, text(1024)],
+  snapshotNode: [id, NODE],
+  getClusterTrace: [id, optional(int(0, Number.MAX_SAFE_INTEGER))],
+  listTraces: [],
+  exportTrace: [
+    (v, at) => {
+      const req = object<ExportTraceRequest>({ clusterId: optional(id), events: optional(traceEvents), name: optional(fileName) })(v, at);
+      if ((req.clusterId === undefined) === (req.events === undefined)) fail(at, 'exactly one of clusterId or events');
+      return req;
+    },
+  ],
+  importTrace: [fileName, text(MAX_TRACE_TEXT)],
+  readTrace: [fileName],
+  getSdkTypes: [],
+};
+
+/**
+ * Check the arguments of a call from the renderer. Returns them normalized (unknown object fields
+ * rejected, null optional fields dropped); throws {@link ApiError} `bad-argument` otherwise.
+ */
+export function validateArgs<K extends ApiMethod>(method: K, args: unknown): Parameters<PaxLabApi[K]> {
+  if (!isApiMethod(method)) throw new ApiError('bad-argument', `unknown method ${String(method)}`);
+  if (!Array.isArray(args)) throw new ApiError('bad-argument', `${method}: arguments must be an array`);
+  const checks = ARG_CHECKS[method] as Check<unknown>[];
+  // Trailing optional arguments may be left out, never added.
+  if (args.length > checks.length) throw new ApiError('bad-argument', `${method}: at most ${checks.length} argument(s)`);
+  return checks.map((check, i) => check(args[i], `${method} argument ${i + 1}`)) as Parameters<PaxLabApi[K]>;
+}
+
+export function isApiMethod(name: unknown): name is ApiMethod {
+  return typeof name === 'string' && (API_METHODS as readonly string[]).includes(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small shared helpers
+// ---------------------------------------------------------------------------------------------
+
+/** Partition presets for the playground: a majority/minority split and an isolated leader. */
+export function partitionPresets(n: number): { label: string; groups: number[][] }[] {
+  const nodes = Array.from({ length: n }, (_, i) => i + 1);
+  const minority = Math.floor((n - 1) / 2);
+  const fmt = (gs: number[][]) => gs.map((g) => `{${g.join(',')}}`).join(' | ');
+  const presets: number[][][] = [
+    [nodes.slice(0, n - minority), nodes.slice(n - minority)],
+    [nodes.slice(0, minority), nodes.slice(minority)],
+    [[1], nodes.slice(1)],
+  ];
+  const seen = new Set<string>();
+  return presets
+    .filter((gs) => gs.every((g) => g.length > 0))
+    .map((gs) => ({ label: fmt(gs), groups: gs }))
+    .filter((p) => (seen.has(p.label) ? false : (seen.add(p.label), true)));
+}

@@ -1,0 +1,35 @@
+/** `paxlab lab check <lab-id>`: exit 0 when the pack is sound (every mutant caught), 1 otherwise. */
+import { UsageError } from '../main.js';
+import { checkLab, LabError, type LabCheckReport } from '../../engine/grading/index.js';
+
+export function formatLabCheck(r: LabCheckReport): string {
+  const out: string[] = [`lab ${r.lab}`];
+  const changed = r.traces.files.filter((f) => f.status !== 'unchanged').length;
+  out.push(`  traces: ${r.traces.files.length} recorded, ${changed ? `${changed} out of date` : 'all equal to a fresh recording'}`);
+  out.push(`  rules: ${r.coverage.rules}, ${r.coverage.uncovered.length ? `not exercised: ${r.coverage.uncovered.join(', ')}` : 'each exercised by a trace'}`);
+  out.push(`  reference: ${r.reference.passed ? 'passes every trace' : `FAILS: ${r.reference.failed.join('; ')}`}`);
+  out.push(`  starter: ${r.starter.builds ? `builds, fails ${r.starter.failed}/${r.starter.total} tests (rules: ${r.starter.reasons.join(', ')})` : 'DOES NOT BUILD'}`);
+  out.push(`  mutants:`);
+  for (const m of r.mutants) {
+    const first = m.caughtBy[0];
+    const status = !m.built ? 'DOES NOT BUILD' : m.caught ? `caught by ${m.caughtBy.length} test(s), first ${first.test} [${first.rule}]` : 'NOT CAUGHT';
+    out.push(`    ${m.caught ? '✓' : '✗'} ${m.file}: ${m.bug}\n        ${status}`);
+  }
+  const caught = r.mutants.filter((m) => m.caught).length;
+  out.push(`  kill rate: ${caught}/${r.mutants.length} = ${(r.killRate * 100).toFixed(0)}%`);
+  for (const p of r.problems) out.push(`  problem: ${p}`);
+  out.push(r.ok ? 'OK' : 'FAILED');
+  return out.join('\n') + '\n';
+}
+
+export async function run(labId: string, opts: { json?: boolean }): Promise<number> {
+  let report: LabCheckReport;
+  try {
+    report = await checkLab(labId);
+  } catch (e) {
+    if (e instanceof LabError) throw new UsageError(e.message);
+    throw e;
+  }
+  process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : formatLabCheck(report));
+  return report.ok ? 0 : 1;
+}

@@ -1,0 +1,10 @@
+/** `paxlab lab list`: the lab packs, one per line. */
+import { listLabs } from '../../engine/labs/lab-pack.js';
+
+export async function run(): Promise<number> {
+  const labs = await listLabs();
+  const w = Math.max(2, ...labs.map((l) => l.id.length));
+  for (const l of labs) process.stdout.write(`${l.id.padEnd(w)}  ${l.role.padEnd(8)}  ${String(l.points).padStart(3)} pts  ${l.title}\n`);
+  if (!labs.length) process.stdout.write('no lab packs found\n');
+  return 0;
+}

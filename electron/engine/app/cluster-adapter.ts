@@ -1,0 +1,57 @@
+import { startCluster, type Cluster } from '../cluster/supervisor.js';
+import type { ClusterHandle, ClusterLaunch, ClusterPort } from './ports.js';
+
+export interface NodeCommand {
+  execPath: string;
+  env?: Record<string, string>;
+}
+
+/** The playground's cluster: real node processes through the engine's supervisor. */
+export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
+  return {
+    async start(launch: ClusterLaunch): Promise<ClusterHandle> {
+      const cluster = startCluster({
+        nodes: launch.nodes,
+        seed: launch.seed,
+        network: launch.network,
+        nodeProgram: { roles: launch.roles },
+        title: 'playground',
+        ...(nodeCommand ? { nodeCommand } : {}),
+      });
+      try {
+        await cluster.ready;
+      } catch (err) {
+        await cluster.shutdown();
+        throw err;
+      }
+      return wrap(cluster);
+    },
+  };
+}
+
+function wrap(cluster: Cluster): ClusterHandle {
+  return {
+    nodes: cluster.nodes,
+    network: () => cluster.network,
+    crash: (n) => cluster.crash(n),
+    restart: async (n) => {
+      // Restarting a running node means crash-then-restart: what a student expects from one click.
+      if (cluster.isRunning(n)) await cluster.crash(n);
+      await cluster.restart(n);
+    },
+    setLink: (a, b, up) => cluster.setLink(a, b, up),
+    setNetwork: (cfg) => void cluster.setNetwork(cfg),
+    partition: (groups) => cluster.partition(groups.filter((g) => g.length > 0)),
+    heal: () => cluster.heal(),
+    clientRequest: (n, value) => cluster.clientRequest(n, value),
+    snapshot: async (n) => {
+      if (!cluster.isRunning(n)) return { up: false, state: null };
+      return { up: true, state: await cluster.snapshot(n) };
+    },
+    get trace() {
+      return cluster.trace;
+    },
+    subscribe: (l) => cluster.subscribe(l),
+    shutdown: () => cluster.shutdown(),
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * The engine parts the app service drives, as small interfaces. `engine-ports.ts` binds them to the
+ * real engine (lab packs, student build, grader, cluster supervisor, trace I/O); tests may bind a
+ * part to something else. Keeping them narrow keeps the service readable and the wiring in one place.
+ */
+import type { Diagnostic, GradeReportView, NetworkConfig, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
+
+export interface LabPackSummary {
+  id: string;
+  title: string;
+  role: string;
+  points: number;
+  order: number;
+}
+
+export interface LabPack extends LabPackSummary {
+  instructions: string;
+  /** The files the student edits, the graded module first, with their starter text. */
+  files: { name: string; starter: string }[];
+  publicTraces: { name: string; text: string }[];
+}
+
+export interface LabsPort {
+  list(): Promise<LabPackSummary[]>;
+  /** Throws ApiError 'not-found' for an unknown id. */
+  load(labId: string): Promise<LabPack>;
+}
+
+export interface BuildOutcome {
+  ok: boolean;
+  /** File names relative to the folder of the entry module. */
+  diagnostics: Diagnostic[];
+  /** A runnable JS module (ESM) when ok. */
+  bundlePath?: string;
+}
+
+export interface BuildPort {
+  build(labId: string, entryPath: string): Promise<BuildOutcome>;
+  /** Remove any bundles kept for the cluster. */
+  dispose?(): void;
+}
+
+export type GradeOutcome = Omit<GradeReportView, 'labId' | 'runId' | 'durationMs'>;
+
+export interface GradePort {
+  grade(
+    labId: string,
+    modulePath: string,
+    onProgress: (done: number, total: number, verdict?: Verdict) => void,
+  ): Promise<GradeOutcome>;
+}
+
+export interface ClusterLaunch {
+  nodes: number;
+  seed?: number;
+  network?: Partial<NetworkConfig>;
+  /** Built student role modules; a role left out runs the reference. */
+  roles: { acceptor?: string; proposer?: string; learner?: string };
+}
+
+/** A running cluster of real node processes. */
+export interface ClusterHandle {
+  readonly nodes: number[];
+  network(): NetworkConfig;
+  crash(node: number): Promise<void> | void;
+  restart(node: number): Promise<void> | void;
+  setLink(a: number, b: number, up: boolean): Promise<void> | void;
+  setNetwork(cfg: Partial<NetworkConfig>): Promise<void> | void;
+  partition(groups: number[][]): Promise<void> | void;
+  heal(): Promise<void> | void;
+  clientRequest(node: number, value: string): Promise<string> | string;
+  /** Null state when the node is down. */
+  snapshot(node: number): Promise<{ up: boolean; state: unknown }>;
+  readonly trace: readonly TraceEvent[];
+  subscribe(listener: (event: TraceEvent) => void): () => void;
+  /** Called once if the cluster fails on its own (a node program that cannot start, …). */
+  onFailure?(listener: (message: string) => void): void;
+  shutdown(): Promise<void>;
+}
+
+export interface ClusterPort {
+  start(launch: ClusterLaunch): Promise<ClusterHandle>;
+}
+
+export interface TracePort {
+  serialize(events: readonly TraceEvent[]): string;
+  /** Throws on invalid text, naming the line. */
+  parse(text: string): TraceEvent[];
+}
+
+export interface SdkPort {
+  typeFiles(): Promise<SdkTypeFile[]>;
+}
+
+export interface EnginePorts {
+  labs: LabsPort;
+  build: BuildPort;
+  grade: GradePort;
+  cluster: ClusterPort;
+  traces: TracePort;
+  sdk: SdkPort;
+}

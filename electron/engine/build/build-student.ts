@@ -1,0 +1,162 @@
+import { build, type Message, type Plugin } from 'esbuild';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { sdkEntry as defaultSdkEntry } from '../labs/paths.js';
+import type { Diagnostic } from './diagnostics.js';
+import { typeCheck } from './typecheck.js';
+
+export interface BuildOptions {
+  /** The named export the module must have (e.g. 'Acceptor'); checked when given. */
+  exportName?: string;
+  /** The submission's folder: relative imports may not leave it. Default: the entry's folder. */
+  root?: string;
+  /** Type errors fail the build ('error', the default), are kept as warnings, or are not checked. */
+  typeCheck?: 'error' | 'warn' | 'off';
+  /** Where `@paxlab/sdk` points. Default: the installed SDK. */
+  sdkEntry?: string;
+}
+
+export interface BuildOk {
+  ok: true;
+  /** The ESM bundle (the student's files and the SDK), to be written as a .mjs file. */
+  code: string;
+  /** Its source map (JSON), sources relative to the submission folder. */
+  sourceMap: string;
+  /** The names the module exports. */
+  exports: string[];
+  /** Warnings (and type errors when typeCheck is 'warn'). */
+  diagnostics: Diagnostic[];
+  /** The submission folder the diagnostics and source map paths are relative to. */
+  root: string;
+}
+
+export interface BuildFailed {
+  ok: false;
+  diagnostics: Diagnostic[];
+  root: string;
+}
+
+export type BuildResult = BuildOk | BuildFailed;
+
+const CODE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
+const BUNDLE_NAME = 'student.mjs';
+
+/**
+ * Bundles a student's role module with esbuild (ESM, platform node, external source map), resolving
+ * `@paxlab/sdk` to the SDK and the student's own relative imports, and nothing else. Syntax errors,
+ * forbidden imports and type errors come back as diagnostics with file, line and column.
+ */
+export async function buildStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const entry = path.resolve(entryPath);
+  const root = path.resolve(opts.root ?? path.dirname(entry));
+  const sdk = opts.sdkEntry ?? defaultSdkEntry();
+  const sdkDir = path.dirname(sdk);
+  const display = (file: string) => {
+    const rel = path.relative(root, file);
+    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
+    const relSdk = path.relative(sdkDir, file);
+    if (!relSdk.startsWith('..')) return `@paxlab/sdk/${relSdk.split(path.sep).join('/')}`;
+    return file;
+  };
+  const fail = (message: string, source: Diagnostic['source'] = 'import'): BuildFailed => ({
+    ok: false,
+    root,
+    diagnostics: [{ file: display(entry), line: 1, column: 1, message, severity: 'error', source }],
+  });
+  if (!existsSync(entry) || !statSync(entry).isFile()) return fail(`cannot read ${entryPath}: no such file`);
+  if (!CODE_EXT.test(entry)) return fail(`${path.basename(entry)} is not a TypeScript or JavaScript module`);
+
+  const isStudentFile = (file: string) => {
+    const rel = path.relative(root, file);
+    return !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
+  };
+
+  const importRules: Plugin = {
+    name: 'paxlab-student-imports',
+    setup(b) {
+      b.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return undefined;
+        if (args.path === '@paxlab/sdk') return { path: sdk };
+        const fromSdk = !isStudentFile(args.importer);
+        if (fromSdk) return undefined; // the SDK's own relative imports
+        if (!args.path.startsWith('./') && !args.path.startsWith('../')) {
+          return { errors: [{ text: `cannot import '${args.path}': a role module may import only '@paxlab/sdk' and its own relative files` }] };
+        }
+        return undefined;
+      });
+      b.onLoad({ filter: /.*/ }, (args) => {
+        if (args.path === sdk || !isStudentFile(args.path) && args.path.startsWith(sdkDir)) return undefined;
+        if (!isStudentFile(args.path)) {
+          return { errors: [{ text: `cannot import ${args.path}: it is outside the submission folder` }] };
+        }
+        if (!CODE_EXT.test(args.path)) {
+          return { errors: [{ text: `cannot import ${display(args.path)}: only .ts and .js files can be imported` }] };
+        }
+        return undefined;
+      });
+    },
+  };
+
+  const outfile = path.join(root, BUNDLE_NAME);
+  let result;
+  try {
+    result = await build({
+      entryPoints: [entry],
+      outfile,
+      bundle: true,
+      write: false,
+      format: 'esm',
+      platform: 'node',
+      target: 'node20',
+      sourcemap: 'external',
+      metafile: true,
+      logLevel: 'silent',
+      absWorkingDir: root,
+      plugins: [importRules],
+      tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
+    });
+  } catch (err) {
+    const failure = err as { errors?: Message[] };
+    if (!failure.errors) throw err;
+    return { ok: false, root, diagnostics: failure.errors.map((m) => fromEsbuild(m, 'error', root, display, entry)) };
+  }
+  const warnings = result.warnings.map((m) => fromEsbuild(m, 'warning', root, display, entry));
+
+  const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.text;
+  const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.text;
+  const outMeta = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1];
+  const exports = outMeta?.exports ?? [];
+  if (opts.exportName && !exports.includes(opts.exportName)) {
+    return fail(
+      `the module must export a class named '${opts.exportName}' (LAB-API.md); it exports ${exports.length ? exports.map((e) => `'${e}'`).join(', ') : 'nothing'}`,
+      'export',
+    );
+  }
+  let typeDiags: Diagnostic[] = [];
+  if ((opts.typeCheck ?? 'error') !== 'off') {
+    typeDiags = typeCheck(entry, sdk, isStudentFile, display);
+    if (opts.typeCheck === 'warn') typeDiags = typeDiags.map((d) => ({ ...d, severity: 'warning' as const }));
+    const errors = typeDiags.filter((d) => d.severity === 'error');
+    if (errors.length) return { ok: false, root, diagnostics: [...errors, ...warnings] };
+  }
+
+  return { ok: true, code: stripMapComment(code), sourceMap: map, exports, diagnostics: [...warnings, ...typeDiags], root };
+}
+
+/** The bundle names its map by a comment; the sandbox maps stacks itself, so drop it. */
+function stripMapComment(code: string): string {
+  return code.replace(/\n\/\/# sourceMappingURL=[^\n]*\n?$/, '\n');
+}
+
+function fromEsbuild(m: Message, severity: Diagnostic['severity'], root: string, display: (f: string) => string, entry: string): Diagnostic {
+  const loc = m.location;
+  const isImportRule = m.pluginName === 'paxlab-student-imports';
+  return {
+    file: loc ? display(path.resolve(root, loc.file)) : display(entry),
+    line: loc?.line ?? 1,
+    column: (loc?.column ?? 0) + 1,
+    message: m.text,
+    severity,
+    source: isImportRule ? 'import' : 'syntax',
+  };
+}

@@ -1,0 +1,2 @@
+export { buildStudentModule, type BuildOptions, type BuildResult, type BuildOk, type BuildFailed } from './build-student.js';
+export { formatDiagnostic, type Diagnostic } from './diagnostics.js';

@@ -1,0 +1,3 @@
+export type { CheckResult } from './types.js';
+export { checkAgreement, checkValidity, checkIntegrity, checkChosenInvariant, checkSafety, type ChosenOptions } from './safety.js';
+export { checkLiveness, type LivenessOptions } from './liveness.js';

@@ -1,0 +1,328 @@
+/**
+ * The network hub of a real cluster: a TCP server on 127.0.0.1 that every node process connects to.
+ * It relays each Paxos message through the same {@link NetworkModel} the simulator uses (so the same
+ * faults happen: loss, duplication, delay/reordering, partitions, cut links, down nodes), and records
+ * everything that crosses it through a {@link TraceRecorder}. The wire protocol is
+ * docs/wire-protocol.md; the frame types are in protocol.ts.
+ */
+import { EventEmitter } from 'node:events';
+import net from 'node:net';
+import { timingSafeEqual } from 'node:crypto';
+import type { NodeId, Value } from '@paxlab/sdk';
+import { NetworkModel } from '../net/network-model.js';
+import { Rng } from '../net/rng.js';
+import type { NetworkConfig, UnstampedEvent, WireMessage } from '../trace/events.js';
+import type { TraceRecorder } from '../trace/recorder.js';
+import { encodeFrame, encodeJsonFrame, FrameDecoder } from './framing.js';
+import { WIRE_VERSION } from './protocol.js';
+import type { ClientRequestFrame, HelloFrame, RejectFrame, WelcomeFrame } from './protocol.js';
+
+export const HUB_HOST = '127.0.0.1';
+
+export interface HubOptions {
+  nodes: NodeId[];
+  /** The per-cluster secret every node must present in its `hello`. */
+  token: string;
+  /** Seeds the network's fault decisions. */
+  seed: number;
+  recorder: TraceRecorder;
+  network?: Partial<NetworkConfig>;
+  /** Wall-clock epoch (ms, may be fractional) the trace's `t` and the nodes' `now()` count from. */
+  t0?: number;
+  /** A connection that has not said a valid `hello` by then is closed. */
+  handshakeTimeoutMs?: number;
+}
+
+/**
+ * Emits `connected` (node) after a successful handshake and `disconnected` (node) when that node's
+ * connection closes.
+ */
+export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [NodeId] }> {
+  readonly host = HUB_HOST;
+  readonly model: NetworkModel;
+  readonly t0: number;
+  private readonly nodeSet: Set<NodeId>;
+  private readonly rng: Rng;
+  private readonly tokenBytes: Buffer;
+  private readonly conns = new Map<NodeId, net.Socket>();
+  private readonly sockets = new Set<net.Socket>();
+  /** Sockets corked during this tick; uncorked together so a burst of frames costs one syscall. */
+  private readonly corked: net.Socket[] = [];
+  private nextMessageId = 1;
+  private closed = false;
+  private readonly clockOffset: number;
+
+  private constructor(
+    private readonly server: net.Server,
+    private readonly opts: HubOptions,
+  ) {
+    super();
+    this.nodeSet = new Set(opts.nodes);
+    this.model = new NetworkModel(opts.network);
+    this.rng = new Rng(opts.seed);
+    this.tokenBytes = Buffer.from(opts.token);
+    this.t0 = opts.t0 ?? performance.timeOrigin + performance.now();
+    this.clockOffset = performance.timeOrigin - this.t0;
+    server.on('connection', (socket) => this.onConnection(socket));
+  }
+
+  /** Start a hub on an ephemeral port of 127.0.0.1. */
+  static listen(opts: HubOptions): Promise<Hub> {
+    return new Promise((resolve, reject) => {
+      const server = net.createServer({ noDelay: true });
+      const hub = new Hub(server, opts);
+      server.once('error', reject);
+      server.listen({ host: HUB_HOST, port: 0, exclusive: true }, () => {
+        server.off('error', reject);
+        resolve(hub);
+      });
+    });
+  }
+
+  get port(): number {
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  get recorder(): TraceRecorder {
+    return this.opts.recorder;
+  }
+
+  /** Milliseconds since the cluster started. */
+  now(): number {
+    return Math.round((performance.now() + this.clockOffset) * 1000) / 1000;
+  }
+
+  isConnected(node: NodeId): boolean {
+    return this.conns.has(node);
+  }
+
+  connectedNodes(): NodeId[] {
+    return [...this.conns.keys()].sort((a, b) => a - b);
+  }
+
+  /** Record an event stamped with the hub's clock. */
+  record(event: DistributiveOmit<UnstampedEvent, 't'>): void {
+    this.opts.recorder.record({ ...event, t: this.now() } as UnstampedEvent);
+  }
+
+  /** Hand a client request to `node`. Returns false (and records an error) if it is not connected. */
+  clientRequest(node: NodeId, id: string, value: Value): boolean {
+    this.record({ type: 'client-request', node, request: id, value });
+    const socket = this.conns.get(node);
+    if (!socket) {
+      this.record({ type: 'error', node, message: `client request ${id} not delivered: node ${node} is not running` });
+      return false;
+    }
+    const frame: ClientRequestFrame = { type: 'client-request', request: { id, value } };
+    socket.write(encodeFrame(frame));
+    return true;
+  }
+
+  partition(groups: NodeId[][]): void {
+    this.model.partition(groups);
+    this.record({ type: 'partition', groups: groups.map((g) => [...g]) });
+  }
+
+  heal(): void {
+    this.model.heal();
+    this.record({ type: 'heal' });
+  }
+
+  setLink(a: NodeId, b: NodeId, up: boolean): void {
+    this.model.setLink(a, b, up);
+    this.record({ type: 'link', a, b, up });
+  }
+
+  setNetwork(config: Partial<NetworkConfig>): NetworkConfig {
+    const network = this.model.setConfig(config);
+    this.record({ type: 'net', network: { ...network } });
+    return network;
+  }
+
+  /** Mark `node` down (crashed or stopped): messages to it are dropped. */
+  setDown(node: NodeId, down: boolean): void {
+    this.model.setDown(node, down);
+  }
+
+  /** Close the connection of `node`, if any (its process is gone or going). */
+  disconnect(node: NodeId): void {
+    this.conns.get(node)?.destroy();
+  }
+
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.closed = true;
+    for (const s of this.sockets) s.destroy();
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  // ---- connections ----
+
+  private onConnection(socket: net.Socket): void {
+    if (this.closed) {
+      socket.destroy();
+      return;
+    }
+    this.sockets.add(socket);
+    let node: NodeId | null = null;
+    let rejected = false;
+    const handshakeTimer = setTimeout(() => {
+      if (node === null) this.reject(socket, 'no hello frame in time');
+    }, this.opts.handshakeTimeoutMs ?? 5000);
+    const decoder = new FrameDecoder((frame) => {
+      if (rejected) return;
+      if (node !== null) {
+        this.onFrame(node, frame as Record<string, unknown>);
+        return;
+      }
+      clearTimeout(handshakeTimer);
+      const reason = this.checkHello(frame);
+      if (reason) {
+        rejected = true;
+        this.reject(socket, reason);
+        return;
+      }
+      node = (frame as HelloFrame).node;
+      this.accept(node, socket);
+    });
+    socket.on('data', (chunk: Buffer) => {
+      try {
+        decoder.push(chunk);
+      } catch (err) {
+        rejected = true;
+        this.record({ type: 'error', ...(node !== null ? { node } : {}), message: `protocol error: ${(err as Error).message}` });
+        socket.destroy();
+      }
+      this.flush();
+    });
+    socket.on('error', () => {
+      /* 'close' follows; a reset connection is a crash, reported by the supervisor */
+    });
+    socket.on('close', () => {
+      clearTimeout(handshakeTimer);
+      this.sockets.delete(socket);
+      if (node !== null && this.conns.get(node) === socket) {
+        this.conns.delete(node);
+        this.emit('disconnected', node);
+      }
+    });
+  }
+
+  private checkHello(frame: unknown): string | null {
+    const hello = frame as Partial<HelloFrame>;
+    if (!hello || hello.type !== 'hello') return 'the first frame must be a hello';
+    if (hello.version !== WIRE_VERSION) return `unsupported protocol version ${String(hello.version)} (hub speaks ${WIRE_VERSION})`;
+    const token = Buffer.from(typeof hello.token === 'string' ? hello.token : '');
+    if (token.length !== this.tokenBytes.length || !timingSafeEqual(token, this.tokenBytes)) return 'bad token';
+    if (typeof hello.node !== 'number' || !this.nodeSet.has(hello.node)) return `unknown node id ${String(hello.node)}`;
+    return null;
+  }
+
+  private reject(socket: net.Socket, reason: string): void {
+    this.record({ type: 'error', message: `hub rejected a connection: ${reason}` });
+    const frame: RejectFrame = { type: 'reject', reason };
+    socket.end(encodeFrame(frame));
+    // Do not wait for a peer that never reads.
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
+  private accept(node: NodeId, socket: net.Socket): void {
+    // A restarted node may connect before the hub noticed its old connection died: the new one wins.
+    const old = this.conns.get(node);
+    if (old && old !== socket) old.destroy();
+    this.conns.set(node, socket);
+    // Whoever holds the token and says hello is up, whatever the supervisor marked before.
+    this.model.setDown(node, false);
+    const welcome: WelcomeFrame = { type: 'welcome', node, nodes: [...this.opts.nodes], t0: this.t0 };
+    socket.write(encodeFrame(welcome));
+    this.emit('connected', node);
+  }
+
+  // ---- frames from nodes ----
+
+  private onFrame(node: NodeId, frame: Record<string, unknown>): void {
+    switch (frame.type) {
+      case 'send':
+        return this.relay(node, frame.to, frame.msg);
+      case 'decide':
+        if (typeof frame.value !== 'string') return this.badFrame(node, 'decide.value must be a string');
+        return this.record({ type: 'decide', node, value: frame.value, slot: typeof frame.slot === 'number' ? frame.slot : 0 });
+      case 'reply':
+        if (typeof frame.request !== 'string' || typeof frame.result !== 'string') {
+          return this.badFrame(node, 'reply needs string request and result');
+        }
+        return this.record({ type: 'client-reply', node, request: frame.request, result: frame.result });
+      case 'log':
+        return this.record({ type: 'log', node, text: String(frame.text) });
+      case 'error':
+        return this.record({ type: 'error', node, message: String(frame.message) });
+      case 'timer':
+        return this.record({ type: 'timer', node, name: String(frame.name) });
+      default:
+        return this.badFrame(node, `unknown frame type ${JSON.stringify(frame.type)}`);
+    }
+  }
+
+  private badFrame(node: NodeId, why: string): void {
+    this.record({ type: 'error', node, message: `bad frame from node ${node}: ${why}` });
+  }
+
+  /** The hot path: one message in, its fates decided, each copy delivered after its delay. */
+  private relay(from: NodeId, to: unknown, msg: unknown): void {
+    if (typeof to !== 'number' || !this.nodeSet.has(to)) return this.badFrame(from, `send to unknown node ${String(to)}`);
+    if (!msg || typeof msg !== 'object' || typeof (msg as WireMessage).kind !== 'string') {
+      return this.badFrame(from, 'send.msg must be an object with a string kind');
+    }
+    const id = this.nextMessageId++;
+    const recorder = this.opts.recorder;
+    recorder.record({ type: 'send', t: this.now(), id, from, to, msg: msg as WireMessage });
+    const fates = this.model.route(from, to, this.rng);
+    const minDelay = this.model.config.minDelayMs;
+    for (const fate of fates) {
+      const copy = fate.copy;
+      if (copy > 0) recorder.record({ type: 'duplicate', t: this.now(), id, from, to, copy });
+      if (!fate.deliver) {
+        recorder.record({ type: 'drop', t: this.now(), id, from, to, reason: fate.reason, copy });
+        continue;
+      }
+      const ms = fate.delayMs;
+      // Only a delay beyond the configured minimum is a fault worth a trace line (it reorders).
+      if (ms > minDelay) recorder.record({ type: 'delay', t: this.now(), id, from, to, copy, ms });
+      if (ms <= 0) this.deliver(id, from, to, copy, msg as WireMessage);
+      else setTimeout(() => this.deliverLater(id, from, to, copy, msg as WireMessage), ms);
+    }
+  }
+
+  private deliverLater(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage): void {
+    this.deliver(id, from, to, copy, msg);
+    this.flush();
+  }
+
+  private deliver(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage): void {
+    if (this.closed) return;
+    const recorder = this.opts.recorder;
+    // The network may have changed while the copy was in flight (partition, cut link, crash).
+    const blockedBy = this.model.blocked(from, to);
+    const socket = this.conns.get(to);
+    if (blockedBy || !socket) {
+      recorder.record({ type: 'drop', t: this.now(), id, from, to, reason: blockedBy ?? 'crashed', copy });
+      return;
+    }
+    recorder.record({ type: 'deliver', t: this.now(), id, from, to, msg, copy });
+    if (!socket.writableCorked) {
+      socket.cork();
+      this.corked.push(socket);
+    }
+    socket.write(
+      encodeJsonFrame(`{"type":"deliver","id":${id},"from":${from},"copy":${copy},"msg":${JSON.stringify(msg)}}`),
+    );
+  }
+
+  private flush(): void {
+    for (const s of this.corked) s.uncork();
+    this.corked.length = 0;
+  }
+}
+
+/** Omit that distributes over a union (the built-in one collapses it). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;

@@ -1,0 +1,60 @@
+/**
+ * The configuration the supervisor hands a node process (in the {@link NODE_CONFIG_ENV} environment
+ * variable, not argv: argv is visible to every local user, and it carries the cluster token).
+ */
+import type { NodeId } from '@paxlab/sdk';
+import type { ControlAddress } from './control-channel.js';
+
+export const NODE_CONFIG_ENV = 'PAXLAB_NODE_CONFIG';
+
+/** Which PaxosNode a process runs. */
+export interface NodeProgram {
+  /**
+   * Built JS modules (ESM) exporting `Acceptor`, `Proposer` and `Learner`, used as the roles of the
+   * reference SingleDecreeNode; a role not given is the reference one.
+   */
+  roles?: { acceptor?: string; proposer?: string; learner?: string };
+  /**
+   * A built JS module exporting a PaxosNode class (as `Node` or default) to run instead of
+   * SingleDecreeNode; its constructor gets the NodeContext.
+   */
+  module?: string;
+}
+
+export interface NodeProcessConfig {
+  node: NodeId;
+  nodes: NodeId[];
+  hub: { host: string; port: number };
+  token: string;
+  control: ControlAddress;
+  /** The node's stable storage: one JSON file, replaced atomically on every save. */
+  storageFile: string;
+  /** Wall-clock epoch (ms) of the cluster start; `now()` counts from it. */
+  t0: number;
+  /** How often the node proves it is alive on the control channel. */
+  heartbeatMs: number;
+  /** Seeds the node's `random()`. */
+  seed: number;
+  program: NodeProgram;
+}
+
+/** Parse and check a node configuration; throws an Error naming what is wrong. */
+export function parseNodeConfig(text: string | undefined): NodeProcessConfig {
+  if (!text) throw new Error(`${NODE_CONFIG_ENV} is not set: a node process is started by the PaxLab supervisor`);
+  let c: NodeProcessConfig;
+  try {
+    c = JSON.parse(text) as NodeProcessConfig;
+  } catch {
+    throw new Error(`${NODE_CONFIG_ENV} is not valid JSON`);
+  }
+  const problems: string[] = [];
+  if (!Number.isInteger(c.node)) problems.push('node must be an integer');
+  if (!Array.isArray(c.nodes) || !c.nodes.includes(c.node)) problems.push('nodes must list every node id, this one included');
+  if (!c.hub || !Number.isInteger(c.hub.port)) problems.push('hub.port must be an integer');
+  if (typeof c.token !== 'string' || c.token.length === 0) problems.push('token is missing');
+  if (!c.control || typeof c.control.socketRoot !== 'string') problems.push('control address is missing');
+  if (typeof c.storageFile !== 'string') problems.push('storageFile is missing');
+  if (typeof c.t0 !== 'number') problems.push('t0 must be a number');
+  if (problems.length) throw new Error(`bad node configuration: ${problems.join('; ')}`);
+  return { ...c, heartbeatMs: c.heartbeatMs ?? 200, seed: c.seed ?? 1, program: c.program ?? {} };
+}

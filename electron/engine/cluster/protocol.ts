@@ -1,0 +1,79 @@
+/**
+ * The frames of the node↔hub data plane (docs/wire-protocol.md is the normative description; keep
+ * the two in step). Every frame is a JSON object with a `type`.
+ */
+import type { NodeId, Value } from '@paxlab/sdk';
+import type { WireMessage } from '../trace/events.js';
+
+/** The protocol version a node announces in `hello`. */
+export const WIRE_VERSION = 1;
+
+// ---- node → hub ----
+
+/** First frame on a connection: who the node is, proven by the cluster token. */
+export interface HelloFrame {
+  type: 'hello';
+  version: number;
+  token: string;
+  node: NodeId;
+  pid?: number;
+}
+/** Hand `msg` to the network for node `to`. */
+export interface SendFrame {
+  type: 'send';
+  to: NodeId;
+  msg: WireMessage;
+}
+export interface DecideFrame {
+  type: 'decide';
+  value: Value;
+  slot?: number;
+}
+export interface ReplyFrame {
+  type: 'reply';
+  request: string;
+  result: Value;
+}
+export interface LogFrame {
+  type: 'log';
+  text: string;
+}
+export interface ErrorFrame {
+  type: 'error';
+  message: string;
+}
+/** The node's timer `name` fired (recorded so a cluster trace can be replayed in the simulator). */
+export interface TimerFrame {
+  type: 'timer';
+  name: string;
+}
+
+export type NodeFrame = HelloFrame | SendFrame | DecideFrame | ReplyFrame | LogFrame | ErrorFrame | TimerFrame;
+
+// ---- hub → node ----
+
+export interface WelcomeFrame {
+  type: 'welcome';
+  node: NodeId;
+  nodes: NodeId[];
+  /** Wall-clock epoch (ms) of the cluster start: `now()` is measured from it. */
+  t0: number;
+}
+export interface RejectFrame {
+  type: 'reject';
+  reason: string;
+}
+/** The network delivers copy `copy` of message `id` from node `from`. */
+export interface DeliverFrame {
+  type: 'deliver';
+  id: number;
+  from: NodeId;
+  copy: number;
+  msg: WireMessage;
+}
+export interface ClientRequestFrame {
+  type: 'client-request';
+  request: { id: string; value: Value };
+}
+
+export type HubFrame = WelcomeFrame | RejectFrame | DeliverFrame | ClientRequestFrame;

@@ -1,0 +1,508 @@
+/**
+ * The supervisor of a real cluster: starts the hub and the control channel, spawns one OS process
+ * per node (Electron's Node or plain node, with ELECTRON_RUN_AS_NODE=1), and gives the caller the
+ * levers of the playground: client requests, crash/restart/stop, partitions, links, network
+ * settings, snapshots, fault schedules, and the live trace. No node outlives it: shutdown kills
+ * them all, so do the exit and signal hooks, and each node exits on its own when the supervisor dies.
+ */
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { NodeId, Value } from '@paxlab/sdk';
+import { validateFaultSchedule } from '../faults/index.js';
+import type { FaultSchedule } from '../faults/index.js';
+import { normalizeNetwork } from '../net/network-model.js';
+import type { NetworkConfig, TraceEvent } from '../trace/events.js';
+import { TraceRecorder } from '../trace/recorder.js';
+import { ControlServer } from './control-channel.js';
+import type { FromNode, NodeSnapshot } from './control-channel.js';
+import { Hub } from './hub.js';
+import { NODE_CONFIG_ENV } from './node-config.js';
+import type { NodeProcessConfig, NodeProgram } from './node-config.js';
+import { defaultNodeScript } from './node-script.js';
+import { killAllOnExit } from './exit-hooks.js';
+
+export type { NodeSnapshot } from './control-channel.js';
+export type { NodeProgram } from './node-config.js';
+
+export interface ClusterOptions {
+  /** Number of nodes; their ids are 1..nodes. */
+  nodes: number;
+  /** Seeds the network's faults and the nodes' random(). Default 1. */
+  seed?: number;
+  network?: Partial<NetworkConfig>;
+  /** What each node runs: SingleDecreeNode by default, with student roles or another node class. */
+  nodeProgram?: NodeProgram;
+  /** Where the nodes' stable storage files go; a temporary folder (removed at shutdown) by default. */
+  storageDir?: string;
+  /** How to run a node: `process.execPath` by default (node, or Electron's own Node). */
+  nodeCommand?: { execPath: string; env?: Record<string, string>; script?: string };
+  /** A node whose control heartbeat stays silent this long is killed as hung. Default 2000 ms. */
+  hangTimeoutMs?: number;
+  /** Free-form title for the trace's meta line. */
+  title?: string;
+}
+
+type ExitReason = 'crash' | 'stop' | 'hang' | 'shutdown';
+
+interface NodeProc {
+  child: ChildProcess;
+  exited: Promise<void>;
+  hasExited: boolean;
+  expected: ExitReason | null;
+  lastBeat: number;
+  /** Settled when the node reports it started (connected to the hub, onStart done), or failed when it dies first. */
+  up: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
+}
+
+const HEARTBEAT_MS = 200;
+const EXIT_WAIT_MS = 2000;
+const SNAPSHOT_TIMEOUT_MS = 2000;
+
+/** Start a cluster; `await cluster.ready` before using it (it rejects if a node cannot start). */
+export function startCluster(opts: ClusterOptions): Cluster {
+  return new Cluster(opts);
+}
+
+export class Cluster {
+  readonly nodes: NodeId[];
+  readonly seed: number;
+  /** Resolves when the hub, the control channel and every node are up. */
+  readonly ready: Promise<void>;
+  readonly token = randomBytes(24).toString('base64url');
+  private readonly recorder: TraceRecorder;
+  private hub: Hub | null = null;
+  private control: ControlServer | null = null;
+  private readonly procs = new Map<NodeId, NodeProc>();
+  private readonly storageDir: string;
+  private readonly ownsStorage: boolean;
+  private readonly decided = new Map<NodeId, Value>();
+  private readonly snapshotWaiters = new Map<number, (s: NodeSnapshot) => void>();
+  private nextSnapshotReq = 1;
+  private nextRequestId = 1;
+  private readonly t0 = performance.timeOrigin + performance.now();
+  private hangTimer: NodeJS.Timeout | null = null;
+  private shuttingDown: Promise<void> | null = null;
+  private readonly releaseExitHook: () => void;
+  private readonly script: string;
+
+  constructor(private readonly opts: ClusterOptions) {
+    if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 15) {
+      throw new RangeError(`a cluster has 1 to 15 nodes, got ${String(opts.nodes)}`);
+    }
+    this.nodes = Array.from({ length: opts.nodes }, (_, i) => i + 1);
+    this.seed = opts.seed ?? 1;
+    const network = normalizeNetwork(opts.network ?? {});
+    this.recorder = new TraceRecorder({ source: 'cluster', nodes: this.nodes, seed: this.seed, network, protocol: 'single-decree', ...(opts.title ? { title: opts.title } : {}) });
+    this.script = opts.nodeCommand?.script ?? defaultNodeScript();
+    this.ownsStorage = !opts.storageDir;
+    this.storageDir = opts.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'paxlab-store-'));
+    mkdirSync(this.storageDir, { recursive: true });
+    this.releaseExitHook = killAllOnExit(() => this.killAllSync());
+    this.recorder.subscribe((e) => {
+      if (e.type === 'decide' && e.slot === 0 && !this.decided.has(e.node)) this.decided.set(e.node, e.value);
+    });
+    this.ready = this.boot(network);
+    // A failed start is reported through `ready`; do not also crash the process as unhandled.
+    this.ready.catch(() => {});
+  }
+
+  // ---- what the caller reads ----
+
+  /** Every event so far (the live array: copy it to keep a snapshot). */
+  get trace(): TraceEvent[] {
+    return this.recorder.events;
+  }
+
+  /** Call `listener` for each new event; returns the unsubscribe function. */
+  subscribe(listener: (event: TraceEvent) => void): () => void {
+    return this.recorder.subscribe(listener);
+  }
+
+  /** The first value each node decided (slot 0). */
+  decisions(): Map<NodeId, Value> {
+    return new Map(this.decided);
+  }
+
+  get hubPort(): number {
+    return this.requireHub().port;
+  }
+
+  get network(): NetworkConfig {
+    return { ...this.requireHub().model.config };
+  }
+
+  /** The file holding `node`'s stable storage. */
+  storageFile(node: NodeId): string {
+    return path.join(this.storageDir, `node-${node}.json`);
+  }
+
+  isRunning(node: NodeId): boolean {
+    const p = this.procs.get(node);
+    return !!p && !p.hasExited && p.expected === null;
+  }
+
+  liveNodes(): NodeId[] {
+    return this.nodes.filter((n) => this.isRunning(n));
+  }
+
+  pid(node: NodeId): number | undefined {
+    const p = this.procs.get(node);
+    return p && !p.hasExited ? p.child.pid : undefined;
+  }
+
+  /**
+   * Resolve once `predicate(this)` holds; it is checked now, after every event and every 50 ms.
+   * Rejects after `timeoutMs`.
+   */
+  waitFor(predicate: (cluster: Cluster) => boolean, timeoutMs: number): Promise<void> {
+    if (predicate(this)) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate(this)) return;
+        finish();
+        resolve();
+      };
+      const finish = () => {
+        clearTimeout(timer);
+        clearInterval(poll);
+        unsubscribe();
+      };
+      const timer = setTimeout(() => {
+        finish();
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for the cluster`));
+      }, timeoutMs);
+      // Some conditions change without an event (a process exits, a schedule ends): poll as well.
+      const poll = setInterval(check, 50);
+      const unsubscribe = this.recorder.subscribe(check);
+    });
+  }
+
+  // ---- levers ----
+
+  /** Send a client request for `value` to `node`; returns the request id. */
+  clientRequest(node: NodeId, value: Value, id?: string): string {
+    this.checkNode(node);
+    const requestId = id ?? `r${this.nextRequestId++}`;
+    this.requireHub().clientRequest(node, requestId, String(value));
+    return requestId;
+  }
+
+  /** Kill `node` with SIGKILL: its volatile state is lost, its stable storage stays. */
+  async crash(node: NodeId): Promise<void> {
+    this.checkNode(node);
+    const p = this.procs.get(node);
+    if (!p || p.hasExited || p.expected) return;
+    p.expected = 'crash';
+    p.child.kill('SIGKILL');
+    await this.gone(node, p);
+    this.requireHub().record({ type: 'crash', node });
+  }
+
+  /** Stop `node` gracefully (SIGKILL if it does not leave in time). */
+  async stop(node: NodeId): Promise<void> {
+    this.checkNode(node);
+    const p = this.procs.get(node);
+    if (!p || p.hasExited || p.expected) return;
+    p.expected = 'stop';
+    if (!this.control?.send(node, { type: 'stop' })) p.child.kill('SIGKILL');
+    const timer = setTimeout(() => p.child.kill('SIGKILL'), EXIT_WAIT_MS);
+    await this.gone(node, p);
+    clearTimeout(timer);
+    const hub = this.requireHub();
+    hub.record({ type: 'log', node, text: 'stopped by the supervisor' });
+    hub.record({ type: 'crash', node });
+  }
+
+  /** Start a fresh process for a crashed or stopped `node`; resolves when it is up. */
+  async restart(node: NodeId): Promise<void> {
+    this.checkNode(node);
+    if (this.shuttingDown) throw new Error('the cluster is shutting down');
+    const p = this.procs.get(node);
+    if (p && !p.hasExited) throw new Error(`node ${node} is running; crash or stop it before a restart`);
+    const hub = this.requireHub();
+    hub.record({ type: 'restart', node });
+    hub.setDown(node, false);
+    await this.spawnNode(node).up.promise;
+  }
+
+  partition(groups: NodeId[][]): void {
+    groups.flat().forEach((n) => this.checkNode(n));
+    this.requireHub().partition(groups);
+  }
+
+  heal(): void {
+    this.requireHub().heal();
+  }
+
+  setLink(a: NodeId, b: NodeId, up: boolean): void {
+    this.checkNode(a);
+    this.checkNode(b);
+    this.requireHub().setLink(a, b, up);
+  }
+
+  setNetwork(config: Partial<NetworkConfig>): NetworkConfig {
+    return this.requireHub().setNetwork(config);
+  }
+
+  /** Ask `node` for its state, stable storage and armed timers. */
+  snapshot(node: NodeId): Promise<NodeSnapshot> {
+    this.checkNode(node);
+    const req = this.nextSnapshotReq++;
+    if (!this.control?.send(node, { type: 'snapshot', req })) {
+      return Promise.reject(new Error(`node ${node} is not running`));
+    }
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.snapshotWaiters.delete(req);
+        reject(new Error(`node ${node} did not answer a snapshot request within ${SNAPSHOT_TIMEOUT_MS} ms`));
+      }, SNAPSHOT_TIMEOUT_MS);
+      this.snapshotWaiters.set(req, (s) => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+    });
+  }
+
+  /**
+   * Play a fault schedule on real time: each entry's `at` counts from this call. Resolves after the
+   * last entry ran; rejects (and stops) on an invalid schedule or a failed action.
+   */
+  async runSchedule(schedule: FaultSchedule): Promise<void> {
+    const entries = validateFaultSchedule(schedule, this.nodes);
+    const start = performance.now();
+    for (const e of entries) {
+      const wait = e.at - (performance.now() - start);
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (this.shuttingDown) return;
+      switch (e.action) {
+        case 'crash':
+          await this.crash(e.node);
+          break;
+        case 'restart':
+          if (!this.isRunning(e.node)) await this.restart(e.node);
+          break;
+        case 'partition':
+          this.partition(e.groups);
+          break;
+        case 'heal':
+          this.heal();
+          break;
+        case 'link':
+          this.setLink(e.a, e.b, e.up);
+          break;
+        case 'net':
+          this.setNetwork(e.network);
+          break;
+        case 'request':
+          this.clientRequest(e.node, e.value, e.id);
+          break;
+      }
+    }
+  }
+
+  /** Kill every node and close everything. Idempotent. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= this.doShutdown();
+    return this.shuttingDown;
+  }
+
+  // ---- internals ----
+
+  private async boot(network: NetworkConfig): Promise<void> {
+    const [hub, control] = await Promise.all([
+      Hub.listen({ nodes: this.nodes, token: this.token, seed: this.seed, recorder: this.recorder, network, t0: this.t0 }),
+      ControlServer.open({ onMessage: (m) => this.onControl(m), onDisconnect: () => {} }),
+    ]);
+    this.hub = hub;
+    this.control = control;
+    if (this.shuttingDown) {
+      await this.closeChannels();
+      throw new Error('the cluster was shut down while starting');
+    }
+    this.hangTimer = setInterval(() => this.killHung(), HEARTBEAT_MS);
+    this.hangTimer.unref();
+    try {
+      await Promise.all(this.nodes.map((n) => this.spawnNode(n).up.promise));
+    } catch (err) {
+      await this.shutdown();
+      throw err;
+    }
+  }
+
+  private spawnNode(node: NodeId): NodeProc {
+    const hub = this.requireHub();
+    const control = this.control!;
+    const cfg: NodeProcessConfig = {
+      node,
+      nodes: this.nodes,
+      hub: { host: hub.host, port: hub.port },
+      token: this.token,
+      control: control.address,
+      storageFile: this.storageFile(node),
+      t0: this.t0,
+      heartbeatMs: HEARTBEAT_MS,
+      seed: this.seed,
+      program: this.opts.nodeProgram ?? {},
+    };
+    const cmd = this.opts.nodeCommand;
+    const child = spawn(cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)], {
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...cmd?.env, [NODE_CONFIG_ENV]: JSON.stringify(cfg) },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    let resolve!: () => void;
+    let reject!: (e: Error) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => {});
+    const p: NodeProc = {
+      child,
+      hasExited: false,
+      exited: new Promise((r) => child.once('exit', () => r())),
+      expected: null,
+      lastBeat: performance.now(),
+      up: { promise, resolve, reject },
+    };
+    this.procs.set(node, p);
+    this.captureOutput(node, child);
+    child.stdin?.on('error', () => {});
+    child.once('error', (err) => {
+      p.hasExited = true;
+      hub.record({ type: 'error', node, message: `cannot start node ${node}: ${err.message}` });
+      p.up.reject(new Error(`cannot start node ${node}: ${err.message}`));
+    });
+    child.once('exit', (code, signal) => this.onExit(node, p, code, signal));
+    return p;
+  }
+
+  private captureOutput(node: NodeId, child: ChildProcess): void {
+    for (const [stream, name] of [
+      [child.stdout, 'stdout'],
+      [child.stderr, 'stderr'],
+    ] as const) {
+      if (!stream) continue;
+      let partial = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        const lines = (partial + chunk).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) if (line) this.hub?.record({ type: 'log', node, text: `${name}: ${line}` });
+      });
+      stream.on('end', () => {
+        if (partial) this.hub?.record({ type: 'log', node, text: `${name}: ${partial}` });
+        partial = '';
+      });
+    }
+  }
+
+  private onExit(node: NodeId, p: NodeProc, code: number | null, signal: NodeJS.Signals | null): void {
+    p.hasExited = true;
+    const how = signal ? `signal ${signal}` : `code ${code}`;
+    p.up.reject(new Error(`node ${node} exited (${how}) before it was up`));
+    if (p.expected || this.shuttingDown || !this.hub) return;
+    // Nobody asked it to go: it failed on its own (a bad module, a runtime error, a kill from outside).
+    p.expected = 'crash';
+    this.hub.setDown(node, true);
+    this.hub.record({ type: 'error', node, message: `node ${node} exited unexpectedly (${how})` });
+    this.hub.record({ type: 'crash', node });
+  }
+
+  /** Wait until `node`'s process exited and the hub has read all it sent, then mark it down. */
+  private async gone(node: NodeId, p: NodeProc): Promise<void> {
+    await p.exited;
+    const hub = this.requireHub();
+    if (hub.isConnected(node)) {
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(done, 500);
+        function done() {
+          clearTimeout(timer);
+          hub.off('disconnected', onDisc);
+          resolve();
+        }
+        const onDisc = (n: NodeId) => n === node && done();
+        hub.on('disconnected', onDisc);
+      });
+      hub.disconnect(node);
+    }
+    hub.setDown(node, true);
+  }
+
+  private onControl(msg: FromNode): void {
+    const p = this.procs.get(msg.node);
+    switch (msg.type) {
+      case 'hello':
+        if (p) p.lastBeat = performance.now();
+        this.control?.send(msg.node, { type: 'start' });
+        return;
+      case 'started':
+        if (p && !p.hasExited) p.up.resolve();
+        return;
+      case 'heartbeat':
+        if (p) p.lastBeat = performance.now();
+        return;
+      case 'snapshot':
+        this.snapshotWaiters.get(msg.req)?.(msg.snapshot);
+        this.snapshotWaiters.delete(msg.req);
+        return;
+      case 'log':
+        this.hub?.record({ type: 'log', node: msg.node, text: msg.text });
+        return;
+    }
+  }
+
+  private killHung(): void {
+    const limit = this.opts.hangTimeoutMs ?? 2000;
+    const now = performance.now();
+    for (const [node, p] of this.procs) {
+      if (p.hasExited || p.expected || now - p.lastBeat < limit) continue;
+      p.expected = 'hang';
+      p.child.kill('SIGKILL');
+      const hub = this.requireHub();
+      hub.record({ type: 'error', node, message: `node ${node} hung (no heartbeat for ${Math.round(now - p.lastBeat)} ms) and was killed` });
+      void this.gone(node, p).then(() => hub.record({ type: 'crash', node }));
+    }
+  }
+
+  private async doShutdown(): Promise<void> {
+    if (this.hangTimer) clearInterval(this.hangTimer);
+    for (const p of this.procs.values()) {
+      if (!p.hasExited) {
+        p.expected ??= 'shutdown';
+        p.child.kill('SIGKILL');
+      }
+    }
+    await Promise.all(
+      [...this.procs.values()].map((p) => Promise.race([p.exited, new Promise((r) => setTimeout(r, EXIT_WAIT_MS))])),
+    );
+    await this.closeChannels();
+    this.releaseExitHook();
+    if (this.ownsStorage) rmSync(this.storageDir, { recursive: true, force: true });
+  }
+
+  private async closeChannels(): Promise<void> {
+    this.control?.close();
+    await this.hub?.close();
+  }
+
+  /** For the process exit hook: no awaiting possible there. */
+  private killAllSync(): void {
+    for (const p of this.procs.values()) if (!p.hasExited) p.child.kill('SIGKILL');
+    this.control?.close();
+    if (this.ownsStorage) rmSync(this.storageDir, { recursive: true, force: true });
+  }
+
+  private requireHub(): Hub {
+    if (!this.hub) throw new Error('the cluster is not ready yet (await cluster.ready)');
+    return this.hub;
+  }
+
+  private checkNode(node: NodeId): void {
+    if (!this.nodes.includes(node)) throw new RangeError(`node ${String(node)} is not in this cluster (nodes ${this.nodes.join(', ')})`);
+  }
+}

@@ -1,0 +1,173 @@
+/**
+ * gradeModule: build a student's role module, load it in a sandbox, run the lab's tests of every
+ * registered kind, and return one report with points. The desktop app, the CLI and the lab check
+ * all grade through here.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { buildStudentModule, type BuildOk } from '../build/build-student.js';
+import type { Diagnostic } from '../build/diagnostics.js';
+import { loadLab, type LabPack } from '../labs/lab-pack.js';
+import { Sandbox } from './sandbox.js';
+import { createStackMapper } from './stack-map.js';
+import { testKind, testKinds, type GradeTest, type TestEnv } from './test-kinds.js';
+import type { TestResult } from './verdict.js';
+import type { SerializedError } from './sandbox-protocol.js';
+import './kinds/index.js';
+
+export type TestKindName = 'trace' | 'scenario' | 'search';
+
+export interface GradeOptions {
+  /** Also run the instructor-only (hidden) tests. */
+  hidden?: boolean;
+  /** Only these kinds of tests (default: every registered kind). */
+  only?: TestKindName[];
+  /** Seed for randomized kinds (scenario tests): reproduces one run. */
+  seed?: number;
+  /** Called after each test. */
+  onProgress?: (done: number, total: number, verdict?: TestResult) => void;
+  /** Override the manifest's limits (tests use short ones). */
+  limits?: Partial<{ callMs: number; memoryMb: number }>;
+  /** The submission folder (relative imports may not leave it). Default: the module's folder. */
+  root?: string;
+  /** Type errors: fail the build (default), warn, or skip the check. */
+  typeCheck?: 'error' | 'warn' | 'off';
+}
+
+export interface GradeReport {
+  lab: { id: string; title: string; role: string };
+  /** The graded module, as given. */
+  module: string;
+  /** graded: tests ran; build-error: it did not compile; load-error: it compiled but would not load. */
+  status: 'graded' | 'build-error' | 'load-error';
+  /** True when every test passed (and there was at least one). */
+  passed: boolean;
+  score: number;
+  maxScore: number;
+  counts: { passed: number; failed: number; total: number };
+  /** Build errors (status build-error) or warnings. */
+  diagnostics: Diagnostic[];
+  loadError?: { message: string; stack?: string; output?: string };
+  tests: TestResult[];
+  hidden: boolean;
+  durationMs: number;
+}
+
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
+export async function gradeModule(labId: string, modulePath: string, opts: GradeOptions = {}): Promise<GradeReport> {
+  const started = performance.now();
+  const lab = await loadLab(labId);
+  const hidden = opts.hidden ?? false;
+  const base = {
+    lab: { id: lab.id, title: lab.manifest.title, role: lab.manifest.role },
+    module: modulePath,
+    hidden,
+  };
+  const limits = { ...lab.manifest.limits, ...opts.limits };
+
+  const tests = await listTests(lab, opts);
+  const totalWeight = tests.reduce((s, t) => s + t.weight, 0);
+  const maxFor = (t: GradeTest) => (totalWeight ? (lab.manifest.points * t.weight) / totalWeight : 0);
+  const empty = (status: GradeReport['status'], diagnostics: Diagnostic[], loadError?: GradeReport['loadError']): GradeReport => ({
+    ...base,
+    status,
+    passed: false,
+    score: 0,
+    maxScore: lab.manifest.points,
+    counts: { passed: 0, failed: tests.length, total: tests.length },
+    diagnostics,
+    loadError,
+    tests: [],
+    durationMs: Math.round(performance.now() - started),
+  });
+
+  const build = await buildStudentModule(modulePath, { exportName: lab.manifest.export, root: opts.root, typeCheck: opts.typeCheck });
+  if (!build.ok) return empty('build-error', build.diagnostics);
+
+  const session = await openSession(build, limits);
+  try {
+    const start = await session.sandbox.start();
+    if (!start.ok) return empty('load-error', build.diagnostics, loadErrorOf(start, session));
+    const env: TestEnv = { lab, sandbox: session.sandbox, build, mapStack: session.mapStack, limits, seed: opts.seed };
+    const results: TestResult[] = [];
+    for (const t of tests) {
+      const t0 = performance.now();
+      let outcome;
+      try {
+        outcome = await testKind(t.kind)!.run(t, env);
+      } catch (e) {
+        outcome = {
+          passed: false,
+          failure: { reason: 'harness' as const, message: `the grader failed: ${(e as Error).message}`, rule: { id: 'harness', text: 'the grader itself failed' }, inputsSoFar: [] },
+        };
+      }
+      const maxPoints = round2(maxFor(t));
+      const result: TestResult = {
+        id: t.id,
+        kind: t.kind,
+        name: t.name,
+        title: t.title,
+        set: t.set,
+        weight: t.weight,
+        maxPoints,
+        points: outcome.passed ? maxPoints : 0,
+        passed: outcome.passed,
+        durationMs: Math.round(performance.now() - t0),
+        failure: outcome.failure,
+        notes: outcome.notes ?? [],
+      };
+      results.push(result);
+      opts.onProgress?.(results.length, tests.length, result);
+    }
+    const passedWeight = tests.filter((_, i) => results[i].passed).reduce((s, t) => s + t.weight, 0);
+    const nPassed = results.filter((r) => r.passed).length;
+    return {
+      ...base,
+      status: 'graded',
+      passed: results.length > 0 && nPassed === results.length,
+      score: totalWeight ? round2((lab.manifest.points * passedWeight) / totalWeight) : 0,
+      maxScore: lab.manifest.points,
+      counts: { passed: nPassed, failed: results.length - nPassed, total: results.length },
+      diagnostics: build.diagnostics,
+      tests: results,
+      durationMs: Math.round(performance.now() - started),
+    };
+  } finally {
+    await session.close();
+  }
+}
+
+async function listTests(lab: LabPack, opts: GradeOptions): Promise<GradeTest[]> {
+  const kinds = opts.only?.length ? opts.only.map((k) => testKind(k)).filter((k) => k !== undefined) : testKinds();
+  const all: GradeTest[] = [];
+  for (const k of kinds) all.push(...(await k.list(lab, { hidden: opts.hidden ?? false, seed: opts.seed })));
+  return all;
+}
+
+function loadErrorOf(start: { message: string; error?: SerializedError; output: string }, session: Session): GradeReport['loadError'] {
+  return { message: start.message, stack: session.mapStack(start.error?.stack), output: start.output.trim() ? start.output.slice(-4000) : undefined };
+}
+
+export interface Session {
+  sandbox: Sandbox;
+  mapStack: ReturnType<typeof createStackMapper>;
+  close(): Promise<void>;
+}
+
+/** A built module written to a private temp folder and a sandbox over it; close() removes both. */
+export async function openSession(build: BuildOk, limits: { callMs: number; memoryMb: number }): Promise<Session> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-grade-'));
+  const bundlePath = path.join(dir, 'student.mjs');
+  await writeFile(bundlePath, build.code);
+  const sandbox = new Sandbox(bundlePath, { timeoutMs: limits.callMs, memoryMb: limits.memoryMb });
+  return {
+    sandbox,
+    mapStack: createStackMapper(bundlePath, build.sourceMap, build.root),
+    async close() {
+      await sandbox.close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,2 @@
+// Every test kind gradeModule knows, registered by importing its module ('trace' first).
+import '../trace-kind.js';

@@ -1,0 +1,66 @@
+/**
+ * The seam where kinds of tests plug into grading. 'trace' (replay of reference traces) is built in;
+ * 'scenario' and 'search' register here too. gradeModule asks every registered kind (or those in
+ * `only`) for its tests, then runs them one by one in the same sandbox.
+ */
+import type { BuildOk } from '../build/build-student.js';
+import type { LabPack } from '../labs/lab-pack.js';
+import type { Sandbox } from './sandbox.js';
+import type { StackMapper } from './stack-map.js';
+import type { Failure } from './verdict.js';
+
+export interface GradeTest {
+  /** Unique within the lab, e.g. 'trace:public/prepare-lower-round'. */
+  id: string;
+  kind: string;
+  name: string;
+  title: string;
+  set: 'public' | 'hidden';
+  /** Share of the lab's points (relative to the other tests run). */
+  weight: number;
+  /** Whatever the kind needs to run it (the trace, the scenario, …). */
+  data: unknown;
+}
+
+export interface TestEnv {
+  lab: LabPack;
+  /** The student's module, loaded in a sandbox child; respawned by the sandbox after a death. */
+  sandbox: Sandbox;
+  build: BuildOk;
+  mapStack: StackMapper;
+  limits: { callMs: number; memoryMb: number };
+  seed?: number;
+}
+
+export interface TestOutcome {
+  passed: boolean;
+  failure?: Failure;
+  notes?: string[];
+}
+
+export interface ListOptions {
+  hidden: boolean;
+  seed?: number;
+}
+
+export interface TestKindProvider {
+  kind: string;
+  /** The tests of this kind for a lab (none is fine). */
+  list(lab: LabPack, opts: ListOptions): Promise<GradeTest[]>;
+  run(test: GradeTest, env: TestEnv): Promise<TestOutcome>;
+}
+
+const providers = new Map<string, TestKindProvider>();
+
+export function registerTestKind(provider: TestKindProvider): void {
+  providers.set(provider.kind, provider);
+}
+
+export function testKind(kind: string): TestKindProvider | undefined {
+  return providers.get(kind);
+}
+
+/** Registered kinds in registration order ('trace' first). */
+export function testKinds(): TestKindProvider[] {
+  return [...providers.values()];
+}

@@ -1,0 +1,175 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Ajv } from 'ajv';
+import { labsDir } from './paths.js';
+import { MANIFEST_SCHEMA, type LabManifest } from './manifest-schema.js';
+import { SCENARIO_SCHEMA, type ScenarioScript } from './scenario-schema.js';
+import { ROLE_SPECS } from './role-spec.js';
+import { messageProblems } from './message-shape.js';
+import { parseRoleTrace, type RoleTrace } from './role-trace.js';
+
+/** A lab pack folder is broken or missing: the message says what and where. */
+export class LabError extends Error {}
+
+export interface LabSummary {
+  id: string;
+  title: string;
+  role: string;
+  points: number;
+  dir: string;
+}
+
+export interface LoadedTrace {
+  file: string;
+  trace: RoleTrace;
+}
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const validateManifest = ajv.compile<LabManifest>(MANIFEST_SCHEMA);
+const validateScenario = ajv.compile<ScenarioScript>(SCENARIO_SCHEMA);
+
+function schemaErrors(errors: typeof validateManifest.errors): string {
+  return (errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}`).join('; ');
+}
+
+/** One lab pack on disk: its validated manifest and accessors for its parts. */
+export class LabPack {
+  constructor(
+    readonly manifest: LabManifest,
+    readonly dir: string,
+  ) {}
+
+  get id(): string {
+    return this.manifest.id;
+  }
+  get role() {
+    return ROLE_SPECS[this.manifest.role];
+  }
+  file(rel: string): string {
+    return path.join(this.dir, rel);
+  }
+  get starterPath(): string {
+    return this.file(this.manifest.files.starter);
+  }
+  get referencePath(): string {
+    return this.file(this.manifest.files.reference);
+  }
+  get instructionsPath(): string {
+    return this.file(this.manifest.files.instructions);
+  }
+  traceDir(set: 'public' | 'hidden'): string {
+    return path.join(this.file(this.manifest.files.traces), set);
+  }
+  ruleText(id: string): string | undefined {
+    return this.manifest.rules.find((r) => r.id === id)?.text;
+  }
+
+  /** The scenario scripts, validated against the schema, the role's handlers and the rule list. */
+  async scenarios(): Promise<ScenarioScript[]> {
+    const dir = this.file(this.manifest.files.scenarios);
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+    const out: ScenarioScript[] = [];
+    for (const f of names) {
+      const where = path.join(dir, f);
+      let data: unknown;
+      try {
+        data = JSON.parse(await readFile(where, 'utf8'));
+      } catch (e) {
+        throw new LabError(`${where}: not JSON: ${(e as Error).message}`);
+      }
+      if (!validateScenario(data)) throw new LabError(`${where}: ${schemaErrors(validateScenario.errors)}`);
+      const problems = this.scenarioProblems(data, f);
+      if (problems.length) throw new LabError(`${where}: ${problems.join('; ')}`);
+      out.push(data);
+    }
+    return out;
+  }
+
+  private scenarioProblems(s: ScenarioScript, file: string): string[] {
+    const problems: string[] = [];
+    if (`${s.name}.json` !== file) problems.push(`name '${s.name}' must match the file name`);
+    if (!s.node.nodes.includes(s.node.id)) problems.push(`node.id ${s.node.id} is not in node.nodes`);
+    s.steps.forEach((step, i) => {
+      const at = `step ${i + 1}`;
+      const spec = this.role.methods[step.call];
+      if (!spec) return problems.push(`${at}: '${step.call}' is not a handler of the ${this.manifest.role}`);
+      if (!this.ruleText(step.rule)) problems.push(`${at}: unknown rule '${step.rule}'`);
+      if (spec.input === 'none') {
+        if (step.input !== undefined) problems.push(`${at}: ${step.call}() takes no input`);
+      } else {
+        for (const p of messageProblems(step.input, spec.input)) problems.push(`${at}: input: ${p}`);
+      }
+    });
+    return problems;
+  }
+
+  /** The recorded traces of one set, sorted by name. Missing folder = none. */
+  async traces(set: 'public' | 'hidden'): Promise<LoadedTrace[]> {
+    const dir = this.traceDir(set);
+    if (!existsSync(dir)) return [];
+    const names = (await readdir(dir)).filter((f) => f.endsWith('.jsonl')).sort();
+    const out: LoadedTrace[] = [];
+    for (const f of names) {
+      const file = path.join(dir, f);
+      try {
+        out.push({ file, trace: parseRoleTrace(await readFile(file, 'utf8'), file) });
+      } catch (e) {
+        throw new LabError((e as Error).message);
+      }
+    }
+    return out;
+  }
+
+  /** The known-buggy mutants (absolute paths), sorted. */
+  async mutants(): Promise<string[]> {
+    const dir = this.file(this.manifest.files.mutants);
+    if (!existsSync(dir)) return [];
+    return (await readdir(dir))
+      .filter((f) => /\.(ts|js|mts|mjs)$/.test(f))
+      .sort()
+      .map((f) => path.join(dir, f));
+  }
+}
+
+async function readPack(dir: string): Promise<LabPack> {
+  const where = path.join(dir, 'manifest.json');
+  let data: unknown;
+  try {
+    data = JSON.parse(await readFile(where, 'utf8'));
+  } catch (e) {
+    throw new LabError(`${where}: ${(e as Error).message}`);
+  }
+  if (!validateManifest(data)) throw new LabError(`${where}: ${schemaErrors(validateManifest.errors)}`);
+  const pack = new LabPack(data, dir);
+  if (pack.role.exportName !== data.export) {
+    throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (LAB-API.md), not '${data.export}'`);
+  }
+  for (const [key, rel] of Object.entries(data.files)) {
+    if (!existsSync(pack.file(rel)) && key !== 'mutants') throw new LabError(`${where}: files.${key}: ${rel} does not exist`);
+  }
+  return pack;
+}
+
+/** Every folder under labs/ with a manifest.json, sorted by folder name. */
+async function packDirs(): Promise<string[]> {
+  const root = labsDir();
+  const entries = await readdir(root, { withFileTypes: true });
+  return entries
+    .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'manifest.json')))
+    .map((e) => path.join(root, e.name))
+    .sort();
+}
+
+export async function listLabs(): Promise<LabSummary[]> {
+  const packs = await Promise.all((await packDirs()).map(readPack));
+  return packs.map((p) => ({ id: p.id, title: p.manifest.title, role: p.manifest.role, points: p.manifest.points, dir: p.dir }));
+}
+
+export async function loadLab(id: string): Promise<LabPack> {
+  for (const dir of await packDirs()) {
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => '{}')) as { id?: unknown };
+    if (manifest.id === id) return readPack(dir);
+  }
+  throw new LabError(`no lab with id '${id}' (see \`paxlab lab list\`)`);
+}

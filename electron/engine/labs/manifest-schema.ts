@@ -1,0 +1,80 @@
+import type { RoleName } from './role-spec.js';
+
+/** A lab pack's manifest.json (labs/README.md describes every field). */
+export interface LabManifest {
+  id: string;
+  title: string;
+  role: RoleName;
+  /** The class the student's module must export (LAB-API.md: Acceptor, Proposer, Learner). */
+  export: string;
+  /** Points for the whole lab, shared among its tests by weight. */
+  points: number;
+  limits: {
+    /** Time limit of one handler call, in ms. */
+    callMs: number;
+    /** Heap cap of the sandbox process, in MB. */
+    memoryMb: number;
+  };
+  files: {
+    instructions: string;
+    starter: string;
+    reference: string;
+    scenarios: string;
+    traces: string;
+    mutants: string;
+  };
+  /** The rules of LAB-API.md this lab tests; trace steps name them by id. */
+  rules: Array<{ id: string; text: string }>;
+}
+
+const relPath = { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*\\.\\.)[A-Za-z0-9_./-]+$' };
+
+export const MANIFEST_SCHEMA = {
+  $id: 'paxlab-lab-manifest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'role', 'export', 'points', 'limits', 'files', 'rules'],
+  properties: {
+    $schema: { type: 'string' },
+    id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+    title: { type: 'string', minLength: 1 },
+    role: { enum: ['acceptor', 'proposer', 'learner'] },
+    export: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+    points: { type: 'number', exclusiveMinimum: 0 },
+    limits: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['callMs', 'memoryMb'],
+      properties: {
+        callMs: { type: 'integer', minimum: 10, maximum: 60000 },
+        memoryMb: { type: 'integer', minimum: 16, maximum: 4096 },
+      },
+    },
+    files: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['instructions', 'starter', 'reference', 'scenarios', 'traces', 'mutants'],
+      properties: {
+        instructions: relPath,
+        starter: relPath,
+        reference: relPath,
+        scenarios: relPath,
+        traces: relPath,
+        mutants: relPath,
+      },
+    },
+    rules: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'text'],
+        properties: {
+          id: { type: 'string', pattern: '^[a-z]+(\\.[a-z0-9-]+)+$' },
+          text: { type: 'string', minLength: 1 },
+        },
+      },
+    },
+  },
+} as const;

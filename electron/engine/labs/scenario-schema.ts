@@ -1,0 +1,63 @@
+/**
+ * A scenario script: the inputs of one trace test, each step tagged with the rule it exercises.
+ * `paxlab trace record` runs it against the reference and writes the expected outputs next to the
+ * inputs (role-trace.ts).
+ */
+export interface ScenarioStep {
+  rule: string;
+  call: string;
+  /** The handler's argument: a message, a client value, or absent for startRound(). */
+  input?: unknown;
+  /** Optional note shown in verdicts ("S3 retransmits its accept"). */
+  note?: string;
+}
+
+export interface ScenarioScript {
+  name: string;
+  title: string;
+  /** `public` traces are shipped to students; `hidden` ones only to instructors. */
+  set: 'public' | 'hidden';
+  /** Weight of this test within the lab's points (default 1). */
+  weight?: number;
+  /** The node under test: its id and the cluster. */
+  node: { id: number; nodes: number[] };
+  steps: ScenarioStep[];
+}
+
+export const SCENARIO_SCHEMA = {
+  $id: 'paxlab-scenario',
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'title', 'set', 'node', 'steps'],
+  properties: {
+    $schema: { type: 'string' },
+    name: { type: 'string', pattern: '^[a-z0-9][a-z0-9-]*$' },
+    title: { type: 'string', minLength: 1 },
+    set: { enum: ['public', 'hidden'] },
+    weight: { type: 'number', exclusiveMinimum: 0 },
+    node: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'nodes'],
+      properties: {
+        id: { type: 'integer', minimum: 1 },
+        nodes: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+      },
+    },
+    steps: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['rule', 'call'],
+        properties: {
+          rule: { type: 'string' },
+          call: { type: 'string' },
+          input: {},
+          note: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;

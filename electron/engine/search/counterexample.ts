@@ -1,0 +1,101 @@
+/**
+ * Turns a path of search actions into a trace in the one event format (meta source 'search'), so the
+ * counterexample can be drawn as a space-time diagram, judged by the trace checkers and replayed.
+ * Virtual time is the step number.
+ */
+import { TraceRecorder } from '../trace/recorder.js';
+import type { TraceEvent } from '../trace/events.js';
+import { A_CRASH, A_DELIVER, A_DROP, A_DUP, A_PROPOSE, A_RESTART, A_START, Transitions, unpack, type Found, type GState } from './explorer.js';
+
+export function buildCounterexampleTrace(tr: Transitions, init: GState, actions: number[], found: Found): TraceEvent[] {
+  const { table, slots } = tr;
+  const nodes = [...new Set(slots.map((s) => s.node))].sort((a, b) => a - b);
+  const rec = new TraceRecorder({ source: 'search', nodes, protocol: 'single-decree', title: `search counterexample: ${found.checker}` });
+  /** In-flight copies per interned message: [trace id, copy]. */
+  const inflight = new Map<number, [number, number][]>();
+  const copies = new Map<number, number>();
+  const delivered = new Set<number>();
+  let nextId = 1;
+  let s = init;
+
+  actions.forEach((action, step) => {
+    const t = step + 1;
+    const { type, arg } = unpack(action);
+    const take = (m: number) => inflight.get(m)!.shift()!;
+    const msg = type === A_DELIVER || type === A_DROP || type === A_DUP ? table.msgs[arg] : null;
+    switch (type) {
+      case A_START:
+        rec.record({ type: 'timer', t, node: slots[arg].node, name: 'start-round' });
+        break;
+      case A_PROPOSE: {
+        const k = tr.proposerSlots.indexOf(arg);
+        rec.record({ type: 'client-request', t, node: slots[arg].node, request: `c${k + 1}`, value: tr.opts.values[k] });
+        break;
+      }
+      case A_DELIVER: {
+        if (tr.opts.network === 'set') {
+          // The set model keeps a delivered message deliverable: a second delivery is a duplicate.
+          const [id, first] = inflight.get(arg)![0];
+          let copy = first;
+          if (delivered.has(id)) {
+            copy = (copies.get(id) ?? 0) + 1;
+            copies.set(id, copy);
+            rec.record({ type: 'duplicate', t, id, from: msg!.from, to: msg!.to, copy });
+          }
+          delivered.add(id);
+          rec.record({ type: 'deliver', t, id, from: msg!.from, to: msg!.to, msg: msg!.msg, copy });
+          break;
+        }
+        const [id, copy] = take(arg);
+        rec.record({ type: 'deliver', t, id, from: msg!.from, to: msg!.to, msg: msg!.msg, copy });
+        break;
+      }
+      case A_DROP: {
+        const [id, copy] = take(arg);
+        rec.record({ type: 'drop', t, id, from: msg!.from, to: msg!.to, reason: 'loss', copy });
+        break;
+      }
+      case A_DUP: {
+        const [id] = inflight.get(arg)![0];
+        const copy = (copies.get(id) ?? 0) + 1;
+        copies.set(id, copy);
+        inflight.get(arg)!.push([id, copy]);
+        rec.record({ type: 'duplicate', t, id, from: msg!.from, to: msg!.to, copy });
+        break;
+      }
+      case A_CRASH: {
+        rec.record({ type: 'crash', t, node: slots[arg].node });
+        for (const [m, list] of inflight) {
+          if (table.msgs[m].toSlot !== arg) continue;
+          for (const [id, copy] of list.splice(0)) rec.record({ type: 'drop', t, id, from: table.msgs[m].from, to: table.msgs[m].to, reason: 'crashed', copy });
+        }
+        break;
+      }
+      case A_RESTART:
+        rec.record({ type: 'restart', t, node: slots[arg].node });
+        break;
+    }
+    const eff = tr.effectOf(s, action);
+    if (eff?.effect.error) {
+      rec.record({ type: 'error', t, node: slots[eff.slot].node, message: eff.effect.error.message });
+      return;
+    }
+    if (eff) {
+      for (const m of eff.effect.out) {
+        const nm = table.msgs[m];
+        const id = nextId++;
+        rec.record({ type: 'send', t, id, from: nm.from, to: nm.to, msg: nm.msg });
+        if (s.down & (1 << slots[nm.toSlot].index) && slots[nm.toSlot].kind === 'acceptor') {
+          rec.record({ type: 'drop', t, id, from: nm.from, to: nm.to, reason: 'down', copy: 0 });
+        } else if (tr.opts.network === 'multiset' || !inflight.has(m)) {
+          if (!inflight.has(m)) inflight.set(m, []);
+          inflight.get(m)!.push([id, 0]);
+        }
+      }
+      if (eff.effect.decide >= 0) rec.record({ type: 'decide', t, node: slots[eff.slot].node, value: table.values[eff.effect.decide], slot: 0 });
+    }
+    const next = tr.apply(s, action);
+    if ('l' in next) s = next;
+  });
+  return rec.events;
+}

@@ -1,0 +1,251 @@
+/**
+ * Breadth-first exploration of every global state of a small single-decree configuration. A global
+ * state is: the state id of every role object, the network's in-flight multiset (sorted message ids),
+ * the proposers' round and propose budgets, the duplication and crash budgets, which acceptors are
+ * down, the history of proposals and votes (what the invariants judge) and the learners' decisions.
+ * BFS finds the shortest path to a violation.
+ */
+import { ACT_PROPOSE, ACT_START, actDeliver, type Effect, type LocalStates } from './local-states.js';
+import type { ResolvedOptions, Slot } from './model.js';
+
+export interface GState {
+  l: number[];
+  f: number[];
+  r: number[];
+  p: number;
+  dup: number;
+  crash: number;
+  down: number;
+  h: number[];
+  dec: number[];
+}
+
+/** Actions, packed as `type + 8 * arg` (arg: a slot or a message id). */
+export const A_START = 0;
+export const A_PROPOSE = 1;
+export const A_DELIVER = 2;
+export const A_DROP = 3;
+export const A_DUP = 4;
+export const A_CRASH = 5;
+export const A_RESTART = 6;
+export const pack = (type: number, arg: number) => type + 8 * arg;
+export const unpack = (a: number) => ({ type: a & 7, arg: a >>> 3 });
+
+export interface Found {
+  checker: string;
+  message: string;
+}
+
+export function stateKeyOf(s: GState): string {
+  return `${s.l.join(',')}|${s.f.join(',')}|${s.r.join(',')}|${s.p}|${s.dup}|${s.crash}|${s.down}|${s.h.join(',')}|${s.dec.join(',')}`;
+}
+
+/** Applies actions to global states and judges the results. Shared by the search and the trace replay. */
+export class Transitions {
+  readonly proposerSlots: number[];
+  readonly acceptorSlots: number[];
+  readonly learnerSlots: number[];
+  /** Per slot: its bit in `down` (acceptors only), else 0. */
+  private readonly downBit: number[];
+  private readonly quorum: number;
+  /** The 'set' network: delivering does not consume, so messages stay deliverable. */
+  private readonly setNetwork: boolean;
+
+  constructor(
+    readonly table: LocalStates,
+    readonly slots: Slot[],
+    readonly opts: ResolvedOptions,
+  ) {
+    this.proposerSlots = slots.flatMap((s, i) => (s.kind === 'proposer' ? [i] : []));
+    this.acceptorSlots = slots.flatMap((s, i) => (s.kind === 'acceptor' ? [i] : []));
+    this.learnerSlots = slots.flatMap((s, i) => (s.kind === 'learner' ? [i] : []));
+    this.downBit = slots.map((s) => (s.kind === 'acceptor' ? 1 << s.index : 0));
+    this.quorum = Math.floor(this.acceptorSlots.length / 2) + 1;
+    this.setNetwork = opts.network === 'set';
+  }
+
+  /** Every action enabled in `s`, packed. */
+  enabled(s: GState): number[] {
+    const acts: number[] = [];
+    const o = this.opts;
+    this.proposerSlots.forEach((slot, k) => {
+      if (s.r[k] < o.maxRounds) acts.push(pack(A_START, slot));
+      if (!(s.p & (1 << k))) acts.push(pack(A_PROPOSE, slot));
+    });
+    const msgs = this.table.msgs;
+    if (this.setNetwork) {
+      for (const m of s.f) acts.push(pack(A_DELIVER, m));
+      return acts;
+    }
+    for (let i = 0; i < s.f.length; i++) {
+      const m = s.f[i];
+      if (i > 0 && s.f[i - 1] === m) continue;
+      if (!(s.down & this.downBit[msgs[m].toSlot])) acts.push(pack(A_DELIVER, m));
+      if (o.loss) acts.push(pack(A_DROP, m));
+      if (s.dup < o.maxDuplicates) acts.push(pack(A_DUP, m));
+    }
+    if (o.maxCrashes > 0) {
+      for (const a of this.acceptorSlots) {
+        const bit = this.downBit[a];
+        if (s.down & bit) acts.push(pack(A_RESTART, a));
+        else if (s.crash < o.maxCrashes) acts.push(pack(A_CRASH, a));
+      }
+    }
+    return acts;
+  }
+
+  /** The role effect an action triggers, if it calls a handler. */
+  effectOf(s: GState, action: number): { slot: number; effect: Effect } | null {
+    const { type, arg } = unpack(action);
+    if (type === A_START || type === A_PROPOSE) {
+      return { slot: arg, effect: this.table.effect(s.l[arg], type === A_START ? ACT_START : ACT_PROPOSE) };
+    }
+    if (type === A_DELIVER) {
+      const slot = this.table.msgs[arg].toSlot;
+      return { slot, effect: this.table.effect(s.l[slot], actDeliver(arg)) };
+    }
+    return null;
+  }
+
+  /** The successor of `s` under `action`, `s` itself when nothing changes, or the violation the action reveals. */
+  apply(s: GState, action: number): GState | Found {
+    const { type, arg } = unpack(action);
+    switch (type) {
+      case A_START:
+      case A_PROPOSE:
+      case A_DELIVER:
+        return this.applyEffect(s, type, arg);
+      case A_DROP:
+        return { ...s, f: removeOne(s.f, arg) };
+      case A_DUP:
+        return { ...s, f: insertAll(s.f, [arg]), dup: s.dup + 1 };
+      case A_CRASH: {
+        const msgs = this.table.msgs;
+        return { ...s, f: s.f.filter((m) => msgs[m].toSlot !== arg), down: s.down | this.downBit[arg], crash: s.crash + 1 };
+      }
+      default:
+        return { ...s, down: s.down & ~this.downBit[arg] };
+    }
+  }
+
+  private applyEffect(s: GState, type: number, arg: number): GState | Found {
+    const { slot, effect } = this.effectOf(s, pack(type, arg))!;
+    if (effect.error) return effect.error;
+    {
+      // Most deliveries in the set model change nothing (a stale or repeated message): skip them cheaply.
+      if (type === A_DELIVER && effect.next === s.l[slot] && effect.decide < 0 && effect.out.every((m) => s.f.includes(m)) && effect.hist.every((x) => s.h.includes(x))) return s;
+    }
+    const l = s.l.slice();
+    l[slot] = effect.next;
+    let f = type === A_DELIVER && !this.setNetwork ? removeOne(s.f, arg) : s.f;
+    if (effect.out.length > 0) {
+      const msgs = this.table.msgs;
+      const out = s.down === 0 ? effect.out : effect.out.filter((m) => !(s.down & this.downBit[msgs[m].toSlot]));
+      f = this.setNetwork ? mergeUnique(f, out) : insertAll(f, out);
+    }
+    const next: GState = { l, f, r: s.r, p: s.p, dup: s.dup, crash: s.crash, down: s.down, h: s.h, dec: s.dec };
+    if (type === A_START || type === A_PROPOSE) {
+      const k = this.proposerSlots.indexOf(slot);
+      if (type === A_START) {
+        next.r = s.r.slice();
+        next.r[k]++;
+      } else next.p = s.p | (1 << k);
+    }
+    if (effect.hist.length > 0) {
+      const h = mergeUnique(s.h, effect.hist);
+      if (h !== s.h) {
+        next.h = h;
+        const bad = this.judgeHistory(next);
+        if (bad) return bad;
+      }
+    }
+    if (effect.decide >= 0) {
+      const k = this.learnerSlots.indexOf(slot);
+      const bad = this.judgeDecision(next, k, effect.decide);
+      if (bad) return bad;
+      next.dec = s.dec.slice();
+      next.dec[k] = effect.decide + 1;
+    }
+    return next;
+  }
+
+  /** The value chosen in the lowest round (a quorum of distinct acceptors voted it), if any. */
+  chosen(h: number[]): { rnd: number; val: number } | null {
+    const hist = this.table.hist;
+    const counts = new Map<string, number>();
+    let best: { rnd: number; val: number } | null = null;
+    for (const id of h) {
+      const e = hist[id];
+      if (!e.vote) continue;
+      const key = `${e.rnd}|${e.val}`;
+      const c = (counts.get(key) ?? 0) + 1;
+      counts.set(key, c);
+      if (c >= this.quorum && (!best || e.rnd < best.rnd)) best = { rnd: e.rnd, val: e.val };
+    }
+    return best;
+  }
+
+  private judgeHistory(s: GState): Found | null {
+    const { hist, values } = this.table;
+    for (const id of s.h) {
+      const e = hist[id];
+      const k = this.opts.values.indexOf(values[e.val]);
+      if (k < 0 || !(s.p & (1 << k))) {
+        return {
+          checker: 'validity',
+          message: `${e.vote ? `acceptor ${e.node} voted` : `proposer ${e.node} asked acceptors to accept`} ${JSON.stringify(values[e.val])} in round ${e.rnd}, which no client proposed`,
+        };
+      }
+    }
+    const c = this.chosen(s.h);
+    if (!c) return null;
+    for (const id of s.h) {
+      const e = hist[id];
+      if (e.rnd >= c.rnd && e.val !== c.val) {
+        return {
+          checker: 'chosen-invariant',
+          message: `${JSON.stringify(values[c.val])} was chosen in round ${c.rnd}, but ${e.vote ? `acceptor ${e.node} voted` : `proposer ${e.node} sent accept`} ${JSON.stringify(values[e.val])} in round ${e.rnd}`,
+        };
+      }
+    }
+    return null;
+  }
+
+  private judgeDecision(s: GState, k: number, val: number): Found | null {
+    const node = this.slots[this.learnerSlots[k]].node;
+    const name = JSON.stringify(this.table.values[val]);
+    if (s.dec[k] !== 0) return { checker: 'integrity', message: `learner ${node} decided twice (now ${name})` };
+    const c = this.chosen(s.h);
+    if (!c || c.val !== val) {
+      return { checker: 'learner-safety', message: `learner ${node} decided ${name}, but no quorum of acceptors voted ${name} in one round` };
+    }
+    const other = s.dec.find((d) => d !== 0 && d - 1 !== val);
+    if (other !== undefined) return { checker: 'agreement', message: `learners decided ${JSON.stringify(this.table.values[other - 1])} and ${name}` };
+    return null;
+  }
+}
+
+function removeOne(f: number[], m: number): number[] {
+  const i = f.indexOf(m);
+  const out = f.slice();
+  out.splice(i, 1);
+  return out;
+}
+
+function insertAll(f: number[], add: number[]): number[] {
+  const out = f.concat(add);
+  out.sort((a, b) => a - b);
+  return out;
+}
+
+/** Sorted union; returns `h` itself when nothing is new. */
+function mergeUnique(h: number[], add: number[]): number[] {
+  let out = h;
+  for (const x of add) {
+    if (out.includes(x)) continue;
+    if (out === h) out = h.slice();
+    out.push(x);
+  }
+  if (out !== h) out.sort((a, b) => a - b);
+  return out;
+}

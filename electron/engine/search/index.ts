@@ -1,0 +1,3 @@
+export { runSearch, type SearchReport, type SearchViolation } from './search.js';
+export type { SearchOptions, SearchRoles } from './model.js';
+export { cloneState, stateKey, UncloneableStateError } from './state-codec.js';

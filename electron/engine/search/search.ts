@@ -1,0 +1,146 @@
+/**
+ * The state-space search (model checking) of single-decree Paxos around a student's role: BFS over
+ * the global states of a small configuration, invariants checked at every state, the shortest
+ * counterexample returned as a trace.
+ */
+import type { TraceEvent } from '../trace/events.js';
+import { buildCounterexampleTrace } from './counterexample.js';
+import { Transitions, stateKeyOf, type Found, type GState } from './explorer.js';
+import { LocalStates } from './local-states.js';
+import { layoutSlots, resolveOptions, type ResolvedOptions, type SearchOptions, type SearchRoles } from './model.js';
+import { UncloneableStateError } from './state-codec.js';
+
+export interface SearchViolation {
+  /** 'chosen-invariant', 'validity', 'learner-safety', 'integrity', 'agreement', 'handler-error',
+   *  'handler-output', 'input-mutation', 'determinism', 'uncloneable'. */
+  checker: string;
+  message: string;
+  /** Number of steps of the counterexample (minimal: BFS). */
+  depth: number;
+  /** The counterexample, meta source 'search'. */
+  trace: TraceEvent[];
+}
+
+export interface SearchReport {
+  /** ok: no violation within the bounds; violation: a counterexample; error: the roles cannot be searched. */
+  verdict: 'ok' | 'violation' | 'error';
+  statesExplored: number;
+  transitions: number;
+  statesPerSecond: number;
+  depthReached: number;
+  /** True when every reachable state was explored (no bound cut the search short). */
+  exhausted: boolean;
+  /** Which bound stopped the search, if one did. */
+  stoppedBy?: 'depth' | 'time' | 'states';
+  elapsedMs: number;
+  violation?: SearchViolation;
+  /** Why the roles cannot be searched (verdict 'error'). */
+  error?: string;
+  options: Omit<ResolvedOptions, 'maxDepth'> & { maxDepth: number | null };
+}
+
+export function runSearch(roles: SearchRoles, options: SearchOptions = {}): SearchReport {
+  const opts = resolveOptions(options);
+  const slots = layoutSlots(opts);
+  const table = new LocalStates(slots, opts);
+  const tr = new Transitions(table, slots, opts);
+  const started = performance.now();
+  const report = (r: Partial<SearchReport> & Pick<SearchReport, 'verdict'>): SearchReport => {
+    const elapsedMs = performance.now() - started;
+    const statesExplored = r.statesExplored ?? 0;
+    return {
+      statesExplored,
+      transitions: 0,
+      depthReached: 0,
+      exhausted: false,
+      ...r,
+      elapsedMs,
+      statesPerSecond: elapsedMs > 0 ? Math.round((statesExplored * 1000) / elapsedMs) : statesExplored,
+      options: { ...opts, maxDepth: Number.isFinite(opts.maxDepth) ? opts.maxDepth : null },
+    };
+  };
+
+  let init: GState;
+  try {
+    const config = { nodes: slots.filter((s) => s.kind === 'acceptor').map((s) => s.node) };
+    const l = slots.map((s, i) => {
+      const Cls = s.kind === 'acceptor' ? roles.Acceptor : s.kind === 'proposer' ? roles.Proposer : roles.Learner;
+      return table.intern(i, new Cls(s.node, { nodes: [...config.nodes] }) as object);
+    });
+    init = { l, f: [], r: tr.proposerSlots.map(() => 0), p: 0, dup: 0, crash: 0, down: 0, h: [], dec: tr.learnerSlots.map(() => 0) };
+  } catch (e) {
+    const message = e instanceof UncloneableStateError ? e.message : `cannot construct the roles: ${e instanceof Error ? e.message : String(e)}`;
+    return report({ verdict: 'error', error: message });
+  }
+
+  const visited = new Map<string, number>([[stateKeyOf(init), 0]]);
+  const parent: number[] = [-1];
+  const via: number[] = [-1];
+  let level: { s: GState; idx: number }[] = [{ s: init, idx: 0 }];
+  let depth = 0;
+  let transitions = 0;
+  let stoppedBy: SearchReport['stoppedBy'];
+  const deadline = started + opts.timeLimitMs;
+
+  const pathTo = (idx: number, last: number): number[] => {
+    const acts = [last];
+    for (let i = idx; i > 0; i = parent[i]) acts.push(via[i]);
+    return acts.reverse();
+  };
+
+  outer: while (level.length > 0) {
+    if (depth >= opts.maxDepth) {
+      stoppedBy = 'depth';
+      break;
+    }
+    const next: { s: GState; idx: number }[] = [];
+    for (let n = 0; n < level.length; n++) {
+      if ((n & 1023) === 0 && performance.now() > deadline) {
+        stoppedBy = 'time';
+        break outer;
+      }
+      const { s, idx } = level[n];
+      for (const act of tr.enabled(s)) {
+        transitions++;
+        const t = tr.apply(s, act);
+        if (t === s) continue;
+        if (isFound(t)) {
+          const actions = pathTo(idx, act);
+          return report({
+            verdict: 'violation',
+            statesExplored: visited.size,
+            transitions,
+            depthReached: depth + 1,
+            violation: { ...t, depth: actions.length, trace: buildCounterexampleTrace(tr, init, actions, t) },
+          });
+        }
+        const key = stateKeyOf(t);
+        if (visited.has(key)) continue;
+        const ti = parent.length;
+        visited.set(key, ti);
+        parent.push(idx);
+        via.push(act);
+        next.push({ s: t, idx: ti });
+        if (visited.size >= opts.maxStates) {
+          stoppedBy = 'states';
+          depth++;
+          break outer;
+        }
+      }
+    }
+    level = next;
+    if (next.length > 0) depth++;
+  }
+  return report({
+    verdict: 'ok',
+    statesExplored: visited.size,
+    transitions,
+    depthReached: depth,
+    exhausted: stoppedBy === undefined,
+    stoppedBy,
+  });
+}
+
+function isFound(x: GState | Found): x is Found {
+  return (x as Found).checker !== undefined;
+}

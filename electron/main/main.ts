@@ -1,0 +1,6 @@
+// The Electron main process entry (bundled to dist/electron/main.cjs; `npm start`).
+import * as electron from 'electron';
+import { startDesktopApp } from './lifecycle.js';
+
+if (!electron.app.requestSingleInstanceLock()) electron.app.quit();
+else startDesktopApp(electron);

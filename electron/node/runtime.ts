@@ -1,0 +1,149 @@
+/**
+ * Drives one PaxosNode inside a node process: builds its NodeContext over the hub connection, real
+ * timers and file storage, and calls its handlers one at a time. A handler that throws is reported
+ * to the hub as an error event and the node keeps running, as it would in the simulator.
+ */
+import { inspect } from 'node:util';
+import type { ClientRequest, NodeContext, NodeId, PaxosNode, Value } from '@paxlab/sdk';
+import { Rng } from '../engine/net/rng.js';
+import type { NodeSnapshot } from '../engine/cluster/control-channel.js';
+import type { NodeProcessConfig } from '../engine/cluster/node-config.js';
+import type { WireMessage } from '../engine/trace/events.js';
+import type { HubConnection } from './hub-connection.js';
+import type { FileStorage } from './storage.js';
+
+export type NodeFactory = (ctx: NodeContext<WireMessage>) => PaxosNode<WireMessage>;
+
+export class NodeRuntime {
+  private node: PaxosNode<WireMessage> | null = null;
+  private readonly timers = new Map<string, { handle: NodeJS.Timeout; at: number }>();
+  private readonly clockOffset: number;
+  private readonly rng: Rng;
+  private readonly nodeSet: Set<NodeId>;
+
+  constructor(
+    private readonly cfg: NodeProcessConfig,
+    private readonly hub: HubConnection,
+    private readonly storage: FileStorage,
+  ) {
+    this.clockOffset = performance.timeOrigin - cfg.t0;
+    this.rng = new Rng((cfg.seed * 1000 + cfg.node) | 0);
+    this.nodeSet = new Set(cfg.nodes);
+  }
+
+  now(): number {
+    return performance.now() + this.clockOffset;
+  }
+
+  get started(): boolean {
+    return this.node !== null;
+  }
+
+  /** Construct the node and call `onStart`. */
+  start(factory: NodeFactory): void {
+    this.dispatch('constructor', () => {
+      this.node = factory(this.context());
+    });
+    if (this.node) this.dispatch('onStart', () => this.node!.onStart());
+  }
+
+  deliver(from: NodeId, msg: WireMessage): void {
+    if (this.node) this.dispatch('onMessage', () => this.node!.onMessage(from, msg));
+  }
+
+  clientRequest(request: ClientRequest): void {
+    if (this.node) this.dispatch('onClientRequest', () => this.node!.onClientRequest(request));
+  }
+
+  /** Disarm every timer (the node is stopping). */
+  stop(): void {
+    for (const t of this.timers.values()) clearTimeout(t.handle);
+    this.timers.clear();
+  }
+
+  snapshot(): NodeSnapshot {
+    let state: unknown = null;
+    if (this.node?.snapshot) {
+      try {
+        // Round-trip through JSON: the snapshot crosses a process boundary.
+        state = JSON.parse(JSON.stringify(this.node.snapshot()) ?? 'null');
+      } catch (err) {
+        state = { error: `snapshot() failed: ${(err as Error).message}` };
+      }
+    }
+    const timers: Record<string, number> = {};
+    for (const [name, t] of this.timers) timers[name] = Math.round(t.at);
+    return { node: this.cfg.node, pid: process.pid, state, storage: this.storage.peek(), timers };
+  }
+
+  /** Run one handler with its sends coalesced; report (never rethrow) what it throws. */
+  private dispatch(where: string, fn: () => void): void {
+    this.hub.batch(() => {
+      try {
+        fn();
+      } catch (err) {
+        this.hub.send({ type: 'error', message: `${where} threw: ${describe(err)}` });
+      }
+    });
+  }
+
+  private context(): NodeContext<WireMessage> {
+    const cfg = this.cfg;
+    const send = (to: NodeId, msg: WireMessage) => {
+      if (!this.nodeSet.has(to)) throw new RangeError(`send to unknown node ${String(to)}`);
+      if (!msg || typeof msg !== 'object' || typeof msg.kind !== 'string') {
+        throw new TypeError('send: a message must be an object with a string kind');
+      }
+      this.hub.send({ type: 'send', to, msg });
+    };
+    return {
+      id: cfg.node,
+      nodes: Object.freeze([...cfg.nodes]),
+      send,
+      broadcast: (msg, options) => {
+        for (const to of cfg.nodes) if (to !== cfg.node || options?.includeSelf !== false) send(to, msg);
+      },
+      setTimer: (name, delayMs) => this.setTimer(name, delayMs),
+      cancelTimer: (name) => {
+        const t = this.timers.get(name);
+        if (t) clearTimeout(t.handle);
+        this.timers.delete(name);
+      },
+      now: () => this.now(),
+      random: () => this.rng.next(),
+      decide: (value: Value, slot = 0) => {
+        if (typeof value !== 'string') throw new TypeError('decide: the value must be a string');
+        this.hub.send({ type: 'decide', value, slot });
+      },
+      reply: (request: string, result: Value) => this.hub.send({ type: 'reply', request: String(request), result: String(result) }),
+      storage: this.storage,
+      log: (...parts: unknown[]) => this.hub.send({ type: 'log', text: parts.map(show).join(' ') }),
+    };
+  }
+
+  private setTimer(name: string, delayMs: number): void {
+    if (typeof name !== 'string') throw new TypeError('setTimer: the name must be a string');
+    if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new RangeError(`setTimer(${name}): bad delay ${String(delayMs)}`);
+    const old = this.timers.get(name);
+    if (old) clearTimeout(old.handle);
+    const handle = setTimeout(() => {
+      this.timers.delete(name);
+      if (!this.node) return;
+      this.dispatch('onTimer', () => {
+        this.hub.send({ type: 'timer', name });
+        this.node!.onTimer(name);
+      });
+    }, delayMs);
+    this.timers.set(name, { handle, at: this.now() + delayMs });
+  }
+}
+
+function show(part: unknown): string {
+  return typeof part === 'string' ? part : inspect(part, { depth: 4, breakLength: Infinity });
+}
+
+/** An error's message and the first frames of its stack: enough to find the line. */
+export function describe(err: unknown): string {
+  if (err instanceof Error) return (err.stack ?? `${err.name}: ${err.message}`).split('\n').slice(0, 4).join('\n');
+  return String(err);
+}

@@ -1,0 +1,368 @@
+/**
+ * Draws the visible window of a trace on a canvas: node lines, arrows for messages, and markers for
+ * drops, crashes, restarts, decisions, partitions and client requests. Only what lies in the window
+ * is touched (binary search on the axis), so the cost of a frame follows the screen, not the trace.
+ */
+import type { TraceEvent } from '../api/types.js';
+import type { Arrow, TraceIndex } from './trace-index.js';
+import { AXIS_H, GUTTER, arrowGeom, type Layout, visibleWindow, xOf } from './layout.js';
+import type { Palette } from './palette.js';
+import { messageLabel } from './labels.js';
+
+export interface DrawState {
+  /** Events at index >= limit have not happened yet (paused or scrubbed view). */
+  limit: number;
+  selectedArrow: Arrow | null;
+  selectedEvent: number | null;
+  /** Node ids to mark as leader / crashed right now. */
+  leader: number | null;
+  showPlayhead: boolean;
+}
+
+const scratch: Arrow[] = [];
+
+export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, s: DrawState): void {
+  const { width, height, mode } = l.vp;
+  ctx.save();
+  ctx.fillStyle = p.bg;
+  ctx.fillRect(0, 0, width, height);
+  ctx.font = p.font;
+  ctx.textBaseline = 'middle';
+
+  const [w0, w1] = visibleWindow(l);
+  const [from, to] = idx.range(w0, w1, mode, s.limit);
+
+  ctx.save();
+  ctx.beginPath();
+  ctx.rect(l.plotLeft, 0, l.plotRight - l.plotLeft, height);
+  ctx.clip();
+
+  drawPartitions(ctx, idx, l, p, s.limit, from, to);
+  drawAxis(ctx, idx, l, p, from, to);
+  drawNodeLines(ctx, idx, l, p, s.limit);
+
+  const arrows = idx.arrowsIn(from, to, s.limit, scratch);
+  // Labels only when there is room for them.
+  const pxPerEvent = to - from > 1 ? (xOf(l, idx.pos(to - 1, mode)) - xOf(l, idx.pos(from, mode))) / (to - from) : 40;
+  const detailed = pxPerEvent >= 9;
+  // Labelling every arrow of a busy window makes a smear; then only the selected one is labelled.
+  const labelAll = detailed && arrows.length <= 24;
+  for (const a of arrows) drawArrow(ctx, idx, l, p, a, s.limit, labelAll || a === s.selectedArrow, a === s.selectedArrow);
+  for (let i = from; i < to; i++) drawMarker(ctx, idx.events[i], xOf(l, idx.pos(i, mode)), l, p, detailed, i === s.selectedEvent);
+
+  if (s.showPlayhead && s.limit > 0) {
+    const x = xOf(l, idx.pos(s.limit - 1, mode)) + 4;
+    ctx.strokeStyle = p.playhead;
+    ctx.lineWidth = 2;
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(x, AXIS_H);
+    ctx.lineTo(x, height);
+    ctx.stroke();
+  }
+  ctx.restore();
+
+  drawGutter(ctx, l, p, idx, s);
+  ctx.restore();
+}
+
+function drawAxis(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, from: number, to: number): void {
+  const { mode, scale } = l.vp;
+  ctx.fillStyle = p.muted;
+  ctx.strokeStyle = p.grid;
+  ctx.lineWidth = 1;
+  ctx.textAlign = 'center';
+  // A tick every ~100px, rounded to 1/2/5 × 10^k axis units.
+  const raw = 100 / scale;
+  const mag = 10 ** Math.floor(Math.log10(Math.max(raw, 1e-9)));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((v) => v >= raw) ?? 10 * mag;
+  const [w0, w1] = visibleWindow(l);
+  for (let v = Math.ceil(w0 / step) * step; v <= w1; v += step) {
+    if (mode === 'order' && !Number.isInteger(v)) continue;
+    const x = xOf(l, v);
+    ctx.beginPath();
+    ctx.moveTo(x, AXIS_H - 4);
+    ctx.lineTo(x, l.vp.height);
+    ctx.stroke();
+    ctx.fillText(mode === 'order' ? `#${v}` : `${v} ms`, x, AXIS_H / 2);
+  }
+  void idx;
+  void from;
+  void to;
+}
+
+function drawPartitions(
+  ctx: CanvasRenderingContext2D,
+  idx: TraceIndex,
+  l: Layout,
+  p: Palette,
+  limit: number,
+  from: number,
+  to: number,
+): void {
+  const mode = l.vp.mode;
+  for (const part of idx.partitions) {
+    if (part.startIdx >= limit || part.startIdx >= to || Math.min(part.endIdx, limit) < from) continue;
+    const x1 = xOf(l, idx.pos(part.startIdx, mode));
+    const endIdx = Math.min(part.endIdx, limit - 1);
+    const x2 = Number.isFinite(part.endIdx) && part.endIdx < limit ? xOf(l, idx.pos(endIdx, mode)) : l.plotRight + 20;
+    ctx.fillStyle = p.partition;
+    ctx.fillRect(x1, AXIS_H, x2 - x1, l.vp.height - AXIS_H);
+    ctx.fillStyle = p.drop;
+    ctx.textAlign = 'left';
+    ctx.fillText(`partition ${part.groups.map((g) => `{${g.join(',')}}`).join(' | ')}`, Math.max(x1, l.plotLeft) + 4, AXIS_H + 10);
+  }
+}
+
+function drawNodeLines(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, limit: number): void {
+  const mode = l.vp.mode;
+  ctx.lineWidth = 2;
+  for (const n of l.nodes) {
+    const y = l.rowY.get(n)!;
+    ctx.strokeStyle = p.nodeLine;
+    ctx.setLineDash([]);
+    ctx.beginPath();
+    ctx.moveTo(l.plotLeft, y);
+    ctx.lineTo(l.plotRight, y);
+    ctx.stroke();
+  }
+  // Down intervals: the node's line turns grey and dashed while it is crashed.
+  ctx.lineWidth = 4;
+  for (const d of idx.down) {
+    if (d.startIdx >= limit) continue;
+    const y = l.rowY.get(d.node);
+    if (y === undefined) continue;
+    const x1 = xOf(l, idx.pos(d.startIdx, mode));
+    const x2 = Number.isFinite(d.endIdx) && d.endIdx < limit ? xOf(l, idx.pos(d.endIdx, mode)) : l.plotRight + 20;
+    if (x2 < l.plotLeft || x1 > l.plotRight) continue;
+    ctx.strokeStyle = p.bg;
+    ctx.beginPath();
+    ctx.moveTo(x1, y);
+    ctx.lineTo(x2, y);
+    ctx.stroke();
+    ctx.strokeStyle = p.down;
+    ctx.setLineDash([4, 6]);
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.moveTo(x1, y);
+    ctx.lineTo(x2, y);
+    ctx.stroke();
+    ctx.setLineDash([]);
+    ctx.lineWidth = 4;
+  }
+}
+
+function drawArrow(
+  ctx: CanvasRenderingContext2D,
+  idx: TraceIndex,
+  l: Layout,
+  p: Palette,
+  a: Arrow,
+  limit: number,
+  detailed: boolean,
+  selected: boolean,
+): void {
+  const g = arrowGeom(l, idx, a, limit);
+  const color = selected ? p.select : (p.kinds[a.kind] ?? p.other);
+  ctx.strokeStyle = color;
+  ctx.fillStyle = color;
+  ctx.lineWidth = selected ? 3.5 : 1.6;
+  ctx.setLineDash(g.end === 'flight' ? [5, 4] : a.copy > 0 ? [2, 3] : []);
+  ctx.beginPath();
+  if (a.from === a.to) {
+    // A message to oneself never crosses the network: a small loop above the node's line.
+    const mid = (g.x1 + g.x2) / 2;
+    ctx.moveTo(g.x1, g.y1);
+    ctx.quadraticCurveTo(mid, g.y1 - 18, g.x2, g.y1);
+  } else {
+    ctx.moveTo(g.x1, g.y1);
+    ctx.lineTo(g.x2, g.y2);
+  }
+  ctx.stroke();
+  ctx.setLineDash([]);
+  if (g.end === 'deliver' && a.from !== a.to) arrowHead(ctx, g.x1, g.y1, g.x2, g.y2, selected ? 10 : 8);
+  if (g.end === 'drop') cross(ctx, g.x2, g.y2, 6, p.drop, 2.5);
+  if (detailed && a.from !== a.to && Math.hypot(g.x2 - g.x1, g.y2 - g.y1) > 70) {
+    const ev = idx.events[a.sendIdx];
+    const label = ev.type === 'send' ? messageLabel(ev.msg) : a.kind;
+    const tx = g.x1 + (g.x2 - g.x1) * 0.3;
+    const ty = g.y1 + (g.y2 - g.y1) * 0.3;
+    ctx.save();
+    ctx.translate(tx, ty);
+    let angle = Math.atan2(g.y2 - g.y1, g.x2 - g.x1);
+    if (angle > Math.PI / 2) angle -= Math.PI;
+    if (angle < -Math.PI / 2) angle += Math.PI;
+    ctx.rotate(angle);
+    ctx.textAlign = 'center';
+    ctx.fillText(label, 0, -8);
+    ctx.restore();
+  }
+}
+
+function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, size: number): void {
+  const ang = Math.atan2(y2 - y1, x2 - x1);
+  ctx.beginPath();
+  ctx.moveTo(x2, y2);
+  ctx.lineTo(x2 - size * Math.cos(ang - 0.4), y2 - size * Math.sin(ang - 0.4));
+  ctx.lineTo(x2 - size * Math.cos(ang + 0.4), y2 - size * Math.sin(ang + 0.4));
+  ctx.closePath();
+  ctx.fill();
+}
+
+function cross(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string, w: number): void {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = w;
+  ctx.setLineDash([]);
+  ctx.beginPath();
+  ctx.moveTo(x - r, y - r);
+  ctx.lineTo(x + r, y + r);
+  ctx.moveTo(x + r, y - r);
+  ctx.lineTo(x - r, y + r);
+  ctx.stroke();
+}
+
+function drawMarker(
+  ctx: CanvasRenderingContext2D,
+  e: TraceEvent,
+  x: number,
+  l: Layout,
+  p: Palette,
+  detailed: boolean,
+  selected: boolean,
+): void {
+  const y = 'node' in e && e.node !== undefined ? l.rowY.get(e.node) : undefined;
+  ctx.setLineDash([]);
+  switch (e.type) {
+    case 'crash':
+      if (y !== undefined) {
+        cross(ctx, x, y, 9, p.crash, 4);
+        label(ctx, 'crash', x, y + 18, p.crash);
+      }
+      break;
+    case 'restart':
+      if (y !== undefined) {
+        ctx.fillStyle = p.restart;
+        ctx.beginPath();
+        ctx.arc(x, y, 7, 0, Math.PI * 2);
+        ctx.fill();
+        label(ctx, 'restart', x, y + 18, p.restart);
+      }
+      break;
+    case 'decide':
+      if (y !== undefined) {
+        star(ctx, x, y, selected ? 12 : 10, p.decide);
+        label(ctx, `decided ${JSON.stringify(e.value)}`, x, y - 20, p.decide, true);
+      }
+      break;
+    case 'client-request':
+      if (y !== undefined) {
+        diamond(ctx, x, y, 7, p.client);
+        label(ctx, `request ${JSON.stringify(e.value)}`, x, y + 18, p.client, true);
+      }
+      break;
+    case 'client-reply':
+      if (y !== undefined && detailed) diamond(ctx, x, y, 5, p.client);
+      break;
+    case 'timer':
+      if (y !== undefined && detailed) {
+        ctx.strokeStyle = p.muted;
+        ctx.lineWidth = 1.5;
+        ctx.beginPath();
+        ctx.arc(x, y, 4, 0, Math.PI * 2);
+        ctx.stroke();
+      }
+      break;
+    case 'error':
+      label(ctx, '⚠ error', x, (y ?? AXIS_H + 24) - 16, p.crash, true);
+      break;
+    case 'heal':
+      vline(ctx, x, l, p.restart);
+      label(ctx, 'heal', x, AXIS_H + 10, p.restart, true);
+      break;
+    case 'link': {
+      const ya = l.rowY.get(e.a);
+      const yb = l.rowY.get(e.b);
+      if (ya === undefined || yb === undefined) break;
+      ctx.strokeStyle = e.up ? p.restart : p.drop;
+      ctx.lineWidth = 2;
+      ctx.setLineDash([3, 3]);
+      ctx.beginPath();
+      ctx.moveTo(x, ya);
+      ctx.lineTo(x, yb);
+      ctx.stroke();
+      ctx.setLineDash([]);
+      label(ctx, e.up ? `link ${e.a}–${e.b} restored` : `✂ link ${e.a}–${e.b}`, x, (ya + yb) / 2, e.up ? p.restart : p.drop, true);
+      break;
+    }
+    case 'net':
+      label(ctx, `net loss ${e.network.loss} dup ${e.network.dup}`, x, l.vp.height - 8, p.muted, true);
+      break;
+    default:
+      break;
+  }
+  if (selected && y !== undefined) {
+    ctx.strokeStyle = p.select;
+    ctx.lineWidth = 2;
+    ctx.beginPath();
+    ctx.arc(x, y, 14, 0, Math.PI * 2);
+    ctx.stroke();
+  }
+}
+
+function vline(ctx: CanvasRenderingContext2D, x: number, l: Layout, color: string): void {
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 1.5;
+  ctx.setLineDash([6, 4]);
+  ctx.beginPath();
+  ctx.moveTo(x, AXIS_H);
+  ctx.lineTo(x, l.vp.height);
+  ctx.stroke();
+  ctx.setLineDash([]);
+}
+
+function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, left = false): void {
+  ctx.fillStyle = color;
+  ctx.textAlign = left ? 'left' : 'center';
+  ctx.fillText(text, left ? x + 8 : x, y);
+}
+
+function star(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string): void {
+  ctx.fillStyle = color;
+  ctx.beginPath();
+  for (let k = 0; k < 10; k++) {
+    const rad = k % 2 === 0 ? r : r * 0.45;
+    const ang = -Math.PI / 2 + (k * Math.PI) / 5;
+    ctx.lineTo(x + rad * Math.cos(ang), y + rad * Math.sin(ang));
+  }
+  ctx.closePath();
+  ctx.fill();
+}
+
+function diamond(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string): void {
+  ctx.fillStyle = color;
+  ctx.beginPath();
+  ctx.moveTo(x, y - r);
+  ctx.lineTo(x + r, y);
+  ctx.lineTo(x, y + r);
+  ctx.lineTo(x - r, y);
+  ctx.closePath();
+  ctx.fill();
+}
+
+function drawGutter(ctx: CanvasRenderingContext2D, l: Layout, p: Palette, idx: TraceIndex, s: DrawState): void {
+  ctx.fillStyle = p.bg;
+  ctx.fillRect(0, 0, GUTTER, l.vp.height);
+  ctx.textAlign = 'left';
+  for (const n of l.nodes) {
+    const y = l.rowY.get(n)!;
+    const down = idx.down.some((d) => d.node === n && d.startIdx < s.limit && !(d.endIdx < s.limit));
+    ctx.fillStyle = down ? p.down : p.fg;
+    ctx.font = `bold ${p.font}`;
+    ctx.fillText(`S${n}`, 8, y);
+    ctx.font = p.font;
+    if (s.leader === n) {
+      ctx.fillStyle = p.decide;
+      ctx.fillText('♛', 34, y);
+    }
+  }
+}

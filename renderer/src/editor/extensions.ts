@@ -1,0 +1,69 @@
+/**
+ * CodeMirror 6 set-up for student code: TypeScript syntax, IntelliSense for `@paxlab/sdk` from the
+ * TS worker (completion, hover, live type errors), and the host's build errors as inline lints.
+ */
+import { basicEditor } from './setup.js';
+import { javascript } from '@codemirror/lang-javascript';
+import { Compartment, type Extension, type Text } from '@codemirror/state';
+import { EditorView, keymap } from '@codemirror/view';
+import { autocompletion } from '@codemirror/autocomplete';
+import { linter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { oneDark } from '@codemirror/theme-one-dark';
+import { tsAutocompleteWorker, tsFacetWorker, tsHoverWorker, tsLinterWorker, tsSyncWorker } from '@valtown/codemirror-ts';
+import type { WorkerShape } from '@valtown/codemirror-ts/worker';
+import type { Diagnostic } from '../api/types.js';
+
+export const themeSlot = new Compartment();
+export const tsSlot = new Compartment();
+
+export function themeExtension(dark: boolean): Extension {
+  return dark ? oneDark : [];
+}
+
+export function tsExtensions(worker: WorkerShape, path: string): Extension {
+  return [
+    tsFacetWorker.of({ worker, path }),
+    tsSyncWorker(),
+    tsLinterWorker(),
+    autocompletion({ override: [tsAutocompleteWorker()] }),
+    tsHoverWorker(),
+  ];
+}
+
+/** Line/column diagnostics of the last build, as CodeMirror lints (clamped to the current text). */
+export function toCmDiagnostics(doc: Text, diags: Diagnostic[]): CmDiagnostic[] {
+  const at = (line: number, col: number) => {
+    const l = doc.line(Math.max(1, Math.min(doc.lines, line)));
+    return Math.min(l.to, l.from + Math.max(0, col - 1));
+  };
+  return diags.map((d) => {
+    const from = at(d.line, d.column);
+    let to = d.endLine !== undefined ? at(d.endLine, d.endColumn ?? d.column + 1) : from;
+    if (to <= from) to = Math.min(doc.length, from + 1);
+    return { from, to, severity: d.severity, message: d.message, source: 'build' };
+  });
+}
+
+export function baseExtensions(opts: {
+  onChange(text: string): void;
+  onSave(): void;
+  onRun(): void;
+  buildDiagnostics(): Diagnostic[];
+  dark: boolean;
+}): Extension {
+  return [
+    basicEditor(),
+    javascript({ typescript: true }),
+    keymap.of([
+      { key: 'Mod-s', preventDefault: true, run: () => (opts.onSave(), true) },
+      { key: 'Mod-Enter', preventDefault: true, run: () => (opts.onRun(), true) },
+    ]),
+    linter((view) => toCmDiagnostics(view.state.doc, opts.buildDiagnostics()), { delay: 200 }),
+    EditorView.updateListener.of((u) => {
+      if (u.docChanged) opts.onChange(u.state.doc.toString());
+    }),
+    EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
+    themeSlot.of(themeExtension(opts.dark)),
+    tsSlot.of([]),
+  ];
+}

@@ -1,0 +1,300 @@
+/**
+ * The playground: one running (or imported) trace, the diagram's index over it, and the view state
+ * (live, paused or scrubbed; selection; which message kinds are shown). Events arrive in batches;
+ * they go into plain arrays (never deep-reactive: 10k+ events) and a `version` counter tells the
+ * diagram to redraw.
+ */
+import { defineStore } from 'pinia';
+import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
+import type { ClusterInfo, ClusterStartOptions, NetworkConfig, NodeSnapshot, TraceEvent } from '../api/types.js';
+import { TraceIndex, type Arrow, type AxisMode } from '../diagram/trace-index.js';
+import { summarize } from '../diagram/summary.js';
+import { messageOf, useAppStore } from './app.js';
+
+/** Message kinds that flood the diagram and say little about the protocol: hidden by default. */
+export const NOISY_KINDS = ['heartbeat'];
+
+/** The `leader` a node's snapshot reports (the node's own state may be nested under `state`). */
+function leaderIn(state: unknown): unknown {
+  const o = state as { leader?: unknown; state?: { leader?: unknown } } | null;
+  return o?.leader ?? o?.state?.leader;
+}
+
+export const useClusterStore = defineStore('cluster', () => {
+  const app = useAppStore();
+  const info = ref<ClusterInfo | null>(null);
+  const starting = ref(false);
+  const title = ref<string>('');
+  const source = ref<'live' | 'import' | 'none'>('none');
+  /** Every event of the trace, filtered or not. */
+  const raw = shallowRef<TraceEvent[]>(markRaw([]));
+  const index = shallowRef<TraceIndex>(markRaw(new TraceIndex()));
+  const version = ref(0);
+  const hidden = reactive(new Set<string>([...NOISY_KINDS, 'timer', 'log']));
+  const axis = ref<AxisMode>('order');
+  /** Live: the view follows the newest event. Otherwise `limit` events are shown. */
+  const live = ref(true);
+  const limit = ref(0);
+  const selectedArrow = shallowRef<Arrow | null>(null);
+  const selectedEvent = ref<number | null>(null);
+  const selectedNode = ref<number | null>(null);
+  const snapshots = reactive<Record<number, NodeSnapshot>>({});
+  const kindById = new Map<number, string>();
+  const pendingByCluster = new Map<string, TraceEvent[]>();
+  let lastSeq = -1;
+  let redrawQueued = false;
+  let pollTimer: ReturnType<typeof setInterval> | undefined;
+
+  const shown = computed(() => {
+    void version.value;
+    return live.value ? index.value.length : Math.min(limit.value, index.value.length);
+  });
+  const summary = computed(() => {
+    void version.value;
+    return summarize(index.value, shown.value);
+  });
+  const running = computed(() => info.value !== null && (info.value.status === 'running' || info.value.status === 'starting'));
+  /** The leader most live nodes agree on (from their snapshots), else the one the trace suggests. */
+  const leader = computed<number | null>(() => {
+    if (!live.value || !running.value) return summary.value.leader;
+    const votes = new Map<number, number>();
+    for (const s of Object.values(snapshots)) {
+      const l = leaderIn(s.state);
+      if (s.up && typeof l === 'number') votes.set(l, (votes.get(l) ?? 0) + 1);
+    }
+    let best: number | null = null;
+    for (const [n, c] of votes) if (best === null || c > (votes.get(best) ?? 0)) best = n;
+    return best ?? summary.value.leader;
+  });
+
+  function isShown(e: TraceEvent): boolean {
+    switch (e.type) {
+      case 'send':
+      case 'deliver':
+        return !hidden.has(e.msg.kind);
+      case 'drop':
+      case 'duplicate':
+      case 'delay':
+        return !hidden.has(kindById.get(e.id) ?? '?');
+      default:
+        return !hidden.has(e.type);
+    }
+  }
+
+  function ingest(events: TraceEvent[]): void {
+    const idx = index.value;
+    for (const e of events) {
+      if (source.value === 'live') {
+        if (e.seq <= lastSeq) continue;
+        lastSeq = e.seq;
+      }
+      raw.value.push(e);
+      if (e.type === 'send') kindById.set(e.id, e.msg.kind);
+      if (isShown(e)) idx.append(e);
+    }
+    queueRedraw();
+  }
+
+  function queueRedraw(): void {
+    if (redrawQueued) return;
+    redrawQueued = true;
+    requestAnimationFrame(() => {
+      redrawQueued = false;
+      version.value++;
+    });
+  }
+
+  function reindex(): void {
+    const idx = markRaw(new TraceIndex());
+    for (const e of raw.value) if (isShown(e)) idx.append(e);
+    index.value = idx;
+    selectedArrow.value = null;
+    selectedEvent.value = null;
+    if (!live.value) limit.value = idx.length;
+    version.value++;
+  }
+
+  function reset(src: 'live' | 'import' | 'none', events: TraceEvent[] = []): void {
+    raw.value = markRaw([]);
+    kindById.clear();
+    lastSeq = -1;
+    source.value = src;
+    live.value = src === 'live';
+    for (const k of Object.keys(snapshots)) delete snapshots[Number(k)];
+    index.value = markRaw(new TraceIndex());
+    selectedArrow.value = null;
+    selectedEvent.value = null;
+    selectedNode.value = null;
+    ingest(events);
+    limit.value = index.value.length;
+    version.value++;
+  }
+
+  async function start(options: ClusterStartOptions): Promise<void> {
+    if (starting.value) return;
+    starting.value = true;
+    try {
+      if (info.value && running.value) await stop();
+      reset('live');
+      const ci = await app.need().startCluster(options);
+      info.value = ci;
+      title.value = `Live cluster of ${ci.nodes.length} nodes`;
+      ingest(pendingByCluster.get(ci.clusterId) ?? []);
+      pendingByCluster.clear();
+      ingest(await app.need().getClusterTrace(ci.clusterId, lastSeq + 1));
+      startPolling();
+    } catch (err) {
+      app.notify(`Could not start the cluster: ${messageOf(err)}`, 'error');
+    } finally {
+      starting.value = false;
+    }
+  }
+
+  async function stop(): Promise<void> {
+    const ci = info.value;
+    stopPolling();
+    if (!ci) return;
+    try {
+      await app.need().stopCluster(ci.clusterId);
+    } catch (err) {
+      app.notify(`Stop failed: ${messageOf(err)}`, 'error');
+    }
+    ci.status = 'stopped';
+  }
+
+  /** Run a control call against the running cluster, reporting failures. */
+  async function control<T>(what: string, fn: (clusterId: string) => Promise<T>): Promise<T | undefined> {
+    const ci = info.value;
+    if (!ci || !running.value) {
+      app.notify('Start a cluster first', 'error');
+      return undefined;
+    }
+    try {
+      return await fn(ci.clusterId);
+    } catch (err) {
+      app.notify(`${what} failed: ${messageOf(err)}`, 'error');
+      return undefined;
+    }
+  }
+
+  const crash = (n: number) => control(`Crash S${n}`, (id) => app.need().crashNode(id, n));
+  const restart = (n: number) => control(`Restart S${n}`, (id) => app.need().restartNode(id, n));
+  const setLink = (a: number, b: number, up: boolean) => control('Link', (id) => app.need().setLink(id, a, b, up));
+  const partition = (groups: number[][]) => control('Partition', (id) => app.need().partition(id, groups));
+  const heal = () => control('Heal', (id) => app.need().heal(id));
+  const request = (n: number, value: string) => control('Client request', (id) => app.need().clientRequest(id, n, value));
+  async function setNetwork(net: Partial<NetworkConfig>): Promise<void> {
+    const cfg = await control('Network', (id) => app.need().setNetwork(id, net));
+    if (cfg && info.value) info.value.network = cfg;
+  }
+
+  async function snapshot(n: number): Promise<void> {
+    const ci = info.value;
+    if (!ci) return;
+    try {
+      snapshots[n] = await app.need().snapshotNode(ci.clusterId, n);
+    } catch {
+      /* a node that is starting or gone has no snapshot; the inspector says so */
+    }
+  }
+
+  function startPolling(): void {
+    stopPolling();
+    const poll = () => {
+      if (!running.value || app.route.name !== 'playground') return;
+      for (const n of info.value!.nodes) void snapshot(n);
+    };
+    poll();
+    pollTimer = setInterval(poll, 500);
+  }
+
+  function stopPolling(): void {
+    clearInterval(pollTimer);
+  }
+
+  function pause(): void {
+    if (!live.value) return;
+    limit.value = index.value.length;
+    live.value = false;
+  }
+
+  function resume(): void {
+    live.value = true;
+  }
+
+  function step(delta: number): void {
+    if (live.value) pause();
+    limit.value = Math.max(0, Math.min(index.value.length, limit.value + delta));
+  }
+
+  function scrub(to: number): void {
+    if (live.value) pause();
+    limit.value = Math.max(0, Math.min(index.value.length, Math.round(to)));
+  }
+
+  function toggleKind(kind: string): void {
+    if (hidden.has(kind)) hidden.delete(kind);
+    else hidden.add(kind);
+    reindex();
+  }
+
+  function loadTrace(events: TraceEvent[], name: string): void {
+    stopPolling();
+    info.value = null;
+    title.value = `Trace ${name}`;
+    reset('import', events);
+    live.value = false;
+    limit.value = index.value.length;
+  }
+
+  async function exportTrace(): Promise<{ name: string; text: string } | undefined> {
+    try {
+      const req = source.value === 'live' && info.value
+        ? { clusterId: info.value.clusterId }
+        : { events: raw.value };
+      const out = await app.need().exportTrace(req);
+      app.notify(`Trace saved as ${out.name}`);
+      return out;
+    } catch (err) {
+      app.notify(`Export failed: ${messageOf(err)}`, 'error');
+      return undefined;
+    }
+  }
+
+  async function importTrace(name: string, text: string): Promise<void> {
+    try {
+      const safe = name.replace(/[^A-Za-z0-9_.-]/g, '_').replace(/^[._-]+/, '') || 'trace.jsonl';
+      const out = await app.need().importTrace(safe, text);
+      loadTrace(out.events, out.info.name);
+    } catch (err) {
+      app.notify(`Import failed: ${messageOf(err)}`, 'error');
+    }
+  }
+
+  app.onEvent((e) => {
+    if (e.type === 'cluster-events') {
+      if (info.value?.clusterId === e.clusterId && source.value === 'live') {
+        if (e.events.length && e.events[0].seq > lastSeq + 1 && lastSeq >= 0) {
+          // A gap (reconnect): fetch what was missed, then the batch dedupes by seq.
+          void app.need().getClusterTrace(e.clusterId, lastSeq + 1).then(ingest).catch(() => {});
+        }
+        ingest(e.events);
+      } else if (starting.value) {
+        const buf = pendingByCluster.get(e.clusterId) ?? [];
+        buf.push(...e.events);
+        pendingByCluster.set(e.clusterId, buf);
+      }
+    } else if (e.type === 'cluster-status' && info.value?.clusterId === e.clusterId) {
+      info.value.status = e.status;
+      if (e.status === 'failed') app.notify(`Cluster failed${e.message ? `: ${e.message}` : ''}`, 'error');
+      if (e.status === 'stopped' || e.status === 'failed') stopPolling();
+    }
+  });
+
+  return {
+    info, starting, title, source, raw, index, version, hidden, axis, live, limit, shown, summary, leader, running,
+    selectedArrow, selectedEvent, selectedNode, snapshots,
+    start, stop, crash, restart, setLink, partition, heal, request, setNetwork, snapshot,
+    pause, resume, step, scrub, toggleKind, loadTrace, exportTrace, importTrace, reindex,
+  };
+});

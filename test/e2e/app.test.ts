@@ -1,0 +1,153 @@
+/**
+ * The renderer end to end, in Debian's Chromium against a real `paxlab serve`: a student opens the
+ * acceptor lab, sees the starter fail, types the reference solution into the editor, sees it pass;
+ * then runs a 5-node cluster, crashes the leader from the UI and sees a new leader and the decision.
+ * Screenshots of every main screen, in both themes, go to test-results/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { ensureFreshRenderer, repoRoot } from './helpers/renderer-build.js';
+import { startServe, type Served } from './helpers/serve.js';
+import { launch, SCREENSHOTS, type Browser } from './helpers/browser.js';
+
+let served: Served;
+let browser: Browser;
+let page: Page;
+const pageErrors: string[] = [];
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+async function setTheme(theme: 'light' | 'dark'): Promise<void> {
+  const current = await page.evaluate(() => document.documentElement.dataset.theme);
+  if (current !== theme) await page.getByTestId('theme-toggle').click();
+  await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe(theme);
+}
+
+function findFile(dir: string, name: string): string | null {
+  for (const entry of readdirSync(dir)) {
+    const p = path.join(dir, entry);
+    if (statSync(p).isDirectory()) {
+      const hit = findFile(p, name);
+      if (hit) return hit;
+    } else if (entry === name) return p;
+  }
+  return null;
+}
+
+beforeAll(async () => {
+  await ensureFreshRenderer();
+  served = await startServe();
+  browser = await launch();
+  page = await browser.context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(served.url);
+  await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await served?.stop();
+}, 30_000);
+
+describe('renderer in Chromium against paxlab serve', () => {
+  test('catalog lists the role labs with their progress', async () => {
+    await setTheme('light');
+    const card = page.getByTestId('lab-card-acceptor');
+    await card.waitFor({ timeout: 20_000 });
+    await expect.poll(() => card.innerText()).toMatch(/acceptor/i);
+    expect(await card.getByTestId('progress').innerText()).toBe('Not started');
+    await shot('catalog-light');
+    await setTheme('dark');
+    await shot('catalog-dark');
+    await setTheme('light');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('acceptor lab: the starter fails, the reference typed into the editor passes', async () => {
+    await page.getByTestId('lab-card-acceptor').click();
+    await page.getByTestId('instructions').waitFor();
+    expect((await page.getByTestId('instructions').innerText()).length).toBeGreaterThan(50);
+    const editor = page.locator('[data-testid=editor] .cm-content');
+    await editor.waitFor();
+    await shot('lab-light');
+
+    // The starter as shipped fails the public tests.
+    await page.getByTestId('run-tests-editor').click();
+    const summary = page.getByTestId('grade-summary');
+    await summary.waitFor({ timeout: 90_000 });
+    expect(await summary.innerText()).toMatch(/fail|does not build/i);
+    const failing = page.locator('[data-testid^=verdict-][data-passed=false]');
+    expect(await failing.count()).toBeGreaterThan(0);
+    // The first failure opens with its details: expected vs actual, or the broken rule.
+    await expect.poll(() => page.locator('[data-testid=expected], [data-testid=broken-rule]').count()).toBeGreaterThan(0);
+    await shot('grading-failing-light');
+    await setTheme('dark');
+    await shot('grading-failing-dark');
+    await setTheme('light');
+
+    // Type the reference solution in place of the starter; autosave writes it to the workspace.
+    const reference = readFileSync(path.join(repoRoot, 'labs/01-acceptor/reference/acceptor.ts'), 'utf8');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(reference);
+    await expect.poll(() => page.locator('[data-testid=editor] .cm-content').innerText(), { timeout: 10_000 }).toContain('handleAccept(msg: AcceptMsg)');
+    await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+    const onDisk = findFile(served.workspace, 'acceptor.ts');
+    expect(onDisk, 'the autosaved file in the workspace').not.toBeNull();
+    expect(readFileSync(onDisk!, 'utf8').trim()).toBe(reference.trim());
+
+    await page.getByTestId('run-tests-editor').click();
+    await expect.poll(() => summary.innerText(), { timeout: 90_000 }).toMatch(/All \d+ public tests pass/);
+    expect(await page.locator('[data-testid^=verdict-][data-passed=false]').count()).toBe(0);
+    await shot('grading-passing-light');
+    expect(pageErrors).toEqual([]);
+  });
+
+  test('playground: 5 real nodes, crash the leader, a new leader decides', async () => {
+    await page.getByTestId('nav-playground').click();
+    await page.getByTestId('node-count').selectOption('5');
+    await page.getByTestId('start-cluster').click();
+    await page.getByTestId('cluster-status').filter({ hasText: 'running' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.locator('[data-testid=node-list] > li').count()).toBe(5);
+
+    // The nodes agree on S1 as leader (lowest id not suspected).
+    await page.locator('[data-testid=node-1][data-leader=true]').waitFor({ timeout: 15_000 });
+    await page.getByTestId('crash-1').click();
+    await page.locator('[data-testid=node-1][data-down=true]').waitFor({ timeout: 15_000 });
+    // A new leader among the survivors.
+    await page.locator('[data-testid^=node-][data-leader=true]:not([data-testid=node-1])').waitFor({ timeout: 20_000 });
+    const newLeader = await page.locator('[data-testid^=node-][data-leader=true]').getAttribute('data-testid');
+    expect(newLeader).not.toBe('node-1');
+
+    await page.getByTestId('request-value').fill('blue');
+    await page.getByTestId('send-request').click();
+    const diagram = page.getByTestId('diagram');
+    await expect.poll(async () => Number(await diagram.getAttribute('data-decisions')), { timeout: 30_000 }).toBeGreaterThan(0);
+    await page.getByTestId(`decided-${newLeader!.replace('node-', '')}`).waitFor({ timeout: 15_000 });
+    expect(await page.getByTestId('decisions').innerText()).toContain('"blue"');
+    // The diagram drew the crash and the protocol's messages.
+    expect(Number(await diagram.getAttribute('data-events'))).toBeGreaterThan(10);
+    await shot('playground-light');
+    await setTheme('dark');
+    await shot('playground-dark');
+    await setTheme('light');
+
+    // Pause freezes the view while the cluster keeps recording; Live catches up.
+    await page.getByTestId('pause').click();
+    const frozen = Number(await diagram.getAttribute('data-events'));
+    await page.getByTestId('restart-1').click();
+    await page.locator('[data-testid=node-1][data-down=false]').waitFor({ timeout: 15_000 });
+    expect(Number(await diagram.getAttribute('data-events'))).toBe(frozen);
+    await page.getByTestId('live').click();
+    await expect.poll(async () => Number(await diagram.getAttribute('data-events'))).toBeGreaterThan(frozen);
+
+    await page.getByTestId('stop-cluster').click();
+    await page.getByTestId('cluster-status').filter({ hasText: 'stopped' }).waitFor({ timeout: 15_000 });
+    expect(pageErrors).toEqual([]);
+  });
+});
