@@ -42,9 +42,10 @@ function main(): void {
   watchParent();
 
   const fail = (message: string) => {
-    control.send({ type: 'log', node, text: message });
-    hub?.send({ type: 'error', message });
-    process.stderr.write(`paxlab node ${node}: ${message}\n`, () => process.exit(EXIT.failed));
+    control.send({ type: 'fatal', node, message });
+    process.stderr.write(`paxlab node ${node}: ${message}\n`);
+    // Give the report a moment to leave: the control socket may still be connecting.
+    void control.whenConnected(500).then(() => setTimeout(() => process.exit(EXIT.failed), 20));
   };
   process.on('uncaughtException', (err) => fail(`node runtime failed: ${describe(err)}`));
 

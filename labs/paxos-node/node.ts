@@ -313,6 +313,7 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     const next = this.fd.leader();
     if (next === this.leader) return;
     this.leader = next;
+    this.ctx.log(`leader is now ${next}`);
     this.leading = false;
     this.acceptOut = null;
     if (this.decided !== null) return;

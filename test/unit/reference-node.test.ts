@@ -96,6 +96,21 @@ describe('reference node in the simulator', () => {
     expectAgreement(s, [1, 2, 3, 4, 5], 'majority');
   });
 
+  it('false suspicions under 30% loss die out: leader changes get rarer as timeouts grow', () => {
+    let early = 0;
+    let late = 0;
+    for (let seed = 1; seed <= 6; seed++) {
+      const s = sim({ seed, network: { loss: 0.3 } });
+      s.runUntil({ timeMs: 10_000 });
+      const changes = s.trace.filter((e) => e.type === 'log' && e.text.startsWith('leader is now'));
+      expect(changes.length, `seed ${seed}`).toBeLessThanOrEqual(20);
+      early += changes.filter((e) => e.t < 5_000).length;
+      late += changes.filter((e) => e.t >= 5_000).length;
+    }
+    expect(early).toBeGreaterThan(0); // the loss is real enough to cause some
+    expect(late).toBeLessThan(early / 2);
+  });
+
   it('once every node decided, the cluster goes quiet', () => {
     const s = sim({ network: { loss: 0.2 }, seed: 7 });
     s.clientRequest(2, 'x');

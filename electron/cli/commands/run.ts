@@ -5,7 +5,7 @@
  */
 import type { NodeId, Value } from '@paxlab/sdk';
 import { UsageError } from '../main.js';
-import { parseFaultSpec } from '../../engine/faults/index.js';
+import { FaultSpecError, parseFaultSpec } from '../../engine/faults/index.js';
 import { writeTrace } from '../../engine/trace/io.js';
 import type { TraceEvent } from '../../engine/trace/events.js';
 
@@ -36,6 +36,15 @@ function number(flag: string, text: string, min: number, max: number, integer = 
   return v;
 }
 
+function parseSchedule(specs: string[], n: number) {
+  try {
+    return parseFaultSpec(specs, Array.from({ length: n }, (_, i) => i + 1));
+  } catch (err) {
+    if (err instanceof FaultSpecError) throw new UsageError(err.message);
+    throw err;
+  }
+}
+
 function parseDelay(text: string | undefined): [number, number] | undefined {
   if (!text) return undefined;
   const m = /^(\d+)(?:-(\d+))?$/.exec(text);
@@ -55,17 +64,17 @@ export async function run(opts: RunOptions): Promise<number> {
     delay: parseDelay(opts.delay),
     seed: number('seed', opts.seed, 0, 2 ** 31 - 1, true),
     timeoutMs: number('timeout', opts.timeout, 100, 600_000, true),
-    schedule: opts.crash?.length ? parseFaultSpec(opts.crash) : undefined,
   };
+  const schedule = opts.crash?.length ? parseSchedule(opts.crash, config.nodes) : undefined;
   if (config.propose.length === 0) throw new UsageError('--propose needs at least one value');
 
   let outcome: RunOutcome;
   if (opts.sim) {
     const { runSingleDecreeSim } = await import('../../engine/sim/index.js');
-    outcome = await runSingleDecreeSim(config);
+    outcome = await runSingleDecreeSim({ ...config, schedule });
   } else {
     const { runSingleDecreeCluster } = await import('../../engine/cluster/index.js');
-    outcome = await runSingleDecreeCluster(config);
+    outcome = await runSingleDecreeCluster({ ...config, schedule });
   }
 
   if (opts.trace) writeTrace(opts.trace, outcome.trace);

@@ -53,16 +53,19 @@ export async function run(opts: ServeOptions = {}): Promise<number> {
     process.stderr.write(`Workspace: ${workspaceDir}\nOpen the address above in a browser; press Ctrl+C to stop.\n`);
   }
 
-  await new Promise<void>((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      resolve();
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
-  await service.shutdown();
-  await server.close();
+  // Our handlers stay installed until the shutdown is done: a signal is ours to handle, and the
+  // cluster's own exit hooks must not re-raise it and end the process half-way.
+  let stop!: () => void;
+  const stopped = new Promise<void>((resolve) => (stop = resolve));
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    await stopped;
+    await service.shutdown();
+    await server.close();
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
   return 0;
 }

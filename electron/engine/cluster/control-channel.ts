@@ -50,7 +50,9 @@ export type FromNode =
   | { type: 'started'; node: NodeId }
   | { type: 'heartbeat'; node: NodeId }
   | { type: 'snapshot'; node: NodeId; req: number; snapshot: NodeSnapshot }
-  | { type: 'log'; node: NodeId; text: string };
+  | { type: 'log'; node: NodeId; text: string }
+  /** The node cannot run (bad module, hub unreachable) and is about to exit. */
+  | { type: 'fatal'; node: NodeId; message: string };
 
 function quiet(ipc: IPCModule, id: string, socketRoot: string): void {
   ipc.config.id = id;
@@ -134,6 +136,7 @@ export class ControlServer {
 export class ControlClient {
   private connected = false;
   private readonly queue: FromNode[] = [];
+  private onConnected: Array<() => void> = [];
 
   constructor(
     private readonly address: ControlAddress,
@@ -151,6 +154,7 @@ export class ControlClient {
       conn.on('connect', () => {
         this.connected = true;
         for (const m of this.queue.splice(0)) conn.emit(EVENT, m);
+        for (const f of this.onConnected.splice(0)) f();
       });
       conn.on(EVENT, (msg: ToNode) => handlers.onMessage(msg));
       conn.on('disconnect', () => {
@@ -169,6 +173,15 @@ export class ControlClient {
       return;
     }
     this.ipc.of[this.address.serverId]?.emit(EVENT, msg);
+  }
+
+  /** Resolves once connected (queued messages written), or after `timeoutMs` regardless. */
+  whenConnected(timeoutMs: number): Promise<void> {
+    if (this.connected) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.onConnected.push(resolve);
+      setTimeout(resolve, timeoutMs).unref();
+    });
   }
 
   close(): void {

@@ -42,6 +42,8 @@ export interface ClusterOptions {
   nodeCommand?: { execPath: string; env?: Record<string, string>; script?: string };
   /** A node whose control heartbeat stays silent this long is killed as hung. Default 2000 ms. */
   hangTimeoutMs?: number;
+  /** A node that has not started this long after its spawn is killed. Default 15000 ms (slow machines). */
+  startTimeoutMs?: number;
   /** Free-form title for the trace's meta line. */
   title?: string;
 }
@@ -53,6 +55,9 @@ interface NodeProc {
   exited: Promise<void>;
   hasExited: boolean;
   expected: ExitReason | null;
+  /** Why the node said it cannot run, if it did. */
+  fatal?: string;
+  started: boolean;
   lastBeat: number;
   /** Settled when the node reports it started (connected to the hub, onStart done), or failed when it dies first. */
   up: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
@@ -366,6 +371,7 @@ export class Cluster {
       hasExited: false,
       exited: new Promise((r) => child.once('exit', () => r())),
       expected: null,
+      started: false,
       lastBeat: performance.now(),
       up: { promise, resolve, reject },
     };
@@ -404,7 +410,7 @@ export class Cluster {
   private onExit(node: NodeId, p: NodeProc, code: number | null, signal: NodeJS.Signals | null): void {
     p.hasExited = true;
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    p.up.reject(new Error(`node ${node} exited (${how}) before it was up`));
+    p.up.reject(new Error(p.fatal ? `node ${node} could not start: ${p.fatal}` : `node ${node} exited (${how}) before it was up`));
     if (p.expected || this.shuttingDown || !this.hub) return;
     // Nobody asked it to go: it failed on its own (a bad module, a runtime error, a kill from outside).
     p.expected = 'crash';
@@ -441,7 +447,10 @@ export class Cluster {
         this.control?.send(msg.node, { type: 'start' });
         return;
       case 'started':
-        if (p && !p.hasExited) p.up.resolve();
+        if (!p || p.hasExited) return;
+        p.started = true;
+        p.lastBeat = performance.now();
+        p.up.resolve();
         return;
       case 'heartbeat':
         if (p) p.lastBeat = performance.now();
@@ -453,18 +462,26 @@ export class Cluster {
       case 'log':
         this.hub?.record({ type: 'log', node: msg.node, text: msg.text });
         return;
+      case 'fatal':
+        if (p) p.fatal = msg.message;
+        this.hub?.record({ type: 'error', node: msg.node, message: msg.message });
+        return;
     }
   }
 
   private killHung(): void {
-    const limit = this.opts.hangTimeoutMs ?? 2000;
+    const hangLimit = this.opts.hangTimeoutMs ?? 2000;
+    const startLimit = this.opts.startTimeoutMs ?? 15_000;
     const now = performance.now();
     for (const [node, p] of this.procs) {
-      if (p.hasExited || p.expected || now - p.lastBeat < limit) continue;
+      const silent = now - p.lastBeat;
+      if (p.hasExited || p.expected || silent < (p.started ? hangLimit : startLimit)) continue;
       p.expected = 'hang';
       p.child.kill('SIGKILL');
       const hub = this.requireHub();
-      hub.record({ type: 'error', node, message: `node ${node} hung (no heartbeat for ${Math.round(now - p.lastBeat)} ms) and was killed` });
+      const why = p.started ? `hung (no heartbeat for ${Math.round(silent)} ms)` : `did not start within ${Math.round(silent)} ms`;
+      p.fatal = why;
+      hub.record({ type: 'error', node, message: `node ${node} ${why} and was killed` });
       void this.gone(node, p).then(() => hub.record({ type: 'crash', node }));
     }
   }

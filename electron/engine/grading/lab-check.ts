@@ -40,7 +40,7 @@ async function firstComment(file: string): Promise<string> {
   const text = await readFile(file, 'utf8');
   const m = /^\s*(?:\/\/\s?(.*)|\/\*+\s*([\s\S]*?)\*\/)/.exec(text);
   const raw = (m?.[1] ?? m?.[2] ?? '').replace(/^\s*\*\s?/gm, '').trim();
-  return raw.split('\n')[0] || '(no comment describing the bug)';
+  return raw.split('\n')[0].replace(/^Bug:\s*/i, '') || '(no comment describing the bug)';
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {

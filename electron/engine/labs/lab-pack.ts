@@ -146,7 +146,7 @@ async function readPack(dir: string): Promise<LabPack> {
     throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (LAB-API.md), not '${data.export}'`);
   }
   for (const [key, rel] of Object.entries(data.files)) {
-    if (!existsSync(pack.file(rel)) && key !== 'mutants') throw new LabError(`${where}: files.${key}: ${rel} does not exist`);
+    if (!existsSync(pack.file(rel)) && key !== 'mutants' && key !== 'traces') throw new LabError(`${where}: files.${key}: ${rel} does not exist`);
   }
   return pack;
 }

@@ -454,7 +454,7 @@ function normalizeNodes(nodes: number | NodeId[]): NodeId[] {
   if (ids.length === 0) throw new RangeError('a simulation needs at least one node');
   for (const id of ids) if (!Number.isInteger(id) || id < 1) throw new RangeError(`node ids are integers >= 1, got ${String(id)}`);
   if (new Set(ids).size !== ids.length) throw new RangeError('node ids must be unique');
-  return ids.sort((a, b) => a - b);
+  return Object.freeze(ids.sort((a, b) => a - b)) as NodeId[];
 }
 
 function errorText(err: unknown): string {

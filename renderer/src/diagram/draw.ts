@@ -46,7 +46,7 @@ export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: L
   const pxPerEvent = to - from > 1 ? (xOf(l, idx.pos(to - 1, mode)) - xOf(l, idx.pos(from, mode))) / (to - from) : 40;
   const detailed = pxPerEvent >= 9;
   // Labelling every arrow of a busy window makes a smear; then only the selected one is labelled.
-  const labelAll = detailed && arrows.length <= 24;
+  const labelAll = detailed && arrows.length <= 14;
   for (const a of arrows) drawArrow(ctx, idx, l, p, a, s.limit, labelAll || a === s.selectedArrow, a === s.selectedArrow);
   for (let i = from; i < to; i++) drawMarker(ctx, idx.events[i], xOf(l, idx.pos(i, mode)), l, p, detailed, i === s.selectedEvent);
 
@@ -251,7 +251,12 @@ function drawMarker(
     case 'decide':
       if (y !== undefined) {
         star(ctx, x, y, selected ? 12 : 10, p.decide);
-        label(ctx, `decided ${JSON.stringify(e.value)}`, x, y - 20, p.decide, true);
+        // Near the right edge the label goes to the left of the star so it is not cut off.
+        if (x > l.plotRight - 110) {
+          ctx.fillStyle = p.decide;
+          ctx.textAlign = 'right';
+          ctx.fillText(`decided ${JSON.stringify(e.value)}`, x - 8, y - 20);
+        } else label(ctx, `decided ${JSON.stringify(e.value)}`, x, y - 20, p.decide, true);
       }
       break;
     case 'client-request':

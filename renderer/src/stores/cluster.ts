@@ -49,14 +49,17 @@ export const useClusterStore = defineStore('cluster', () => {
     void version.value;
     return live.value ? index.value.length : Math.min(limit.value, index.value.length);
   });
+  /** The cluster as it is now (for the controls), whatever the diagram's playhead shows. */
   const summary = computed(() => {
     void version.value;
-    return summarize(index.value, shown.value);
+    return summarize(index.value, index.value.length);
   });
+  /** The cluster as of the playhead (paused or scrubbed view). */
+  const playhead = computed(() => (live.value ? summary.value : summarize(index.value, shown.value)));
   const running = computed(() => info.value !== null && (info.value.status === 'running' || info.value.status === 'starting'));
   /** The leader most live nodes agree on (from their snapshots), else the one the trace suggests. */
   const leader = computed<number | null>(() => {
-    if (!live.value || !running.value) return summary.value.leader;
+    if (!live.value || !running.value) return playhead.value.leader;
     const votes = new Map<number, number>();
     for (const s of Object.values(snapshots)) {
       const l = leaderIn(s.state);
@@ -292,7 +295,7 @@ export const useClusterStore = defineStore('cluster', () => {
   });
 
   return {
-    info, starting, title, source, raw, index, version, hidden, axis, live, limit, shown, summary, leader, running,
+    info, starting, title, source, raw, index, version, hidden, axis, live, limit, shown, summary, playhead, leader, running,
     selectedArrow, selectedEvent, selectedNode, snapshots,
     start, stop, crash, restart, setLink, partition, heal, request, setNetwork, snapshot,
     pause, resume, step, scrub, toggleKind, loadTrace, exportTrace, importTrace, reindex,

@@ -34,7 +34,7 @@ export async function ensureFreshRenderer(): Promise<void> {
   const { build } = await import('vite');
   const tmp = path.join(renderer, `.dist-e2e-${process.pid}-${Date.now()}`);
   try {
-    await build({ configFile: path.join(renderer, 'vite.config.ts'), logLevel: 'warn', build: { outDir: tmp, emptyOutDir: true } });
+    await build({ configFile: path.join(renderer, 'vite.config.ts'), logLevel: 'error', build: { outDir: tmp, emptyOutDir: true } });
     rmSync(dist, { recursive: true, force: true });
     renameSync(tmp, dist);
   } finally {

@@ -1,0 +1,25 @@
+// Bug: remembers a decision per round, so a later round reaching a quorum decides again.
+import { quorumSize } from '@paxlab/sdk';
+import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
+
+/** The reference learner with one bug (see the first line). */
+export class Learner implements LearnerRole {
+  /** Distinct senders per round. */
+  votes = new Map<Round, Set<NodeId>>();
+  learned: Value | null = null;
+
+  constructor(
+    readonly id: NodeId,
+    readonly config: ClusterConfig,
+  ) {}
+
+  handleLearn(msg: LearnMsg): Value | null {
+    let senders = this.votes.get(msg.rnd);
+    if (!senders) this.votes.set(msg.rnd, (senders = new Set()));
+    if (senders.has(msg.from)) return null;
+    senders.add(msg.from);
+    if (senders.size !== quorumSize(this.config)) return null;
+    this.learned = msg.val;
+    return msg.val;
+  }
+}

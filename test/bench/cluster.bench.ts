@@ -1,0 +1,247 @@
+/**
+ * The real cluster's costs: (a) bringing 5 node processes up and connected, (b) the hub's relay
+ * throughput against a bare loopback TCP relay of the same frames, (c) a single-decree decision
+ * against two request/response round trips through that bare relay.
+ */
+import { spawn } from 'node:child_process';
+import net from 'node:net';
+import type { NodeId } from '@paxlab/sdk';
+import { startCluster } from '../../electron/engine/cluster/index.js';
+import { Hub } from '../../electron/engine/cluster/hub.js';
+import { encodeFrame } from '../../electron/engine/cluster/framing.js';
+import { WIRE_VERSION } from '../../electron/engine/cluster/protocol.js';
+import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
+
+interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+  target?: string;
+  note?: string;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const NO_FAULTS = { loss: 0, dup: 0, minDelayMs: 0, maxDelayMs: 0 };
+
+// ---- a bare relay: splits frames by their length header and forwards the bytes, nothing else ----
+
+interface Relay {
+  port: number;
+  close(): Promise<void>;
+}
+
+/** The first frame of each connection is `{"node": n}`; every later frame goes to node `to`, which
+ * the relay reads from a 1-byte prefix the sender adds after the length (no JSON parsing at all). */
+function rawRelay(): Promise<Relay> {
+  const peers = new Map<number, net.Socket>();
+  const server = net.createServer({ noDelay: true }, (socket) => {
+    let pending: Buffer | null = null;
+    let me = 0;
+    socket.on('data', (chunk: Buffer) => {
+      let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+      let at = 0;
+      const corked = new Set<net.Socket>();
+      while (buf.length - at >= 4) {
+        const len = buf.readUInt32BE(at);
+        if (buf.length - at - 4 < len) break;
+        if (me === 0) {
+          me = buf[at + 4];
+          peers.set(me, socket);
+        } else {
+          const to = peers.get(buf[at + 4]);
+          if (to) {
+            if (!corked.has(to)) (to.cork(), corked.add(to));
+            to.write(buf.subarray(at, at + 4 + len));
+          }
+        }
+        at += 4 + len;
+      }
+      for (const s of corked) s.uncork();
+      pending = at === buf.length ? null : Buffer.from(buf.subarray(at));
+      buf = Buffer.alloc(0);
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () =>
+      resolve({
+        port: (server.address() as net.AddressInfo).port,
+        close: () => new Promise<void>((r) => server.close(() => r())),
+      }),
+    ),
+  );
+}
+
+/** A frame for the bare relay: the destination id as the first body byte, then the JSON. */
+function rawFrame(to: number, value: unknown): Buffer {
+  const json = Buffer.from(JSON.stringify(value));
+  const f = Buffer.allocUnsafe(5 + json.length);
+  f.writeUInt32BE(1 + json.length, 0);
+  f[4] = to;
+  json.copy(f, 5);
+  return f;
+}
+
+/** Count whole frames arriving on a socket (length headers only) and resolve after `n`. */
+function countFrames(socket: net.Socket, n: number, skip = 0): Promise<void> {
+  let seen = -skip;
+  let pending: Buffer | null = null;
+  return new Promise((resolve) => {
+    socket.on('data', (chunk: Buffer) => {
+      const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+      let at = 0;
+      while (buf.length - at >= 4 && buf.length - at - 4 >= buf.readUInt32BE(at)) {
+        at += 4 + buf.readUInt32BE(at);
+        seen++;
+      }
+      pending = at === buf.length ? null : Buffer.from(buf.subarray(at));
+      if (seen >= n) resolve();
+    });
+  });
+}
+
+const connect = (port: number) =>
+  new Promise<net.Socket>((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port, noDelay: true }, () => resolve(s));
+  });
+
+async function writeAll(socket: net.Socket, frames: Buffer[]): Promise<void> {
+  // Chunks of 256 frames, honouring backpressure, like a busy node would write.
+  for (let i = 0; i < frames.length; i += 256) {
+    if (!socket.write(Buffer.concat(frames.slice(i, i + 256)))) await new Promise((r) => socket.once('drain', r));
+  }
+}
+
+const MSG = { kind: 'accept', from: 1, rnd: 12, val: 'a client command of moderate length' };
+
+async function hubThroughput(n: number): Promise<number> {
+  const hub = await Hub.listen({ nodes: [1, 2], token: 't', seed: 1, network: NO_FAULTS, recorder: new TraceRecorder({ source: 'cluster', nodes: [1, 2] }) });
+  const [a, b] = await Promise.all([connect(hub.port), connect(hub.port)]);
+  a.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 1 }));
+  b.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 2 }));
+  const done = countFrames(b, n, 1); // skip the welcome
+  while (!(hub.isConnected(1) && hub.isConnected(2))) await new Promise((r) => setTimeout(r, 5));
+  const frames = Array.from({ length: n }, () => encodeFrame({ type: 'send', to: 2, msg: MSG }));
+  const t = performance.now();
+  await writeAll(a, frames);
+  await done;
+  const ms = performance.now() - t;
+  a.destroy();
+  b.destroy();
+  await hub.close();
+  return (n / ms) * 1000;
+}
+
+async function rawThroughput(n: number): Promise<number> {
+  const relay = await rawRelay();
+  const [a, b] = await Promise.all([connect(relay.port), connect(relay.port)]);
+  a.write(rawFrame(1, { node: 1 }));
+  b.write(rawFrame(2, { node: 2 }));
+  await new Promise((r) => setTimeout(r, 20));
+  const done = countFrames(b, n);
+  const frames = Array.from({ length: n }, () => rawFrame(2, { type: 'send', to: 2, msg: MSG }));
+  const t = performance.now();
+  await writeAll(a, frames);
+  await done;
+  const ms = performance.now() - t;
+  a.destroy();
+  b.destroy();
+  await relay.close();
+  return (n / ms) * 1000;
+}
+
+/** Two request/response round trips through the bare relay to an echo peer in its own process. */
+async function rawRoundTrips(reps: number): Promise<number> {
+  const relay = await rawRelay();
+  const echo = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const net=require('net');const s=net.connect({host:'127.0.0.1',port:${relay.port},noDelay:true},()=>{` +
+        `const h=Buffer.from('{"node":2}');const f=Buffer.alloc(5+h.length);f.writeUInt32BE(1+h.length);f[4]=2;h.copy(f,5);s.write(f);});` +
+        // Answer every frame with the same bytes, addressed back to node 1.
+        `s.on('data',(d)=>{const c=Buffer.from(d);c[4]=1;s.write(c);});`,
+    ],
+    { stdio: 'ignore' },
+  );
+  try {
+    const a = await connect(relay.port);
+    a.write(rawFrame(1, { node: 1 }));
+    await new Promise((r) => setTimeout(r, 300));
+    const once = () =>
+      new Promise<void>((resolve) => {
+        a.once('data', () => resolve());
+        a.write(rawFrame(2, { type: 'send', to: 2, msg: MSG }));
+      });
+    const times: number[] = [];
+    for (let i = 0; i < reps; i++) {
+      const t = performance.now();
+      await once();
+      await once();
+      times.push(performance.now() - t);
+    }
+    a.destroy();
+    return median(times);
+  } finally {
+    echo.kill('SIGKILL');
+    await relay.close();
+  }
+}
+
+async function startupMs(): Promise<number> {
+  const t = performance.now();
+  const c = startCluster({ nodes: 5 });
+  await c.ready;
+  const ms = performance.now() - t;
+  await c.shutdown();
+  return ms;
+}
+
+async function decisionMs(): Promise<number> {
+  const c = startCluster({ nodes: 5, network: NO_FAULTS });
+  try {
+    await c.ready;
+    // Let the failure detectors settle so node 1 is the undisputed leader.
+    await new Promise((r) => setTimeout(r, 300));
+    c.clientRequest(1 as NodeId, 'v');
+    await c.waitFor((cl) => cl.decisions().size > 0, 10_000);
+    const req = c.trace.find((e) => e.type === 'client-request')!;
+    const dec = c.trace.find((e) => e.type === 'decide')!;
+    return dec.t - req.t;
+  } finally {
+    await c.shutdown();
+  }
+}
+
+export async function bench(): Promise<Figure[]> {
+  await startupMs(); // warm the file cache
+  const starts: number[] = [];
+  for (let i = 0; i < 5; i++) starts.push(await startupMs());
+
+  const n = 50_000;
+  await hubThroughput(5000);
+  await rawThroughput(5000);
+  const hubRates: number[] = [];
+  const rawRates: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    hubRates.push(await hubThroughput(n));
+    rawRates.push(await rawThroughput(n));
+  }
+  const hubRate = median(hubRates);
+  const rawRate = median(rawRates);
+
+  const decisions: number[] = [];
+  for (let i = 0; i < 5; i++) decisions.push(await decisionMs());
+  const decision = median(decisions);
+  const rtt2 = await rawRoundTrips(50);
+
+  return [
+    { name: '5 node processes up and connected (median of 5)', value: starts.length ? median(starts) / 1000 : NaN, unit: 's', target: '<= 0.4 s', note: `min ${(Math.min(...starts) / 1000).toFixed(3)} s` },
+    { name: 'hub relay throughput (no faults, trace recorded)', value: hubRate, unit: 'msg/s' },
+    { name: 'bare loopback TCP relay throughput', value: rawRate, unit: 'msg/s' },
+    { name: 'hub / bare relay throughput', value: hubRate / rawRate, unit: 'x', target: '>= 0.5x' },
+    { name: 'single-decree decision latency (request at leader → decide)', value: decision, unit: 'ms' },
+    { name: 'two request/response round trips through the bare relay', value: rtt2, unit: 'ms' },
+    { name: 'decision latency / two round trips', value: decision / rtt2, unit: 'x', target: '<= 3x' },
+  ];
+}

@@ -1,0 +1,132 @@
+// The node process and its supervisor: failures inside a node are reported, never silent; hung and
+// orphaned nodes do not survive; student role modules are loaded into the reference node.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { runSingleDecreeCluster, startCluster } from '../../electron/engine/cluster/index.js';
+import type { Cluster } from '../../electron/engine/cluster/index.js';
+import type { TraceEvent } from '../../electron/engine/trace/events.js';
+import { isAlive, until } from './helpers.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const misbehaving = path.join(here, 'fixtures/misbehaving-node.js');
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'paxlab-node-test-'));
+const clusters: Cluster[] = [];
+function cluster(...args: Parameters<typeof startCluster>): Cluster {
+  const c = startCluster(...args);
+  clusters.push(c);
+  return c;
+}
+afterEach(async () => {
+  await Promise.all(clusters.splice(0).map((c) => c.shutdown()));
+});
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const errors = (c: Cluster) => c.trace.filter((e): e is Extract<TraceEvent, { type: 'error' }> => e.type === 'error');
+const logs = (c: Cluster, node: number) =>
+  c.trace.filter((e): e is Extract<TraceEvent, { type: 'log' }> => e.type === 'log' && e.node === node).map((e) => e.text);
+
+describe('node process', () => {
+  it('reports a handler that throws as an error event and keeps running', async () => {
+    const c = cluster({ nodes: 2, nodeProgram: { module: misbehaving } });
+    await c.ready;
+    c.clientRequest(1, 'throw');
+    c.clientRequest(1, 'fine');
+    await c.waitFor((cl) => cl.decisions().get(1) === 'fine', 5000);
+    const err = errors(c).find((e) => e.node === 1);
+    expect(err?.message).toMatch(/^onClientRequest threw: Error: boom from the fixture/);
+    expect(c.trace.some((e) => e.type === 'client-reply' && e.node === 1 && e.result === 'fine')).toBe(true);
+    expect(logs(c, 1)).toContain('misbehaving node 1 started');
+    expect((await c.snapshot(1)).state).toEqual({ seen: 2 });
+  });
+
+  it('captures stdout as log events and reports an unexpected exit as a crash', async () => {
+    const c = cluster({ nodes: 2, nodeProgram: { module: misbehaving } });
+    await c.ready;
+    c.clientRequest(2, 'print');
+    await c.waitFor((cl) => logs(cl, 2).includes('stdout: hello on stdout'), 5000);
+    c.clientRequest(2, 'exit');
+    await c.waitFor((cl) => cl.trace.some((e) => e.type === 'crash' && e.node === 2), 5000);
+    expect(errors(c).map((e) => e.message)).toContain('node 2 exited unexpectedly (code 7)');
+    expect(c.isRunning(2)).toBe(false);
+    await c.restart(2);
+    expect(c.isRunning(2)).toBe(true);
+  });
+
+  it('kills a node that hangs', async () => {
+    const c = cluster({ nodes: 2, nodeProgram: { module: misbehaving }, hangTimeoutMs: 600 });
+    await c.ready;
+    const pid = c.pid(1)!;
+    c.clientRequest(1, 'hang');
+    await c.waitFor((cl) => cl.trace.some((e) => e.type === 'crash' && e.node === 1), 5000);
+    expect(errors(c).some((e) => e.node === 1 && /hung \(no heartbeat for \d+ ms\) and was killed/.test(e.message))).toBe(true);
+    expect(await until(() => !isAlive(pid), 2000)).toBe(true);
+    expect(c.isRunning(2)).toBe(true);
+  });
+
+  it('fails to start with a clear message when a module cannot be loaded', async () => {
+    const c = cluster({ nodes: 1, nodeProgram: { roles: { acceptor: path.join(tmp, 'missing.js') } } });
+    await expect(c.ready).rejects.toThrow(/node 1 could not start: cannot load the acceptor module .*missing\.js/);
+    expect(errors(c).some((e) => /cannot load the acceptor module .*missing\.js/.test(e.message))).toBe(true);
+  });
+
+  it('runs student role modules inside the reference node', async () => {
+    // Build the reference roles the way a student's module is built: one ESM file per role.
+    const roles: Record<string, string> = {};
+    for (const [role, src] of [
+      ['acceptor', 'labs/01-acceptor/reference/acceptor.ts'],
+      ['proposer', 'labs/02-proposer/reference/proposer.ts'],
+      ['learner', 'labs/03-learner/reference/learner.ts'],
+    ]) {
+      roles[role] = path.join(tmp, `${role}.js`);
+      await build({ entryPoints: [path.join(root, src)], outfile: roles[role], bundle: true, format: 'esm', platform: 'node', logLevel: 'silent' });
+    }
+    const outcome = await runSingleDecreeCluster({ nodes: 3, propose: ['built'], loss: 0.1, dup: 0.1, seed: 3, timeoutMs: 10_000, nodeProgram: { roles } });
+    expect(outcome.live).toEqual([1, 2, 3]);
+    expect([...outcome.decisions.values()]).toEqual(['built', 'built', 'built']);
+    expect(outcome.trace[0]).toMatchObject({ type: 'meta', source: 'cluster', nodes: [1, 2, 3] });
+  });
+
+  it('keeps stable storage in a JSON file per node, and removes the temporary folder at shutdown', async () => {
+    const c = cluster({ nodes: 3, seed: 2 });
+    await c.ready;
+    c.clientRequest(1, 'stored');
+    await c.waitFor((cl) => cl.decisions().size === 3, 10_000);
+    const file = c.storageFile(2);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ decided: 'stored' });
+    expect(existsSync(`${file}.tmp`)).toBe(false);
+    const pids = c.nodes.map((n) => c.pid(n)!);
+    await c.shutdown();
+    await c.shutdown(); // idempotent
+    expect(existsSync(file)).toBe(false);
+    expect(pids.some(isAlive)).toBe(false);
+  });
+});
+
+describe('no orphans', () => {
+  it('leaves no node process within 2 s after the supervisor is SIGKILLed', async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/supervisor-child.ts')], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let out = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+      let err = '';
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+      expect(await until(() => out.includes('\n'), 20_000), err).toBe(true);
+      const { pids } = JSON.parse(out) as { pids: number[] };
+      expect(pids).toHaveLength(3);
+      expect(pids.every(isAlive)).toBe(true);
+      child.kill('SIGKILL');
+      expect(await until(() => !pids.some(isAlive), 2000)).toBe(true);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
