@@ -1,6 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { Net, Protocol } from 'electron';
+import type { Protocol } from 'electron';
+import { CONTENT_TYPES } from '../engine/app/static-files.js';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'paxlab';
@@ -34,15 +35,27 @@ export function appUrlToFile(url: string, rendererDir: string): string | null {
   return file.startsWith(base + path.sep) ? file : null;
 }
 
-/** Serve the built renderer on app://paxlab/ with the CSP header. */
-export function serveAppProtocol(protocol: Protocol, net: Net, rendererDir: string, csp: string): void {
+/**
+ * Serve the built renderer on app://paxlab/ with the CSP header. Files are read directly (not through
+ * a file:// fetch), so the session's block on every non-app URL does not apply to them.
+ */
+export function serveAppProtocol(protocol: Protocol, rendererDir: string, csp: string): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const file = appUrlToFile(request.url, rendererDir);
     if (!file) return new Response('not found', { status: 404 });
-    const res = await net.fetch(pathToFileURL(file).toString());
-    const headers = new Headers(res.headers);
-    headers.set('Content-Security-Policy', csp);
-    headers.set('X-Content-Type-Options', 'nosniff');
-    return new Response(res.body, { status: res.status, headers });
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      return new Response('not found', { status: 404 });
+    }
+    return new Response(new Uint8Array(body), {
+      status: 200,
+      headers: {
+        'Content-Type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+        'Content-Security-Policy': csp,
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
   });
 }

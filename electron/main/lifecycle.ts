@@ -14,7 +14,7 @@ import { forwardEvents, registerIpcHandlers } from './ipc.js';
 import { hardenSession, hardenWebContents, isAppUrl } from './security.js';
 import { mainWindowOptions } from './window-options.js';
 
-export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'net' | 'protocol' | 'session'>;
+export type ElectronModule = Pick<typeof Electron, 'app' | 'BrowserWindow' | 'ipcMain' | 'protocol' | 'session'>;
 
 export interface RunningApp {
   service: AppService;
@@ -40,7 +40,7 @@ export function appPaths(app: Electron.App, resourcesPath: string | undefined) {
 }
 
 export function startDesktopApp(electron: ElectronModule, env: { resourcesPath?: string } = { resourcesPath: process.resourcesPath }): DesktopApp {
-  const { app, BrowserWindow, ipcMain, net, protocol, session } = electron;
+  const { app, BrowserWindow, ipcMain, protocol, session } = electron;
   registerAppScheme(protocol);
   app.enableSandbox();
 
@@ -71,7 +71,7 @@ export function startDesktopApp(electron: ElectronModule, env: { resourcesPath?:
     setPaxlabRoot(paths.engineRoot);
     const csp = rendererCsp();
     hardenSession(session.defaultSession, csp);
-    serveAppProtocol(protocol, net, paths.rendererDir, csp);
+    serveAppProtocol(protocol, paths.rendererDir, csp);
 
     service = await AppService.create({
       workspaceDir: path.join(app.getPath('userData'), 'workspace'),

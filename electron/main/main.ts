@@ -1,4 +1,5 @@
 // The Electron main process entry (bundled to dist/electron/main.cjs; `npm start`).
+import './packaged-env.js';
 import * as electron from 'electron';
 import { startDesktopApp } from './lifecycle.js';
 

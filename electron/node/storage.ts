@@ -1,7 +1,8 @@
 /**
  * A node's stable storage in the real cluster: one JSON file per node, replaced atomically on every
- * save (write a temporary file, fsync it, rename it over the old one, fsync the folder), so what a
- * node saved survives SIGKILL and a crash can never leave half a file behind.
+ * save (write a temporary file, fsync it, rename it over the old one), so what a node saved survives
+ * SIGKILL and a crash can never leave half a file behind. The folder is not fsync'd: that only
+ * matters if the whole machine loses power, and would add a second disk flush to every promise.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -42,25 +43,11 @@ export class FileStorage implements StableStorage {
       closeSync(fd);
     }
     renameSync(tmp, this.file);
-    syncFolder(path.dirname(this.file));
     this.text = text;
   }
 
   /** The saved state for the inspector (null when nothing was saved). */
   peek(): unknown {
     return this.text === undefined ? null : JSON.parse(this.text);
-  }
-}
-
-/** Make the rename itself durable. Not possible on every platform (Windows), hence best effort. */
-function syncFolder(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    /* best effort */
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -23,32 +23,34 @@ interface Figure {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const NO_FAULTS = { loss: 0, dup: 0, minDelayMs: 0, maxDelayMs: 0 };
 
-// ---- a bare relay: splits frames by their length header and forwards the bytes, nothing else ----
+// ---- a bare relay of the same frames: parse each to find its addressee, forward its bytes ----
 
 interface Relay {
   port: number;
+  has(node: number): boolean;
   close(): Promise<void>;
 }
 
-/** The first frame of each connection is `{"node": n}`; every later frame goes to node `to`, which
- * the relay reads from a 1-byte prefix the sender adds after the length (no JSON parsing at all). */
+/** The first frame of a connection is a hello naming its node; every later frame is forwarded
+ * unchanged to the node in its `to` field. No faults, no trace, no re-encoding. */
 function rawRelay(): Promise<Relay> {
   const peers = new Map<number, net.Socket>();
   const server = net.createServer({ noDelay: true }, (socket) => {
     let pending: Buffer | null = null;
     let me = 0;
     socket.on('data', (chunk: Buffer) => {
-      let buf = pending ? Buffer.concat([pending, chunk]) : chunk;
+      const buf = pending ? Buffer.concat([pending, chunk]) : chunk;
       let at = 0;
       const corked = new Set<net.Socket>();
       while (buf.length - at >= 4) {
         const len = buf.readUInt32BE(at);
         if (buf.length - at - 4 < len) break;
+        const frame = JSON.parse(buf.toString('utf8', at + 4, at + 4 + len)) as { node?: number; to?: number };
         if (me === 0) {
-          me = buf[at + 4];
+          me = frame.node!;
           peers.set(me, socket);
         } else {
-          const to = peers.get(buf[at + 4]);
+          const to = peers.get(frame.to!);
           if (to) {
             if (!corked.has(to)) (to.cork(), corked.add(to));
             to.write(buf.subarray(at, at + 4 + len));
@@ -58,7 +60,6 @@ function rawRelay(): Promise<Relay> {
       }
       for (const s of corked) s.uncork();
       pending = at === buf.length ? null : Buffer.from(buf.subarray(at));
-      buf = Buffer.alloc(0);
     });
     socket.on('error', () => {});
   });
@@ -66,20 +67,11 @@ function rawRelay(): Promise<Relay> {
     server.listen(0, '127.0.0.1', () =>
       resolve({
         port: (server.address() as net.AddressInfo).port,
+        has: (node) => peers.has(node),
         close: () => new Promise<void>((r) => server.close(() => r())),
       }),
     ),
   );
-}
-
-/** A frame for the bare relay: the destination id as the first body byte, then the JSON. */
-function rawFrame(to: number, value: unknown): Buffer {
-  const json = Buffer.from(JSON.stringify(value));
-  const f = Buffer.allocUnsafe(5 + json.length);
-  f.writeUInt32BE(1 + json.length, 0);
-  f[4] = to;
-  json.copy(f, 5);
-  return f;
 }
 
 /** Count whole frames arriving on a socket (length headers only) and resolve after `n`. */
@@ -114,7 +106,7 @@ async function writeAll(socket: net.Socket, frames: Buffer[]): Promise<void> {
 
 const MSG = { kind: 'accept', from: 1, rnd: 12, val: 'a client command of moderate length' };
 
-async function hubThroughput(n: number): Promise<number> {
+export async function hubThroughput(n: number): Promise<number> {
   const hub = await Hub.listen({ nodes: [1, 2], token: 't', seed: 1, network: NO_FAULTS, recorder: new TraceRecorder({ source: 'cluster', nodes: [1, 2] }) });
   const [a, b] = await Promise.all([connect(hub.port), connect(hub.port)]);
   a.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 1 }));
@@ -132,14 +124,14 @@ async function hubThroughput(n: number): Promise<number> {
   return (n / ms) * 1000;
 }
 
-async function rawThroughput(n: number): Promise<number> {
+export async function rawThroughput(n: number): Promise<number> {
   const relay = await rawRelay();
   const [a, b] = await Promise.all([connect(relay.port), connect(relay.port)]);
-  a.write(rawFrame(1, { node: 1 }));
-  b.write(rawFrame(2, { node: 2 }));
-  await new Promise((r) => setTimeout(r, 20));
+  a.write(encodeFrame({ type: 'hello', node: 1 }));
+  b.write(encodeFrame({ type: 'hello', node: 2 }));
+  while (!relay.has(1) || !relay.has(2)) await new Promise((r) => setTimeout(r, 5));
   const done = countFrames(b, n);
-  const frames = Array.from({ length: n }, () => rawFrame(2, { type: 'send', to: 2, msg: MSG }));
+  const frames = Array.from({ length: n }, () => encodeFrame({ type: 'send', to: 2, msg: MSG }));
   const t = performance.now();
   await writeAll(a, frames);
   await done;
@@ -158,20 +150,21 @@ async function rawRoundTrips(reps: number): Promise<number> {
     [
       '-e',
       `const net=require('net');const s=net.connect({host:'127.0.0.1',port:${relay.port},noDelay:true},()=>{` +
-        `const h=Buffer.from('{"node":2}');const f=Buffer.alloc(5+h.length);f.writeUInt32BE(1+h.length);f[4]=2;h.copy(f,5);s.write(f);});` +
-        // Answer every frame with the same bytes, addressed back to node 1.
-        `s.on('data',(d)=>{const c=Buffer.from(d);c[4]=1;s.write(c);});`,
+        `const f=(o)=>{const j=Buffer.from(JSON.stringify(o));const b=Buffer.alloc(4+j.length);b.writeUInt32BE(j.length);j.copy(b,4);return b};` +
+        `s.write(f({type:'hello',node:2}));` +
+        // Answer every frame (one per round trip) with a frame addressed back to node 1.
+        `s.on('data',(d)=>{const m=JSON.parse(d.toString('utf8',4));m.to=1;s.write(f(m));});});`,
     ],
     { stdio: 'ignore' },
   );
   try {
     const a = await connect(relay.port);
-    a.write(rawFrame(1, { node: 1 }));
-    await new Promise((r) => setTimeout(r, 300));
+    a.write(encodeFrame({ type: 'hello', node: 1 }));
+    while (!relay.has(1) || !relay.has(2)) await new Promise((r) => setTimeout(r, 10));
     const once = () =>
       new Promise<void>((resolve) => {
         a.once('data', () => resolve());
-        a.write(rawFrame(2, { type: 'send', to: 2, msg: MSG }));
+        a.write(encodeFrame({ type: 'send', to: 2, msg: MSG }));
       });
     const times: number[] = [];
     for (let i = 0; i < reps; i++) {

@@ -112,7 +112,9 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.getByTestId('nav-playground').click();
     await page.getByTestId('node-count').selectOption('5');
     await page.getByTestId('start-cluster').click();
-    await page.getByTestId('cluster-status').filter({ hasText: 'running' }).waitFor({ timeout: 30_000 });
+    // Either the cluster runs, or the app says why not (and the test shows that message).
+    await page.getByTestId('cluster-status').filter({ hasText: 'running' }).or(page.locator('.toast.error')).waitFor({ timeout: 60_000 });
+    expect(await page.locator('.toast.error').count(), await page.locator('.toast.error').allInnerTexts().then(String)).toBe(0);
     await expect.poll(() => page.locator('[data-testid=node-list] > li').count()).toBe(5);
 
     // The nodes agree on S1 as leader (lowest id not suspected).

@@ -5,7 +5,7 @@
  * stops it with every node process gone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -78,6 +78,20 @@ afterAll(async () => {
 describe('paxlab serve', () => {
   it('prints an http://127.0.0.1:PORT/ URL with a session token', () => {
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]{32,}$/);
+  });
+
+  it('rejects a bad or busy port with exit code 2 and a clear message', () => {
+    const cli = path.join(root, 'bin', 'paxlab.js');
+    const bad = spawnSync(process.execPath, [cli, 'serve', '--port', 'abc', '--workspace', path.join(tmp, 'ws2')], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toMatch(/--port must be an integer/);
+    const busy = spawnSync(process.execPath, [cli, 'serve', '--port', new URL(url).port, '--workspace', path.join(tmp, 'ws2')], {
+      encoding: 'utf8',
+      env: { ...process.env, PAXLAB_RENDERER_DIR: path.join(tmp, 'renderer') },
+      timeout: 20_000,
+    });
+    expect(busy.status).toBe(2);
+    expect(busy.stderr).toMatch(/is in use/);
   });
 
   it('refuses a WebSocket without the token', async () => {

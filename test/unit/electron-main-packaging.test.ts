@@ -1,10 +1,13 @@
 /** The packaging settings (electron-builder.yml) and where the packaged app finds its parts. */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import { appPaths } from '../../electron/main/lifecycle.js';
+import { unpackedEsbuildBinary } from '../../electron/main/packaged-env.js';
+
+vi.mock('electron', () => ({ app: { isPackaged: false } }));
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // js-yaml comes with electron-builder.
@@ -55,5 +58,17 @@ describe('app paths', () => {
 
   it('uses the checkout itself in development', () => {
     expect(appPaths(fakeApp(false), '/whatever').engineRoot).toBe('/opt/PaxLab/resources/app.asar');
+  });
+});
+
+describe('packaged esbuild', () => {
+  it('runs the native binary from app.asar.unpacked (covered by asarUnpack)', () => {
+    expect(unpackedEsbuildBinary('/opt/PaxLab/resources', 'linux', 'x64')).toBe(
+      path.join('/opt/PaxLab/resources', 'app.asar.unpacked', 'node_modules', '@esbuild', 'linux-x64', 'bin', 'esbuild'),
+    );
+    expect(unpackedEsbuildBinary('C:\\PaxLab\\resources', 'win32', 'x64').endsWith('esbuild.exe')).toBe(true);
+    // The same layout as the installed package here.
+    const here = path.join(root, 'node_modules', '@esbuild', `${process.platform}-${process.arch}`);
+    expect(existsSync(here)).toBe(true);
   });
 });

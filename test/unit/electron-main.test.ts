@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { EventEmitter } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -111,7 +111,7 @@ vi.mock('electron', async () => {
 });
 
 import { API_CHANNELS, API_METHODS, EVENT_CHANNEL } from '../../electron/api.js';
-import { appUrlToFile } from '../../electron/main/app-protocol.js';
+import { appUrlToFile, serveAppProtocol } from '../../electron/main/app-protocol.js';
 
 const s = h.state;
 const trusted = { senderFrame: { url: 'app://paxlab/index.html' } };
@@ -205,6 +205,23 @@ describe('Electron shell', () => {
     expect(appUrlToFile('file:///etc/passwd', dir)).toBeNull();
   });
 
+  it('serves the renderer build on app:// with the CSP header, and nothing else', async () => {
+    const dir = path.join(s.userData, 'renderer-dist');
+    mkdirSync(path.join(dir, 'assets'), { recursive: true });
+    writeFileSync(path.join(dir, 'index.html'), '<title>PaxLab</title>');
+    writeFileSync(path.join(dir, 'assets', 'a.js'), 'export {}');
+    let handler: ((req: { url: string }) => Promise<Response>) | undefined;
+    serveAppProtocol({ handle: (_scheme: string, fn: never) => (handler = fn) } as never, dir, "default-src 'self'");
+    const index = await handler!({ url: 'app://paxlab/' });
+    expect(index.status).toBe(200);
+    expect(await index.text()).toBe('<title>PaxLab</title>');
+    expect(index.headers.get('content-security-policy')).toBe("default-src 'self'");
+    expect(index.headers.get('content-type')).toMatch(/text\/html/);
+    expect((await handler!({ url: 'app://paxlab/assets/a.js' })).headers.get('content-type')).toMatch(/javascript/);
+    expect((await handler!({ url: 'app://paxlab/missing.js' })).status).toBe(404);
+    expect((await handler!({ url: 'app://paxlab/x%2F..%2F..%2Fsecret' })).status).toBe(404);
+  });
+
   it('registers exactly one handler per API channel', () => {
     expect([...s.handlers.keys()].sort()).toEqual(API_METHODS.map((m) => API_CHANNELS[m]).sort());
   });
@@ -245,6 +262,13 @@ describe('Electron shell', () => {
     }
     expect(pids.every(alive)).toBe(true);
     expect(pids.every((pid) => pid !== process.pid)).toBe(true);
+    if (process.platform === 'linux') {
+      // Nodes run on the host's own binary (Electron's Node in the app) with ELECTRON_RUN_AS_NODE=1.
+      for (const pid of pids) {
+        expect(realpathSync(`/proc/${pid}/exe`)).toBe(realpathSync(process.execPath));
+        expect(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0')).toContain('ELECTRON_RUN_AS_NODE=1');
+      }
+    }
 
     const wc = s.windows[0].webContents;
     const end = Date.now() + 5000;

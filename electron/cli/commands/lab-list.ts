@@ -4,7 +4,10 @@ import { listLabs } from '../../engine/labs/lab-pack.js';
 export async function run(): Promise<number> {
   const labs = await listLabs();
   const w = Math.max(2, ...labs.map((l) => l.id.length));
-  for (const l of labs) process.stdout.write(`${l.id.padEnd(w)}  ${l.role.padEnd(8)}  ${String(l.points).padStart(3)} pts  ${l.title}\n`);
+  for (const l of labs) {
+    if (l.error) process.stdout.write(`${l.id.padEnd(w)}  BROKEN: ${l.error}\n`);
+    else process.stdout.write(`${l.id.padEnd(w)}  ${l.role.padEnd(8)}  ${String(l.points).padStart(3)} pts  ${l.title}\n`);
+  }
   if (!labs.length) process.stdout.write('no lab packs found\n');
-  return 0;
+  return labs.some((l) => l.error) ? 1 : 0;
 }

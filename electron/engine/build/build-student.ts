@@ -82,6 +82,9 @@ export async function buildStudentModule(entryPath: string, opts: BuildOptions =
         if (!args.path.startsWith('./') && !args.path.startsWith('../')) {
           return { errors: [{ text: `cannot import '${args.path}': a role module may import only '@paxlab/sdk' and its own relative files` }] };
         }
+        if (!isStudentFile(path.resolve(args.resolveDir, args.path))) {
+          return { errors: [{ text: `cannot import '${args.path}': it is outside the submission folder` }] };
+        }
         return undefined;
       });
       b.onLoad({ filter: /.*/ }, (args) => {

@@ -187,7 +187,7 @@ export class Sandbox {
     const id = this.nextId++;
     const timeoutMs = opts.timeoutMs ?? this.limits.timeoutMs;
     const outputStart = child.output.length;
-    const jobOutput = () => child.output.slice(Math.min(outputStart, child.output.length));
+    const jobOutput = () => withoutV8Dump(child.output.slice(Math.min(outputStart, child.output.length)));
 
     return new Promise<SandboxOutcome>((resolve) => {
       let timer: NodeJS.Timeout | null = null;
@@ -210,7 +210,7 @@ export class Sandbox {
             if (finished || progress.length !== seen) return;
             const grownMb = (residentMb(child.proc.pid) ?? 0) - child.baselineMb;
             this.kill(child);
-            if (grownMb >= this.limits.memoryMb * 0.75) {
+            if (grownMb >= this.limits.memoryMb * 0.5) {
               // Still collecting garbage near its heap cap when the clock ran out: that is a memory
               // problem, not slowness.
               finish({ ok: false, reason: 'memory', message: `allocated without bound: grew by ${Math.round(grownMb)} MB (limit ${this.limits.memoryMb} MB) and ran past the time limit`, progress, output: jobOutput() });
@@ -259,6 +259,12 @@ export class Sandbox {
       setTimeout(() => c.proc.kill('SIGKILL'), 500).unref();
     });
   }
+}
+
+/** V8's fatal out-of-memory report (GC log, native stack) means nothing to a student: cut it. */
+function withoutV8Dump(output: string): string {
+  const i = output.search(/\n?<--- Last few GCs --->/);
+  return i < 0 ? output : output.slice(0, i);
 }
 
 /** A process's resident memory in MB, where /proc tells (Linux); otherwise undefined. */

@@ -18,6 +18,8 @@ export interface LabSummary {
   role: string;
   points: number;
   dir: string;
+  /** Set when the pack cannot be loaded (its manifest is broken): the other packs still list. */
+  error?: string;
 }
 
 export interface LoadedTrace {
@@ -162,8 +164,16 @@ async function packDirs(): Promise<string[]> {
 }
 
 export async function listLabs(): Promise<LabSummary[]> {
-  const packs = await Promise.all((await packDirs()).map(readPack));
-  return packs.map((p) => ({ id: p.id, title: p.manifest.title, role: p.manifest.role, points: p.manifest.points, dir: p.dir }));
+  return Promise.all(
+    (await packDirs()).map(async (dir): Promise<LabSummary> => {
+      try {
+        const p = await readPack(dir);
+        return { id: p.id, title: p.manifest.title, role: p.manifest.role, points: p.manifest.points, dir: p.dir };
+      } catch (e) {
+        return { id: path.basename(dir), title: '', role: '', points: 0, dir, error: (e as Error).message };
+      }
+    }),
+  );
 }
 
 export async function loadLab(id: string): Promise<LabPack> {

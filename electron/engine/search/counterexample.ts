@@ -92,6 +92,16 @@ export function buildCounterexampleTrace(tr: Transitions, init: GState, actions:
           inflight.get(m)!.push([id, 0]);
         }
       }
+      if (tr.learnerSlots.length === 0) {
+        // No learners in the model: still show the acceptor's votes as learns sent to every node, so
+        // the trace carries what the chosen-value checker judges.
+        for (const hid of eff.effect.hist) {
+          const e = table.hist[hid];
+          if (!e.vote) continue;
+          const msg = { kind: 'learn', from: e.node, rnd: e.rnd, val: table.values[e.val] };
+          for (const to of nodes) rec.record({ type: 'send', t, id: nextId++, from: e.node, to, msg });
+        }
+      }
       if (eff.effect.decide >= 0) rec.record({ type: 'decide', t, node: slots[eff.slot].node, value: table.values[eff.effect.decide], slot: 0 });
     }
     const next = tr.apply(s, action);

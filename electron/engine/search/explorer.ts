@@ -7,6 +7,7 @@
  */
 import { ACT_PROPOSE, ACT_START, actDeliver, type Effect, type LocalStates } from './local-states.js';
 import type { ResolvedOptions, Slot } from './model.js';
+import { Fingerprint } from './state-set.js';
 
 export interface GState {
   l: number[];
@@ -16,7 +17,10 @@ export interface GState {
   dup: number;
   crash: number;
   down: number;
+  /** The history (sorted proposal and vote ids), interned: equal histories are the same array. */
   h: number[];
+  /** The id of `h` in the history table. */
+  hid: number;
   dec: number[];
 }
 
@@ -36,8 +40,22 @@ export interface Found {
   message: string;
 }
 
-export function stateKeyOf(s: GState): string {
-  return `${s.l.join(',')}|${s.f.join(',')}|${s.r.join(',')}|${s.p}|${s.dup}|${s.crash}|${s.down}|${s.h.join(',')}|${s.dec.join(',')}`;
+const fp = new Fingerprint();
+
+/** The 64-bit fingerprint of a global state, left in `fp.r1`, `fp.r2` (no allocation). */
+export function fingerprint(s: GState): Fingerprint {
+  fp.reset();
+  fp.addAll(s.l);
+  fp.addAll(s.f);
+  fp.addAll(s.r);
+  fp.add(s.p);
+  fp.add(s.dup);
+  fp.add(s.crash);
+  fp.add(s.down);
+  fp.add(s.hid);
+  fp.addAll(s.dec);
+  fp.finish();
+  return fp;
 }
 
 /** Applies actions to global states and judges the results. Shared by the search and the trace replay. */
@@ -50,6 +68,17 @@ export class Transitions {
   private readonly quorum: number;
   /** The 'set' network: delivering does not consume, so messages stay deliverable. */
   private readonly setNetwork: boolean;
+  /**
+   * Inert-message collection ('set' network): a message its addressee ignores (same state, nothing
+   * new sent or voted) is removed from the network. Sound when roles keep ignoring what they once
+   * ignored; `inertPersists` checks that afterwards on every pair it collected.
+   */
+  readonly collect: boolean;
+  /** (local state, message) pairs collected as inert, packed as local * 2^20 + message. */
+  readonly collected = new Set<number>();
+  /** Verdicts of judgeHistory by (history, proposals made): few distinct histories, many states. */
+  private readonly judged = new Map<number, Found | null>();
+  readonly histories = new Histories();
 
   constructor(
     readonly table: LocalStates,
@@ -62,6 +91,7 @@ export class Transitions {
     this.downBit = slots.map((s) => (s.kind === 'acceptor' ? 1 << s.index : 0));
     this.quorum = Math.floor(this.acceptorSlots.length / 2) + 1;
     this.setNetwork = opts.network === 'set';
+    this.collect = this.setNetwork && opts.reduce;
   }
 
   /** Every action enabled in `s`, packed. */
@@ -143,7 +173,12 @@ export class Transitions {
       const out = s.down === 0 ? effect.out : effect.out.filter((m) => !(s.down & this.downBit[msgs[m].toSlot]));
       f = this.setNetwork ? mergeUnique(f, out) : insertAll(f, out);
     }
-    const next: GState = { l, f, r: s.r, p: s.p, dup: s.dup, crash: s.crash, down: s.down, h: s.h, dec: s.dec };
+    let h = s.h;
+    let hid = s.hid;
+    for (let i = 0; i < effect.hist.length; i++) hid = this.histories.add(hid, effect.hist[i]);
+    if (hid !== s.hid) h = this.histories.arrays[hid];
+    if (this.collect) f = this.collectInert(f, l, h, slot, effect.out);
+    const next: GState = { l, f, r: s.r, p: s.p, dup: s.dup, crash: s.crash, down: s.down, h: s.h, hid: s.hid, dec: s.dec };
     if (type === A_START || type === A_PROPOSE) {
       const k = this.proposerSlots.indexOf(slot);
       if (type === A_START) {
@@ -151,13 +186,13 @@ export class Transitions {
         next.r[k]++;
       } else next.p = s.p | (1 << k);
     }
-    if (effect.hist.length > 0) {
-      const h = mergeUnique(s.h, effect.hist);
-      if (h !== s.h) {
-        next.h = h;
-        const bad = this.judgeHistory(next);
-        if (bad) return bad;
-      }
+    if (h !== s.h) {
+      next.h = h;
+      next.hid = hid;
+      const hk = hid * 256 + next.p;
+      let bad = this.judged.get(hk);
+      if (bad === undefined) this.judged.set(hk, (bad = this.judgeHistory(next)));
+      if (bad) return bad;
     }
     if (effect.decide >= 0) {
       const k = this.learnerSlots.indexOf(slot);
@@ -167,6 +202,69 @@ export class Transitions {
       next.dec[k] = effect.decide + 1;
     }
     return next;
+  }
+
+  /** Drops from `f` the messages to `slot` (whose state changed) and the new ones that are inert. */
+  private collectInert(f: number[], l: number[], h: number[], slot: number, fresh: number[]): number[] {
+    const msgs = this.table.msgs;
+    let out = f;
+    for (let i = f.length - 1; i >= 0; i--) {
+      const m = f[i];
+      const to = msgs[m].toSlot;
+      if (to !== slot && !fresh.includes(m)) continue;
+      if (!this.inert(l[to], m, f, h, l)) continue;
+      if (out === f) out = f.slice();
+      out.splice(i, 1);
+      this.collected.add(l[to] * 0x100000 + m);
+    }
+    return out;
+  }
+
+  /** Delivering `m` to a role in `local` changes nothing: same state, no decision, nothing new. */
+  private inert(local: number, m: number, f: number[], h: number[], l: number[]): boolean {
+    const e = this.table.effect(local, actDeliver(m));
+    if (e.error || e.next !== local || e.decide >= 0) return false;
+    for (const x of e.hist) if (!h.includes(x)) return false;
+    const msgs = this.table.msgs;
+    for (const o of e.out) {
+      if (f.includes(o)) continue;
+      // An output its own addressee would ignore is as good as sent.
+      const to = msgs[o].toSlot;
+      const oe = this.table.effect(l[to], actDeliver(o));
+      if (oe.error || oe.next !== l[to] || oe.decide >= 0 || oe.out.length > 0 || oe.hist.some((x) => !h.includes(x))) return false;
+    }
+    return true;
+  }
+
+  /**
+   * Checks the assumption behind inert-message collection on every collected pair: from each later
+   * state of that role (as far as the search saw it), the message is still ignored and sends nothing
+   * it did not send before. Returns a description of the first pair that breaks it, or null.
+   */
+  inertPersists(): string | null {
+    const t = this.table;
+    for (const packed of this.collected) {
+      const local = Math.floor(packed / 0x100000);
+      const m = packed % 0x100000;
+      const base = t.effect(local, actDeliver(m));
+      const seen = new Set<number>([local]);
+      const todo = [local];
+      while (todo.length > 0) {
+        const x = todo.pop()!;
+        for (const e of t.knownEffects(x)) {
+          if (seen.has(e.next)) continue;
+          seen.add(e.next);
+          todo.push(e.next);
+          const later = t.effect(e.next, actDeliver(m));
+          const ignored = !later.error && later.next === e.next && later.decide < 0 && later.out.every((o) => base.out.includes(o)) && later.hist.every((o) => base.hist.includes(o));
+          if (!ignored) {
+            const slot = this.slots[t.slotOf[local]];
+            return `${slot.kind} ${slot.node} ignored ${JSON.stringify(t.msgs[m].msg)} once but handles it in a later state`;
+          }
+        }
+      }
+    }
+    return null;
   }
 
   /** The value chosen in the lowest round (a quorum of distinct acceptors voted it), if any. */
@@ -225,6 +323,30 @@ export class Transitions {
   }
 }
 
+/** Interned histories: sorted id arrays, with a cache of "history + one entry". */
+export class Histories {
+  readonly arrays: number[][] = [[]];
+  private readonly ids = new Map<string, number>([['', 0]]);
+  private readonly plus = new Map<number, number>();
+
+  add(hid: number, entry: number): number {
+    const k = hid * 0x10000 + entry;
+    let next = this.plus.get(k);
+    if (next === undefined) {
+      const arr = mergeUnique(this.arrays[hid], [entry]);
+      const key = arr.join(',');
+      next = this.ids.get(key);
+      if (next === undefined) {
+        next = this.arrays.length;
+        this.arrays.push(arr);
+        this.ids.set(key, next);
+      }
+      this.plus.set(k, next);
+    }
+    return next;
+  }
+}
+
 function removeOne(f: number[], m: number): number[] {
   const i = f.indexOf(m);
   const out = f.slice();
@@ -241,11 +363,19 @@ function insertAll(f: number[], add: number[]): number[] {
 /** Sorted union; returns `h` itself when nothing is new. */
 function mergeUnique(h: number[], add: number[]): number[] {
   let out = h;
-  for (const x of add) {
-    if (out.includes(x)) continue;
+  for (let i = 0; i < add.length; i++) {
+    const x = add[i];
+    // Binary search for x; insert in place to keep the array sorted.
+    let lo = 0;
+    let hi = out.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (out[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    if (out[lo] === x) continue;
     if (out === h) out = h.slice();
-    out.push(x);
+    out.splice(lo, 0, x);
   }
-  if (out !== h) out.sort((a, b) => a - b);
   return out;
 }

@@ -92,6 +92,11 @@ export class LocalStates {
     return e;
   }
 
+  /** The effects computed so far from `local` (the edges of that role's state graph the search saw). */
+  knownEffects(local: number): Effect[] {
+    return this.memo[local].filter((e) => e !== undefined);
+  }
+
   private call(local: number, action: number): Call {
     const slot = this.slots[this.slotOf[local]];
     if (action === ACT_START) return { name: 'startRound', input: undefined, outKind: 'prepare' };

@@ -45,6 +45,12 @@ export interface SearchOptions {
   timeLimitMs?: number;
   /** Stop after this many distinct states (default 5 000 000). */
   maxStates?: number;
+  /**
+   * Collect inert messages in the 'set' network (default true): a message its addressee ignores is
+   * removed, which shrinks the space by an order of magnitude. Checked afterwards; when a role turns
+   * out to handle a message it once ignored, the search reruns without it.
+   */
+  reduce?: boolean;
   /** Run each handler twice on clones and compare (default true). */
   checkDeterminism?: boolean;
 }
@@ -65,6 +71,7 @@ export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
     timeLimitMs: o.timeLimitMs ?? 60_000,
     maxStates: o.maxStates ?? 5_000_000,
     checkDeterminism: o.checkDeterminism ?? true,
+    reduce: o.reduce ?? true,
   };
   if (r.network !== 'set' && r.network !== 'multiset') throw new RangeError("search: network must be 'set' or 'multiset'");
   if (!(r.acceptors >= 1 && r.acceptors <= 7)) throw new RangeError('search: acceptors must be 1..7');

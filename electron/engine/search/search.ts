@@ -5,7 +5,8 @@
  */
 import type { TraceEvent } from '../trace/events.js';
 import { buildCounterexampleTrace } from './counterexample.js';
-import { Transitions, stateKeyOf, type Found, type GState } from './explorer.js';
+import { Transitions, fingerprint, type Found, type GState } from './explorer.js';
+import { StateSet } from './state-set.js';
 import { LocalStates } from './local-states.js';
 import { layoutSlots, resolveOptions, type ResolvedOptions, type SearchOptions, type SearchRoles } from './model.js';
 import { UncloneableStateError } from './state-codec.js';
@@ -36,11 +37,25 @@ export interface SearchReport {
   violation?: SearchViolation;
   /** Why the roles cannot be searched (verdict 'error'). */
   error?: string;
+  /** Whether inert messages were collected (see SearchOptions.reduce). */
+  reduced: boolean;
+  /** Set when the inert-message reduction turned out not to hold for these roles. */
+  reductionBroken?: string;
+  note?: string;
   options: Omit<ResolvedOptions, 'maxDepth'> & { maxDepth: number | null };
 }
 
 export function runSearch(roles: SearchRoles, options: SearchOptions = {}): SearchReport {
   const opts = resolveOptions(options);
+  const first = explore(roles, opts);
+  if (first.verdict !== 'ok' || !first.reductionBroken) return first;
+  // The role handled a message it had once ignored: collecting inert messages may have hidden
+  // states. Search again without the reduction, in the time that is left.
+  const again = explore(roles, { ...opts, reduce: false, timeLimitMs: Math.max(1000, opts.timeLimitMs - first.elapsedMs) });
+  return { ...again, note: `${first.reductionBroken}; searched again without collecting inert messages` };
+}
+
+function explore(roles: SearchRoles, opts: ResolvedOptions): SearchReport {
   const slots = layoutSlots(opts);
   const table = new LocalStates(slots, opts);
   const tr = new Transitions(table, slots, opts);
@@ -54,6 +69,7 @@ export function runSearch(roles: SearchRoles, options: SearchOptions = {}): Sear
       depthReached: 0,
       exhausted: false,
       ...r,
+      reduced: tr.collect,
       elapsedMs,
       statesPerSecond: elapsedMs > 0 ? Math.round((statesExplored * 1000) / elapsedMs) : statesExplored,
       options: { ...opts, maxDepth: Number.isFinite(opts.maxDepth) ? opts.maxDepth : null },
@@ -67,13 +83,15 @@ export function runSearch(roles: SearchRoles, options: SearchOptions = {}): Sear
       const Cls = s.kind === 'acceptor' ? roles.Acceptor : s.kind === 'proposer' ? roles.Proposer : roles.Learner;
       return table.intern(i, new Cls(s.node, { nodes: [...config.nodes] }) as object);
     });
-    init = { l, f: [], r: tr.proposerSlots.map(() => 0), p: 0, dup: 0, crash: 0, down: 0, h: [], dec: tr.learnerSlots.map(() => 0) };
+    init = { l, f: [], r: tr.proposerSlots.map(() => 0), p: 0, dup: 0, crash: 0, down: 0, h: tr.histories.arrays[0], hid: 0, dec: tr.learnerSlots.map(() => 0) };
   } catch (e) {
     const message = e instanceof UncloneableStateError ? e.message : `cannot construct the roles: ${e instanceof Error ? e.message : String(e)}`;
     return report({ verdict: 'error', error: message });
   }
 
-  const visited = new Map<string, number>([[stateKeyOf(init), 0]]);
+  const visited = new StateSet();
+  const f0 = fingerprint(init);
+  visited.add(f0.r1, f0.r2);
   const parent: number[] = [-1];
   const via: number[] = [-1];
   let level: { s: GState; idx: number }[] = [{ s: init, idx: 0 }];
@@ -114,10 +132,9 @@ export function runSearch(roles: SearchRoles, options: SearchOptions = {}): Sear
             violation: { ...t, depth: actions.length, trace: buildCounterexampleTrace(tr, init, actions, t) },
           });
         }
-        const key = stateKeyOf(t);
-        if (visited.has(key)) continue;
+        const fp = fingerprint(t);
+        if (!visited.add(fp.r1, fp.r2)) continue;
         const ti = parent.length;
-        visited.set(key, ti);
         parent.push(idx);
         via.push(act);
         next.push({ s: t, idx: ti });
@@ -132,6 +149,7 @@ export function runSearch(roles: SearchRoles, options: SearchOptions = {}): Sear
     if (next.length > 0) depth++;
   }
   return report({
+    reductionBroken: tr.collect ? (tr.inertPersists() ?? undefined) : undefined,
     verdict: 'ok',
     statesExplored: visited.size,
     transitions,

@@ -20,6 +20,8 @@ export interface DrawState {
 }
 
 const scratch: Arrow[] = [];
+/** True while drawing an overview frame (below one pixel per event): markers without text. */
+let overview = false;
 
 export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, s: DrawState): void {
   const { width, height, mode } = l.vp;
@@ -45,9 +47,16 @@ export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: L
   // Labels only when there is room for them.
   const pxPerEvent = to - from > 1 ? (xOf(l, idx.pos(to - 1, mode)) - xOf(l, idx.pos(from, mode))) / (to - from) : 40;
   const detailed = pxPerEvent >= 9;
+  overview = pxPerEvent < 1;
   // Labelling every arrow of a busy window makes a smear; then only the selected one is labelled.
   const labelAll = detailed && arrows.length <= 14;
-  for (const a of arrows) drawArrow(ctx, idx, l, p, a, s.limit, labelAll || a === s.selectedArrow, a === s.selectedArrow);
+  if (detailed) {
+    for (const a of arrows) drawArrow(ctx, idx, l, p, a, s.limit, labelAll || a === s.selectedArrow, a === s.selectedArrow);
+  } else {
+    if (pxPerEvent < 1) drawOverview(ctx, idx, l, p, arrows);
+    else drawArrowsBatched(ctx, idx, l, p, arrows, s.limit, pxPerEvent >= 3);
+    if (s.selectedArrow) drawArrow(ctx, idx, l, p, s.selectedArrow, s.limit, true, true);
+  }
   for (let i = from; i < to; i++) drawMarker(ctx, idx.events[i], xOf(l, idx.pos(i, mode)), l, p, detailed, i === s.selectedEvent);
 
   if (s.showPlayhead && s.limit > 0) {
@@ -199,6 +208,100 @@ function drawArrow(
   }
 }
 
+/**
+ * Zoomed out, thousands of arrows share a few pixels: one path per colour and line style (a single
+ * stroke each) and arrows that land on the same pixels drawn once keep a frame cheap to rasterize.
+ */
+function drawArrowsBatched(
+  ctx: CanvasRenderingContext2D,
+  idx: TraceIndex,
+  l: Layout,
+  p: Palette,
+  arrows: Arrow[],
+  limit: number,
+  heads: boolean,
+): void {
+  const lines = new Map<string, Path2D>();
+  const fills = new Map<string, Path2D>();
+  const crosses = new Path2D();
+  const seen = new Set<number>();
+  for (const a of arrows) {
+    const g = arrowGeom(l, idx, a, limit);
+    const key = ((Math.round(g.x1) * 8191 + Math.round(g.x2)) * 8 + a.from) * 8 + a.to;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const color = p.kinds[a.kind] ?? p.other;
+    const style = g.end === 'flight' ? 'flight' : a.copy > 0 ? 'copy' : 'solid';
+    const lk = `${color}|${style}`;
+    let path = lines.get(lk);
+    if (!path) lines.set(lk, (path = new Path2D()));
+    path.moveTo(g.x1, g.y1);
+    if (a.from === a.to) path.quadraticCurveTo((g.x1 + g.x2) / 2, g.y1 - 18, g.x2, g.y1);
+    else path.lineTo(g.x2, g.y2);
+    if (g.end === 'drop') {
+      crosses.moveTo(g.x2 - 5, g.y2 - 5);
+      crosses.lineTo(g.x2 + 5, g.y2 + 5);
+      crosses.moveTo(g.x2 + 5, g.y2 - 5);
+      crosses.lineTo(g.x2 - 5, g.y2 + 5);
+    } else if (heads && g.end === 'deliver' && a.from !== a.to) {
+      let f = fills.get(color);
+      if (!f) fills.set(color, (f = new Path2D()));
+      const ang = Math.atan2(g.y2 - g.y1, g.x2 - g.x1);
+      f.moveTo(g.x2, g.y2);
+      f.lineTo(g.x2 - 7 * Math.cos(ang - 0.4), g.y2 - 7 * Math.sin(ang - 0.4));
+      f.lineTo(g.x2 - 7 * Math.cos(ang + 0.4), g.y2 - 7 * Math.sin(ang + 0.4));
+      f.closePath();
+    }
+  }
+  ctx.lineWidth = 1.4;
+  for (const [lk, path] of lines) {
+    const [color, style] = lk.split('|');
+    ctx.strokeStyle = color;
+    ctx.setLineDash(style === 'flight' ? [5, 4] : style === 'copy' ? [2, 3] : []);
+    ctx.stroke(path);
+  }
+  ctx.setLineDash([]);
+  for (const [color, f] of fills) {
+    ctx.fillStyle = color;
+    ctx.fill(f);
+  }
+  ctx.strokeStyle = p.drop;
+  ctx.lineWidth = 2;
+  ctx.stroke(crosses);
+}
+
+/**
+ * Below one pixel per event no single arrow can be seen, and rasterizing thousands of crossing
+ * lines would cost far more than a frame: draw each node's traffic as ticks on its line instead
+ * (one per pixel column, node and message kind), and say how to get the arrows back.
+ */
+function drawOverview(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, arrows: Arrow[]): void {
+  const ticks = new Map<string, Path2D>();
+  const seen = new Set<number>();
+  const kindNo = new Map<string, number>();
+  for (const a of arrows) {
+    const x = Math.round(xOf(l, idx.pos(a.sendIdx, l.vp.mode)));
+    const y = l.rowY.get(a.from);
+    if (y === undefined) continue;
+    const color = p.kinds[a.kind] ?? p.other;
+    let k = kindNo.get(a.kind);
+    if (k === undefined) kindNo.set(a.kind, (k = kindNo.size));
+    const key = (x * 16 + a.from) * 64 + (k % 64);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    let path = ticks.get(color);
+    if (!path) ticks.set(color, (path = new Path2D()));
+    path.rect(x, y - 9, 1, 18);
+  }
+  for (const [color, path] of ticks) {
+    ctx.fillStyle = color;
+    ctx.fill(path);
+  }
+  ctx.fillStyle = p.muted;
+  ctx.textAlign = 'right';
+  ctx.fillText('Overview: zoom in (+ or Ctrl+wheel) to see each message', l.plotRight - 6, l.vp.height - 8);
+}
+
 function arrowHead(ctx: CanvasRenderingContext2D, x1: number, y1: number, x2: number, y2: number, size: number): void {
   const ang = Math.atan2(y2 - y1, x2 - x1);
   ctx.beginPath();
@@ -252,6 +355,7 @@ function drawMarker(
       if (y !== undefined) {
         star(ctx, x, y, selected ? 12 : 10, p.decide);
         // Near the right edge the label goes to the left of the star so it is not cut off.
+        if (overview) break;
         if (x > l.plotRight - 110) {
           ctx.fillStyle = p.decide;
           ctx.textAlign = 'right';
@@ -326,6 +430,7 @@ function vline(ctx: CanvasRenderingContext2D, x: number, l: Layout, color: strin
 }
 
 function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, left = false): void {
+  if (overview) return;
   ctx.fillStyle = color;
   ctx.textAlign = left ? 'left' : 'center';
   ctx.fillText(text, left ? x + 8 : x, y);

@@ -62,6 +62,7 @@ export function baseExtensions(opts: {
     EditorView.updateListener.of((u) => {
       if (u.docChanged) opts.onChange(u.state.doc.toString());
     }),
+    EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),
     themeSlot.of(themeExtension(opts.dark)),
     tsSlot.of([]),

@@ -41,6 +41,8 @@ export const useClusterStore = defineStore('cluster', () => {
   const snapshots = reactive<Record<number, NodeSnapshot>>({});
   const kindById = new Map<number, string>();
   const pendingByCluster = new Map<string, TraceEvent[]>();
+  /** Status changes that arrive while startCluster's reply is still on its way. */
+  const pendingStatus = new Map<string, ClusterInfo['status']>();
   let lastSeq = -1;
   let redrawQueued = false;
   let pollTimer: ReturnType<typeof setInterval> | undefined;
@@ -140,7 +142,9 @@ export const useClusterStore = defineStore('cluster', () => {
       if (info.value && running.value) await stop();
       reset('live');
       const ci = await app.need().startCluster(options);
-      info.value = ci;
+      const early = pendingStatus.get(ci.clusterId);
+      pendingStatus.clear();
+      info.value = early && ci.status === 'starting' ? { ...ci, status: early } : ci;
       title.value = `Live cluster of ${ci.nodes.length} nodes`;
       ingest(pendingByCluster.get(ci.clusterId) ?? []);
       pendingByCluster.clear();
@@ -287,6 +291,8 @@ export const useClusterStore = defineStore('cluster', () => {
         buf.push(...e.events);
         pendingByCluster.set(e.clusterId, buf);
       }
+    } else if (e.type === 'cluster-status' && starting.value && info.value?.clusterId !== e.clusterId) {
+      pendingStatus.set(e.clusterId, e.status);
     } else if (e.type === 'cluster-status' && info.value?.clusterId === e.clusterId) {
       info.value.status = e.status;
       if (e.status === 'failed') app.notify(`Cluster failed${e.message ? `: ${e.message}` : ''}`, 'error');

@@ -1,0 +1,135 @@
+/**
+ * The diagram's pure parts (renderer/src/diagram): binary search on the time axis, the incremental
+ * trace index (arrows, down intervals, partitions, windowed queries) and the trace summary.
+ */
+import { describe, expect, test } from 'vitest';
+import { lowerBound, upperBound } from '../../renderer/src/diagram/search.js';
+import { TraceIndex } from '../../renderer/src/diagram/trace-index.js';
+import { summarize } from '../../renderer/src/diagram/summary.js';
+import { makeLayout, arrowGeom, distToSegment } from '../../renderer/src/diagram/layout.js';
+import { hitTest } from '../../renderer/src/diagram/hit-test.js';
+import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
+import type { TraceEvent } from '../../electron/engine/trace/events.js';
+
+function trace(build: (r: TraceRecorder) => void): TraceEvent[] {
+  const r = new TraceRecorder({ source: 'sim', nodes: [1, 2, 3] });
+  build(r);
+  return r.events;
+}
+
+const prepare = (from: number, crnd: number) => ({ kind: 'prepare', from, crnd });
+
+describe('binary search', () => {
+  test('lower and upper bounds on a sorted array with duplicates', () => {
+    const a = [1, 2, 2, 2, 5, 9];
+    expect(lowerBound(a, 2)).toBe(1);
+    expect(upperBound(a, 2)).toBe(4);
+    expect(lowerBound(a, 0)).toBe(0);
+    expect(lowerBound(a, 10)).toBe(6);
+    expect(upperBound(a, 9)).toBe(6);
+    expect(lowerBound(a, 3)).toBe(4);
+    // Only the first n entries count.
+    expect(lowerBound(a, 9, 4)).toBe(4);
+  });
+});
+
+describe('TraceIndex', () => {
+  const events = trace((r) => {
+    r.record({ type: 'send', t: 1, id: 1, from: 1, to: 2, msg: prepare(1, 1) });
+    r.record({ type: 'send', t: 1, id: 2, from: 1, to: 3, msg: prepare(1, 1) });
+    r.record({ type: 'duplicate', t: 1, id: 1, from: 1, to: 2, copy: 1 });
+    r.record({ type: 'deliver', t: 3, id: 1, from: 1, to: 2, msg: prepare(1, 1), copy: 0 });
+    r.record({ type: 'drop', t: 4, id: 2, from: 1, to: 3, reason: 'loss', copy: 0 });
+    r.record({ type: 'crash', t: 5, node: 3 });
+    r.record({ type: 'partition', t: 6, groups: [[1, 2], [3]] });
+    r.record({ type: 'restart', t: 8, node: 3 });
+    r.record({ type: 'heal', t: 9 });
+    r.record({ type: 'decide', t: 10, node: 2, value: 'x', slot: 0 });
+  });
+
+  test('pairs sends with their deliver or drop, duplicates included', () => {
+    const idx = new TraceIndex(events);
+    expect(idx.nodes).toEqual([1, 2, 3]);
+    expect(idx.arrows).toHaveLength(3);
+    const [a1, a2, dup] = idx.arrows;
+    expect([a1.sendIdx, a1.endIdx, a1.dropped]).toEqual([1, 4, false]);
+    expect([a2.sendIdx, a2.endIdx, a2.dropped]).toEqual([2, 5, true]);
+    // The duplicate starts at the original send and is still in flight.
+    expect([dup.copy, dup.sendIdx, dup.endIdx]).toEqual([1, 1, -1]);
+  });
+
+  test('records down intervals and partitions', () => {
+    const idx = new TraceIndex(events);
+    expect(idx.down).toEqual([{ node: 3, startIdx: 6, endIdx: 8 }]);
+    expect(idx.partitions).toEqual([{ startIdx: 7, endIdx: 9, groups: [[1, 2], [3]] }]);
+  });
+
+  test('time positions stay monotonic even when stamps step back', () => {
+    const idx = new TraceIndex();
+    for (const [i, t] of [0, 5, 3, 7].entries()) idx.append({ type: 'heal', t, seq: i, lc: i });
+    expect([0, 1, 2, 3].map((i) => idx.pos(i, 'time'))).toEqual([0, 5, 5, 7]);
+    expect(idx.range(4, 6, 'time')).toEqual([1, 3]);
+    expect(idx.range(1.2, 2.5, 'order')).toEqual([2, 3]);
+  });
+
+  test('window queries return exactly the arrows crossing the window', () => {
+    // A long run of messages, each delivered 3 events after its send; one never delivered.
+    const idx = new TraceIndex();
+    let seq = 0;
+    const push = (e: Record<string, unknown>) => idx.append({ ...e, seq, lc: seq, t: seq++ } as TraceEvent);
+    push({ type: 'meta', format: 'paxlab-trace/1', source: 'sim', nodes: [1, 2] });
+    push({ type: 'send', id: 999, from: 1, to: 2, msg: prepare(1, 1) }); // in flight for ever
+    for (let id = 0; id < 2000; id++) {
+      push({ type: 'send', id, from: 1, to: 2, msg: prepare(1, id) });
+      push({ type: 'deliver', id, from: 1, to: 2, msg: prepare(1, id), copy: 0 });
+    }
+    const brute = (from: number, to: number, limit: number) =>
+      idx.arrows.filter((a) => a.anchorIdx < limit && a.sendIdx < to && (a.endIdx < 0 || a.endIdx >= limit ? limit : a.endIdx) >= from);
+    for (const [from, to, limit] of [[0, 10, idx.length], [1500, 1600, idx.length], [3990, 4002, idx.length], [100, 200, 150]]) {
+      const got = idx.arrowsIn(from, to, limit).map((a) => a.id).sort((x, y) => x - y);
+      expect(got).toEqual(brute(from, to, limit).map((a) => a.id).sort((x, y) => x - y));
+    }
+    // Virtualized: a small window looks at few arrows, not all 2001.
+    expect(idx.arrowsIn(1500, 1510).length).toBeLessThan(12);
+  });
+});
+
+describe('summary at the playhead', () => {
+  test('down nodes, decisions, cut links, partition and the leader (highest prepare)', () => {
+    const events = trace((r) => {
+      r.record({ type: 'send', t: 1, id: 1, from: 1, to: 2, msg: prepare(1, 1) });
+      r.record({ type: 'link', t: 2, a: 2, b: 1, up: false });
+      r.record({ type: 'send', t: 3, id: 2, from: 2, to: 3, msg: prepare(2, 5) });
+      r.record({ type: 'crash', t: 4, node: 1 });
+      r.record({ type: 'decide', t: 5, node: 3, value: 'v', slot: 0 });
+      r.record({ type: 'crash', t: 6, node: 2 });
+    });
+    const idx = new TraceIndex(events);
+    const at4 = summarize(idx, 5);
+    expect(at4.leader).toBe(2);
+    expect([...at4.down]).toEqual([1]);
+    expect([...at4.cut]).toEqual(['1-2']);
+    expect(at4.decided.size).toBe(0);
+    const end = summarize(idx, idx.length);
+    expect(end.decided.get(3)).toBe('v');
+    // The leader crashed: nobody leads according to the trace.
+    expect(end.leader).toBeNull();
+  });
+});
+
+describe('geometry and hit testing', () => {
+  test('a click on an arrow selects that message; on the gutter, the node', () => {
+    const events = trace((r) => {
+      r.record({ type: 'send', t: 1, id: 1, from: 1, to: 3, msg: prepare(1, 1) });
+      r.record({ type: 'deliver', t: 2, id: 1, from: 1, to: 3, msg: prepare(1, 1), copy: 0 });
+    });
+    const idx = new TraceIndex(events);
+    const l = makeLayout({ x0: -1, scale: 40, mode: 'order', width: 600, height: 300 }, idx.nodes);
+    const g = arrowGeom(l, idx, idx.arrows[0], idx.length);
+    const mid = { x: (g.x1 + g.x2) / 2, y: (g.y1 + g.y2) / 2 };
+    expect(distToSegment(mid.x, mid.y, g)).toBeCloseTo(0);
+    expect(hitTest(idx, l, idx.length, mid.x, mid.y)).toEqual({ kind: 'arrow', arrow: idx.arrows[0] });
+    expect(hitTest(idx, l, idx.length, 10, l.rowY.get(2)!)).toEqual({ kind: 'node', node: 2 });
+    expect(hitTest(idx, l, idx.length, mid.x, mid.y - 60)).toBeNull();
+  });
+});

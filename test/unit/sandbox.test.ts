@@ -1,0 +1,111 @@
+// Isolation: student code that throws, hangs, returns garbage, mutates its input, ends or kills its
+// process, or allocates without bound fails THAT test with that reason, and grading goes on.
+import { describe, expect, it } from 'vitest';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gradeModule, runInSandbox, type GradeReport } from '../../electron/engine/grading/index.js';
+import { buildStudentModule } from '../../electron/engine/build/index.js';
+
+const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
+const isolation = (name: string) => path.join(fixtures, 'isolation', name, 'acceptor.ts');
+// Short limits keep the hang and the allocation cases fast.
+const limits = { callMs: 400, memoryMb: 64 };
+
+/**
+ * Every fixture misbehaves only in handleAccept: the traces with an ACCEPT must fail with the given
+ * reason, and the PREPARE-only traces that run after them must still pass (a fresh process).
+ */
+function expectIsolated(r: GradeReport, reason: string, rule: string): void {
+  expect(r.status).toBe('graded');
+  const failed = r.tests.filter((t) => !t.passed);
+  const passed = r.tests.filter((t) => t.passed);
+  expect(failed.length).toBeGreaterThan(0);
+  for (const t of failed) {
+    expect(t.failure?.reason, `${t.id}: ${t.failure?.message}`).toBe(reason);
+    expect(t.failure?.rule.id).toBe(rule);
+    expect(t.failure?.call).toBe('handleAccept');
+    expect(t.failure?.testing?.id).toMatch(/^acceptor\.accept\./);
+  }
+  const firstFailure = r.tests.findIndex((t) => !t.passed);
+  const passedAfter = r.tests.slice(firstFailure + 1).filter((t) => t.passed).map((t) => t.name);
+  expect(passedAfter).toEqual(expect.arrayContaining(['first-prepares', 'prepare-equal-round', 'prepare-lower-round']));
+  expect(passed.length).toBe(3);
+}
+
+describe('sandbox isolation', () => {
+  it('a handler that throws: reason throws, rule api.no-throw, stack mapped to the student TS lines', async () => {
+    const r = await gradeModule('acceptor', isolation('throws'), { limits });
+    expectIsolated(r, 'throws', 'api.no-throw');
+    const f = r.tests.find((t) => !t.passed)!.failure!;
+    expect(f.message).toMatch(/threw Error: round \d+ vs \d+: not implemented yet/);
+    expect(f.stack).toMatch(/at checkRound \(acceptor\.ts:6:9\)/);
+    expect(f.stack).toMatch(/at Acceptor\.handleAccept \(acceptor\.ts:26:12\)/);
+    expect(f.stack).not.toMatch(/sandbox\.js|student\.mjs/);
+  });
+
+  it('an infinite loop: killed at the per-call limit, reason timeout', async () => {
+    const r = await gradeModule('acceptor', isolation('hangs'), { limits });
+    expectIsolated(r, 'timeout', 'api.time-limit');
+    expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/time limit of 400 ms/);
+  });
+
+  it('garbage output: reason garbage, rule api.returns-message', async () => {
+    const r = await gradeModule('acceptor', isolation('garbage'), { limits });
+    expectIsolated(r, 'garbage', 'api.returns-message');
+    const f = r.tests.find((t) => !t.passed)!.failure!;
+    expect(f.message).toMatch(/returned "learned", not a learn message or null/);
+    expect(f.actual).toBe('learned');
+  });
+
+  it('mutating the input: reason mutates-input, names the field and both values', async () => {
+    const r = await gradeModule('acceptor', isolation('mutates'), { limits });
+    expectIsolated(r, 'mutates-input', 'api.no-mutation');
+    expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/changed its input: rnd was (\d+), became 1\d\d/);
+  });
+
+  it('process.exit: reason exit, the grader survives', async () => {
+    const r = await gradeModule('acceptor', isolation('exits'), { limits });
+    expectIsolated(r, 'exit', 'api.no-exit');
+    expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/process\.exit\(0\)/);
+  });
+
+  it('killing its own process: reason crash, the next test runs in a fresh process', async () => {
+    const r = await gradeModule('acceptor', isolation('kills'), { limits });
+    expectIsolated(r, 'crash', 'api.no-exit');
+    expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/killed by SIGKILL/);
+  });
+
+  it('allocating without bound: reason memory, rule api.memory-limit', async () => {
+    const r = await gradeModule('acceptor', isolation('allocates'), { limits });
+    expectIsolated(r, 'memory', 'api.memory-limit');
+    const f = r.tests.find((t) => !t.passed)!.failure!;
+    expect(f.message).toMatch(/memory|allocated without bound/);
+    expect(f.output ?? '').not.toMatch(/Native stack trace/);
+  });
+
+  it('handing out the same output object twice: reason not-fresh, only that test fails', async () => {
+    const r = await gradeModule('acceptor', isolation('not-fresh'), { limits, hidden: true });
+    const failed = r.tests.filter((t) => !t.passed);
+    expect(failed.map((t) => t.name).sort()).toEqual(['accept-equal-after-higher-prepare', 'accept-repeated', 'duplicate-prepares']);
+    for (const t of failed) expect(t.failure).toMatchObject({ reason: 'not-fresh', rule: { id: 'api.fresh-output' } });
+  });
+
+  it('a module that throws while loading is a load error, not a test failure', async () => {
+    const r = await gradeModule('acceptor', path.join(fixtures, 'broken/load-throws/acceptor.ts'), { limits });
+    expect(r.status).toBe('load-error');
+    expect(r.loadError?.message).toMatch(/setup failed while loading/);
+    expect(r.loadError?.stack).toMatch(/acceptor\.ts:4:\d+/);
+  });
+
+  it('runInSandbox runs one job and reports an unknown job kind without dying', async () => {
+    const b = await buildStudentModule(path.join(fixtures, 'learner/string-keys/learner.ts'), { exportName: 'Learner' });
+    expect(b.ok).toBe(true);
+    if (!b.ok) return;
+    const payload = { exportName: 'Learner', node: { id: 1, nodes: [1, 2, 3] }, steps: [{ call: 'handleLearn', input: { kind: 'learn', from: 1, rnd: 1, val: 'v' } }, { call: 'handleLearn', input: { kind: 'learn', from: 2, rnd: 1, val: 'v' } }] };
+    const ok = await runInSandbox({ code: b.code }, { kind: 'replay', payload }, { timeoutMs: 2000, memoryMb: 64 });
+    expect(ok.ok).toBe(true);
+    expect(ok.progress.map((p) => (p as { out?: unknown }).out)).toEqual([undefined, { json: null }, { json: 'v' }]);
+    const unknown = await runInSandbox({ code: b.code }, { kind: 'no-such-job', payload: {} }, { timeoutMs: 2000, memoryMb: 64 });
+    expect(unknown).toMatchObject({ ok: false, reason: 'job-error', message: "unknown sandbox job kind 'no-such-job'" });
+  });
+});
