@@ -91,7 +91,13 @@ describe('renderer in Chromium against paxlab serve', () => {
 
     // Type the reference solution in place of the starter; autosave writes it to the workspace.
     const reference = readFileSync(path.join(repoRoot, 'labs/01-acceptor/reference/acceptor.ts'), 'utf8');
+    await page.getByText('TypeScript ✓').waitFor({ timeout: 30_000 });
     await editor.click();
+    // First a typo against an SDK type: IntelliSense knows PrepareMsg, so the editor flags it inline.
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.press('Delete');
+    await page.keyboard.insertText(reference.replace('this.rnd = msg.crnd;', 'this.rnd = msg.crnf;'));
+    await page.locator('[data-testid=editor] .cm-lintRange-error').first().waitFor({ timeout: 20_000 });
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(reference);
@@ -100,6 +106,8 @@ describe('renderer in Chromium against paxlab serve', () => {
     const onDisk = findFile(served.workspace, 'acceptor.ts');
     expect(onDisk, 'the autosaved file in the workspace').not.toBeNull();
     expect(readFileSync(onDisk!, 'utf8').trim()).toBe(reference.trim());
+    // The reference type-checks against the SDK: no error left in the editor.
+    await expect.poll(() => page.locator('[data-testid=editor] .cm-lintRange-error').count(), { timeout: 20_000 }).toBe(0);
 
     await page.getByTestId('run-tests-editor').click();
     await expect.poll(() => summary.innerText(), { timeout: 90_000 }).toMatch(/All \d+ public tests pass/);

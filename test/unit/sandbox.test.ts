@@ -76,7 +76,8 @@ describe('sandbox isolation', () => {
   });
 
   it('allocating without bound: reason memory, rule api.memory-limit', async () => {
-    const r = await gradeModule('acceptor', isolation('allocates'), { limits });
+    // A generous time limit: the heap cap, not the clock, should stop it.
+    const r = await gradeModule('acceptor', isolation('allocates'), { limits: { callMs: 2000, memoryMb: 64 } });
     expectIsolated(r, 'memory', 'api.memory-limit');
     const f = r.tests.find((t) => !t.passed)!.failure!;
     expect(f.message).toMatch(/memory|allocated without bound/);
@@ -88,6 +89,15 @@ describe('sandbox isolation', () => {
     const failed = r.tests.filter((t) => !t.passed);
     expect(failed.map((t) => t.name).sort()).toEqual(['accept-equal-after-higher-prepare', 'accept-repeated', 'duplicate-prepares']);
     for (const t of failed) expect(t.failure).toMatchObject({ reason: 'not-fresh', rule: { id: 'api.fresh-output' } });
+  });
+
+  it('student code cannot read files (the hidden traces) from the sandbox', async () => {
+    const flags = process.allowedNodeEnvironmentFlags;
+    expect(flags.has('--permission') || flags.has('--experimental-permission')).toBe(true);
+    const r = await gradeModule('acceptor', path.join(fixtures, 'isolation/snoops/acceptor.js'), { limits });
+    const f = r.tests[0].failure!;
+    expect(f.reason).toBe('constructor');
+    expect(f.message).toMatch(/denied: ERR_ACCESS_DENIED/);
   });
 
   it('a module that throws while loading is a load error, not a test failure', async () => {

@@ -20,6 +20,21 @@ export function encodeJsonFrame(json: string): Buffer {
   return frame;
 }
 
+/** Encode several JSON texts as consecutive frames in one buffer. */
+export function encodeJsonFrames(jsons: readonly string[]): Buffer {
+  let total = 0;
+  const lengths = new Array<number>(jsons.length);
+  for (let i = 0; i < jsons.length; i++) total += 4 + (lengths[i] = Buffer.byteLength(jsons[i]));
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < jsons.length; i++) {
+    out.writeUInt32BE(lengths[i], at);
+    out.write(jsons[i], at + 4);
+    at += 4 + lengths[i];
+  }
+  return out;
+}
+
 export class FrameError extends Error {}
 
 /**
@@ -31,7 +46,8 @@ export class FrameDecoder {
   private pending: Buffer | null = null;
 
   constructor(
-    private readonly onFrame: (frame: unknown) => void,
+    /** Gets each frame decoded, and its JSON text (which the hub reuses instead of re-encoding). */
+    private readonly onFrame: (frame: unknown, text: string) => void,
     private readonly maxBytes = MAX_FRAME_BYTES,
   ) {}
 
@@ -50,7 +66,7 @@ export class FrameDecoder {
       } catch {
         throw new FrameError(`frame is not valid JSON: ${text.slice(0, 80)}`);
       }
-      this.onFrame(frame);
+      this.onFrame(frame, text);
     }
     // Keep only the unread tail; copy it so a small remainder does not pin a large chunk.
     this.pending = at === buf.length ? null : Buffer.from(buf.subarray(at));

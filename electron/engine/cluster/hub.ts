@@ -13,7 +13,7 @@ import { NetworkModel } from '../net/network-model.js';
 import { Rng } from '../net/rng.js';
 import type { NetworkConfig, UnstampedEvent, WireMessage } from '../trace/events.js';
 import type { TraceRecorder } from '../trace/recorder.js';
-import { encodeFrame, encodeJsonFrame, FrameDecoder } from './framing.js';
+import { encodeFrame, encodeJsonFrame, encodeJsonFrames, FrameDecoder } from './framing.js';
 import { WIRE_VERSION } from './protocol.js';
 import type { ClientRequestFrame, HelloFrame, RejectFrame, WelcomeFrame } from './protocol.js';
 
@@ -46,8 +46,8 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private readonly tokenBytes: Buffer;
   private readonly conns = new Map<NodeId, net.Socket>();
   private readonly sockets = new Set<net.Socket>();
-  /** Sockets corked during this tick; uncorked together so a burst of frames costs one syscall. */
-  private readonly corked: net.Socket[] = [];
+  /** Deliver frames (JSON text) waiting for `flush`, per socket: a burst leaves in one write. */
+  private readonly outbox = new Map<net.Socket, string[]>();
   private nextMessageId = 1;
   private closed = false;
   private readonly clockOffset: number;
@@ -169,10 +169,10 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const handshakeTimer = setTimeout(() => {
       if (node === null) this.reject(socket, 'no hello frame in time');
     }, this.opts.handshakeTimeoutMs ?? 5000);
-    const decoder = new FrameDecoder((frame) => {
+    const decoder = new FrameDecoder((frame, text) => {
       if (rejected) return;
       if (node !== null) {
-        this.onFrame(node, frame as Record<string, unknown>);
+        this.onFrame(node, frame as Record<string, unknown>, text);
         return;
       }
       clearTimeout(handshakeTimer);
@@ -240,10 +240,10 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
 
   // ---- frames from nodes ----
 
-  private onFrame(node: NodeId, frame: Record<string, unknown>): void {
+  private onFrame(node: NodeId, frame: Record<string, unknown>, text: string): void {
     switch (frame.type) {
       case 'send':
-        return this.relay(node, frame.to, frame.msg);
+        return this.relay(node, frame.to, frame.msg, text);
       case 'decide':
         if (typeof frame.value !== 'string') return this.badFrame(node, 'decide.value must be a string');
         return this.record({ type: 'decide', node, value: frame.value, slot: typeof frame.slot === 'number' ? frame.slot : 0 });
@@ -268,60 +268,73 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   }
 
   /** The hot path: one message in, its fates decided, each copy delivered after its delay. */
-  private relay(from: NodeId, to: unknown, msg: unknown): void {
+  private relay(from: NodeId, to: unknown, msg: unknown, frameText: string): void {
     if (typeof to !== 'number' || !this.nodeSet.has(to)) return this.badFrame(from, `send to unknown node ${String(to)}`);
     if (!msg || typeof msg !== 'object' || typeof (msg as WireMessage).kind !== 'string') {
       return this.badFrame(from, 'send.msg must be an object with a string kind');
     }
     const id = this.nextMessageId++;
     const recorder = this.opts.recorder;
-    recorder.record({ type: 'send', t: this.now(), id, from, to, msg: msg as WireMessage });
+    const t = this.now();
+    const msgJson = messageJson(frameText, to, msg as WireMessage);
+    recorder.record({ type: 'send', t, id, from, to, msg: msg as WireMessage });
     const fates = this.model.route(from, to, this.rng);
     const minDelay = this.model.config.minDelayMs;
     for (const fate of fates) {
       const copy = fate.copy;
-      if (copy > 0) recorder.record({ type: 'duplicate', t: this.now(), id, from, to, copy });
+      if (copy > 0) recorder.record({ type: 'duplicate', t, id, from, to, copy });
       if (!fate.deliver) {
-        recorder.record({ type: 'drop', t: this.now(), id, from, to, reason: fate.reason, copy });
+        recorder.record({ type: 'drop', t, id, from, to, reason: fate.reason, copy });
         continue;
       }
       const ms = fate.delayMs;
       // Only a delay beyond the configured minimum is a fault worth a trace line (it reorders).
-      if (ms > minDelay) recorder.record({ type: 'delay', t: this.now(), id, from, to, copy, ms });
-      if (ms <= 0) this.deliver(id, from, to, copy, msg as WireMessage);
-      else setTimeout(() => this.deliverLater(id, from, to, copy, msg as WireMessage), ms);
+      if (ms > minDelay) recorder.record({ type: 'delay', t, id, from, to, copy, ms });
+      // Without a delay the network cannot have changed since route(): no second check needed.
+      if (ms <= 0) this.deliver(id, from, to, copy, msg as WireMessage, msgJson, t, false);
+      else setTimeout(() => this.deliverLater(id, from, to, copy, msg as WireMessage, msgJson), ms);
     }
   }
 
-  private deliverLater(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage): void {
-    this.deliver(id, from, to, copy, msg);
+  private deliverLater(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage, msgJson: string): void {
+    this.deliver(id, from, to, copy, msg, msgJson, this.now(), true);
     this.flush();
   }
 
-  private deliver(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage): void {
+  private deliver(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage, msgJson: string, t: number, recheck: boolean): void {
     if (this.closed) return;
     const recorder = this.opts.recorder;
     // The network may have changed while the copy was in flight (partition, cut link, crash).
-    const blockedBy = this.model.blocked(from, to);
+    const blockedBy = recheck ? this.model.blocked(from, to) : null;
     const socket = this.conns.get(to);
     if (blockedBy || !socket) {
-      recorder.record({ type: 'drop', t: this.now(), id, from, to, reason: blockedBy ?? 'crashed', copy });
+      recorder.record({ type: 'drop', t, id, from, to, reason: blockedBy ?? 'crashed', copy });
       return;
     }
-    recorder.record({ type: 'deliver', t: this.now(), id, from, to, msg, copy });
-    if (!socket.writableCorked) {
-      socket.cork();
-      this.corked.push(socket);
-    }
-    socket.write(
-      encodeJsonFrame(`{"type":"deliver","id":${id},"from":${from},"copy":${copy},"msg":${JSON.stringify(msg)}}`),
-    );
+    recorder.record({ type: 'deliver', t, id, from, to, msg, copy });
+    const json = `{"type":"deliver","id":${id},"from":${from},"copy":${copy},"msg":${msgJson}}`;
+    const queued = this.outbox.get(socket);
+    if (queued) queued.push(json);
+    else this.outbox.set(socket, [json]);
   }
 
+  /** Write every queued deliver frame, one buffer per socket. */
   private flush(): void {
-    for (const s of this.corked) s.uncork();
-    this.corked.length = 0;
+    if (this.outbox.size === 0) return;
+    for (const [socket, frames] of this.outbox) {
+      if (!socket.destroyed) socket.write(frames.length === 1 ? encodeJsonFrame(frames[0]) : encodeJsonFrames(frames));
+    }
+    this.outbox.clear();
   }
+}
+
+/**
+ * The JSON text of a send frame's `msg`. Nodes that write compact JSON with `msg` last (ours do)
+ * have it verbatim at the end of the frame's text: reuse it rather than encode the message again.
+ */
+function messageJson(frameText: string, to: number, msg: WireMessage): string {
+  const prefix = `{"type":"send","to":${to},"msg":`;
+  return frameText.startsWith(prefix) && frameText.endsWith('}') ? frameText.slice(prefix.length, -1) : JSON.stringify(msg);
 }
 
 /** Omit that distributes over a union (the built-in one collapses it). */

@@ -7,7 +7,7 @@ import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic } from '../build/diagnostics.js';
-import { loadLab } from '../labs/lab-pack.js';
+import { LabError, loadLab } from '../labs/lab-pack.js';
 import { gradeModule, type GradeReport } from './grade.js';
 import { recordLabTraces, type RecordResult } from './record.js';
 
@@ -68,11 +68,19 @@ export async function checkLab(labId: string, opts: { jobs?: number } = {}): Pro
   for (const f of traces.files.filter((x) => x.status !== 'unchanged')) problems.push(`trace ${f.file} is ${f.status} (run \`paxlab trace record ${lab.id}\`)`);
 
   const used = new Set<string>();
-  for (const set of ['public', 'hidden'] as const) for (const { trace } of await lab.traces(set)) for (const s of trace.steps) used.add(s.rule);
-  const uncovered = lab.manifest.rules.map((r) => r.id).filter((id) => !used.has(id));
-  for (const id of uncovered) problems.push(`rule ${id} is not exercised by any trace`);
-  if ((await lab.traces('public')).length === 0) problems.push('there are no public traces');
-  if ((await lab.traces('hidden')).length === 0) problems.push('there are no hidden traces');
+  let uncovered: string[] = [];
+  try {
+    for (const set of ['public', 'hidden'] as const) {
+      const traces = await lab.traces(set);
+      if (traces.length === 0) problems.push(`there are no ${set} traces`);
+      for (const { trace } of traces) for (const s of trace.steps) used.add(s.rule);
+    }
+    uncovered = lab.manifest.rules.map((r) => r.id).filter((id) => !used.has(id));
+    for (const id of uncovered) problems.push(`rule ${id} is not exercised by any trace`);
+  } catch (e) {
+    if (!(e instanceof LabError)) throw e;
+    problems.push(e.message);
+  }
 
   const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true });
   const refFailed = ref.status === 'graded' ? failedTests(ref).map((t) => `${t.id}: ${t.failure?.message ?? ''}`) : [`${ref.status}`];

@@ -192,6 +192,7 @@ export class Sandbox {
     return new Promise<SandboxOutcome>((resolve) => {
       let timer: NodeJS.Timeout | null = null;
       let finished = false;
+      let timedOut: { grownMb: number } | null = null;
       const finish = (o: SandboxOutcome) => {
         if (finished) return;
         finished = true;
@@ -208,15 +209,10 @@ export class Sandbox {
           // after it before calling the job hung.
           setImmediate(() => {
             if (finished || progress.length !== seen) return;
-            const grownMb = (residentMb(child.proc.pid) ?? 0) - child.baselineMb;
+            // Measure before killing: a job still collecting garbage near its heap cap when the
+            // clock ran out has a memory problem, not a speed problem. The close handler decides.
+            timedOut = { grownMb: (residentMb(child.proc.pid) ?? 0) - child.baselineMb };
             this.kill(child);
-            if (grownMb >= this.limits.memoryMb * 0.5) {
-              // Still collecting garbage near its heap cap when the clock ran out: that is a memory
-              // problem, not slowness.
-              finish({ ok: false, reason: 'memory', message: `allocated without bound: grew by ${Math.round(grownMb)} MB (limit ${this.limits.memoryMb} MB) and ran past the time limit`, progress, output: jobOutput() });
-            } else {
-              finish({ ok: false, reason: 'timeout', message: `ran past the time limit of ${timeoutMs} ms`, progress, output: jobOutput() });
-            }
           });
         }, timeoutMs);
       };
@@ -234,6 +230,15 @@ export class Sandbox {
       };
       child.onClose = (code, signal) => {
         const d = describeDeath(code, signal, child.output);
+        if (timedOut && d.reason !== 'memory') {
+          if (timedOut.grownMb >= this.limits.memoryMb * 0.5) {
+            const grew = Math.round(timedOut.grownMb);
+            finish({ ok: false, reason: 'memory', message: `allocated without bound: grew by ${grew} MB (heap limit ${this.limits.memoryMb} MB) and ran past the time limit`, progress, output: jobOutput() });
+          } else {
+            finish({ ok: false, reason: 'timeout', message: `ran past the time limit of ${timeoutMs} ms`, progress, output: jobOutput() });
+          }
+          return;
+        }
         finish({ ok: false, reason: d.reason, message: d.message, progress, output: jobOutput(), exitCode: code, signal });
       };
       if (child.closed) return child.onClose(child.closed.code, child.closed.signal);

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { checkLab, recordLabTraces } from '../../electron/engine/grading/index.js';
+import { labsDir } from '../../electron/engine/labs/paths.js';
+
+const MIN_MUTANTS = { acceptor: 8, proposer: 8, learner: 4 } as const;
+let tmp: string | null = null;
+
+afterEach(async () => {
+  delete process.env.PAXLAB_LABS_DIR;
+  if (tmp) await rm(tmp, { recursive: true, force: true });
+  tmp = null;
+});
+
+describe('lab check', () => {
+  for (const [id, min] of Object.entries(MIN_MUTANTS)) {
+    it(`${id}: sound pack, every one of its ${min}+ mutants caught (100%)`, async () => {
+      const r = await checkLab(id, { jobs: 2 });
+      expect(r.problems).toEqual([]);
+      expect(r.ok).toBe(true);
+      expect(r.traces.drift).toBe(false);
+      expect(r.coverage.uncovered).toEqual([]);
+      expect(r.reference.passed).toBe(true);
+      expect(r.starter).toMatchObject({ builds: true });
+      expect(r.starter.failed).toBeGreaterThan(0);
+      expect(r.mutants.length).toBeGreaterThanOrEqual(min);
+      expect(r.mutants.filter((m) => !m.caught).map((m) => m.file)).toEqual([]);
+      expect(r.killRate).toBe(1);
+      // Distinct bugs: no two mutants share their description.
+      expect(new Set(r.mutants.map((m) => m.bug)).size).toBe(r.mutants.length);
+    }, 60_000);
+  }
+});
+
+describe('committed traces equal a fresh recording', () => {
+  for (const id of ['acceptor', 'proposer', 'learner']) {
+    it(`${id}: no drift`, async () => {
+      const r = await recordLabTraces(id, { check: true });
+      expect(r.files.filter((f) => f.status !== 'unchanged')).toEqual([]);
+      expect(r.drift).toBe(false);
+    });
+  }
+
+  it('detects a changed, a missing and a stale trace; recording fixes them', async () => {
+    const original = path.join(labsDir(), '03-learner/traces/public/quorum-n3.jsonl');
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'paxlab-drift-'));
+    await cp(labsDir(), path.join(tmp, 'labs'), { recursive: true });
+    process.env.PAXLAB_LABS_DIR = path.join(tmp, 'labs');
+    const traces = path.join(tmp, 'labs/03-learner/traces');
+    const changed = path.join(traces, 'public/quorum-n3.jsonl');
+    await writeFile(changed, (await readFile(changed, 'utf8')).replace('"expect":"x"', '"expect":"y"'));
+    await rm(path.join(traces, 'hidden/empty-value.jsonl'));
+    // A trace whose scenario was renamed away.
+    await cp(path.join(traces, 'public/quorum-n5.jsonl'), path.join(traces, 'public/orphan.jsonl'));
+
+    const check = await recordLabTraces('learner', { check: true });
+    expect(check.drift).toBe(true);
+    const status = Object.fromEntries(check.files.filter((f) => f.status !== 'unchanged').map((f) => [f.file, f.status]));
+    expect(status).toEqual({
+      'traces/public/quorum-n3.jsonl': 'changed',
+      'traces/hidden/empty-value.jsonl': 'missing',
+      'traces/public/orphan.jsonl': 'stale',
+    });
+    const lab = await checkLab('learner');
+    expect(lab.ok).toBe(false);
+    expect(lab.problems.join('\n')).toMatch(/quorum-n3\.jsonl is changed/);
+
+    await recordLabTraces('learner');
+    expect((await recordLabTraces('learner', { check: true })).drift).toBe(false);
+    expect(await readFile(changed, 'utf8')).toBe(await readFile(original, 'utf8'));
+  }, 60_000);
+});

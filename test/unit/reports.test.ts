@@ -1,0 +1,215 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv } from 'ajv';
+import { gradeModule, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport } from '../../electron/engine/grading/index.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const fixtures = path.join(root, 'test/fixtures');
+
+/** A small XML 1.0 well-formedness check: balanced tags, quoted attributes, escaped text. */
+function assertWellFormedXml(xml: string): void {
+  const body = xml.replace(/^<\?xml[^?]*\?>\s*/, '');
+  const stack: string[] = [];
+  const entity = /&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-fA-F]+);)/;
+  let pos = 0;
+  let roots = 0;
+  for (const m of body.matchAll(/<[^>]*>/g)) {
+    const text = body.slice(pos, m.index);
+    if (text.includes('<') || entity.test(text)) throw new Error(`bad text before ${m[0]}`);
+    if (stack.length === 0 && text.trim()) throw new Error('text outside the root element');
+    pos = m.index! + m[0].length;
+    const tag = m[0];
+    const close = /^<\/([A-Za-z_][\w.-]*)\s*>$/.exec(tag);
+    const open = /^<([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.:-]*="[^"<]*")*)\s*(\/?)>$/.exec(tag);
+    if (close) {
+      if (stack.pop() !== close[1]) throw new Error(`unbalanced </${close[1]}>`);
+    } else if (open) {
+      if (entity.test(open[2])) throw new Error(`unescaped & in ${tag}`);
+      if (stack.length === 0) roots++;
+      if (!open[3]) stack.push(open[1]);
+    } else throw new Error(`malformed tag ${tag}`);
+  }
+  if (stack.length) throw new Error(`unclosed <${stack.join('>, <')}>`);
+  if (body.slice(pos).trim()) throw new Error('text after the root element');
+  if (roots !== 1) throw new Error(`${roots} root elements`);
+}
+
+const gradescopeSchema = {
+  type: 'object',
+  required: ['score', 'tests'],
+  properties: {
+    score: { type: 'number', minimum: 0 },
+    execution_time: { type: 'number' },
+    output: { type: 'string' },
+    tests: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['name', 'score', 'max_score', 'status', 'visibility'],
+        properties: {
+          name: { type: 'string', minLength: 1 },
+          score: { type: 'number' },
+          max_score: { type: 'number' },
+          status: { enum: ['passed', 'failed'] },
+          output: { type: 'string' },
+          visibility: { enum: ['visible', 'hidden', 'after_due_date', 'after_published'] },
+        },
+      },
+    },
+  },
+};
+const validGradescope = new Ajv().compile(gradescopeSchema);
+
+function cli(args: string[], cwd = root): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(root, 'bin/paxlab.js'), ...args], { cwd, timeout: 60_000, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 99) : 0, stdout, stderr });
+    });
+  });
+}
+
+let mutantReport: GradeReport;
+let buildErrorReport: GradeReport;
+let tmp: string;
+
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), 'paxlab-reports-'));
+  const lab = await loadLab('proposer');
+  mutantReport = await gradeModule('proposer', path.join(lab.dir, 'mutants', 'first-vote-wins.ts'), { hidden: true });
+  buildErrorReport = await gradeModule('acceptor', path.join(fixtures, 'broken/type-error/acceptor.ts'));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('report formats', () => {
+  it('JUnit XML is well-formed, counts failures and escapes what students print', () => {
+    const xml = toJUnitXml(mutantReport);
+    assertWellFormedXml(xml);
+    expect(xml).toMatch(new RegExp(`<testsuite name="proposer" tests="${mutantReport.tests.length}" failures="${mutantReport.counts.failed}"`));
+    expect(xml).toContain('type="proposer.promise.quorum-constrained"');
+    expect(xmlEscape('a<b & "c" \u0001')).toBe('a&lt;b &amp; &quot;c&quot; ');
+    const nasty = structuredClone(mutantReport);
+    nasty.tests[0].passed = false;
+    nasty.tests[0].failure = { ...mutantReport.tests.find((t) => !t.passed)!.failure!, message: '</failure><x a="1"> & \u0007 ]]>', output: '<script>&' };
+    assertWellFormedXml(toJUnitXml(nasty));
+  });
+
+  it('a build error becomes one JUnit error case with the diagnostics', () => {
+    const xml = toJUnitXml(buildErrorReport);
+    assertWellFormedXml(xml);
+    expect(xml).toContain('errors="1"');
+    expect(xml).toContain('state.ts:4:9');
+  });
+
+  it('Gradescope results.json has the expected shape, points and visibility', () => {
+    const gs = toGradescope(mutantReport);
+    expect(validGradescope(gs), JSON.stringify(validGradescope.errors)).toBe(true);
+    expect(gs.score).toBe(mutantReport.score);
+    expect(gs.tests.reduce((s, t) => s + t.max_score, 0)).toBeCloseTo(30, 1);
+    expect(gs.tests.filter((t) => t.visibility === 'after_published').length).toBe(mutantReport.tests.filter((t) => t.set === 'hidden').length);
+    const failed = gs.tests.find((t) => t.status === 'failed')!;
+    expect(failed.output).toMatch(/rule proposer\.promise\.quorum-constrained/);
+    expect(failed.score).toBe(0);
+    const broken = toGradescope(buildErrorReport);
+    expect(validGradescope(broken)).toBe(true);
+    expect(broken.score).toBe(0);
+    expect(broken.output).toMatch(/does not build/);
+  });
+
+  it('the terminal report has no colour unless asked, and names the rule of each failure', () => {
+    const plain = formatReportText(mutantReport);
+    expect(plain).not.toMatch(/\x1b\[/);
+    expect(plain).toMatch(/rule proposer\.promise\.quorum-constrained/);
+    expect(plain).toMatch(/inputs so far:/);
+    expect(formatReportText(mutantReport, { color: true })).toMatch(/\x1b\[31m/);
+  });
+});
+
+describe('paxlab CLI', () => {
+  it('grade: exit 0 when every test passes', async () => {
+    const r = await cli(['grade', 'acceptor', 'labs/01-acceptor/reference/acceptor.ts', '--hidden']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Score 20\/20/);
+  });
+
+  it('grade: exit 1 when a test fails; --json, --junit and --gradescope write their formats', async () => {
+    const junit = path.join(tmp, 'junit.xml');
+    const gs = path.join(tmp, 'results.json');
+    const r = await cli(['grade', 'learner', 'labs/03-learner/mutants/mixes-rounds.ts', '--json', '--junit', junit, '--gradescope', gs]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as GradeReport;
+    expect(report.status).toBe('graded');
+    expect(report.passed).toBe(false);
+    assertWellFormedXml(await readFile(junit, 'utf8'));
+    expect(validGradescope(JSON.parse(await readFile(gs, 'utf8')))).toBe(true);
+  });
+
+  it('grade: exit 2 when the module does not build, with file:line:column', async () => {
+    const r = await cli(['grade', 'acceptor', path.join(fixtures, 'broken/syntax-error/acceptor.ts')]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toMatch(/acceptor\.ts:8:30: error: Expected "\)"/);
+  });
+
+  it('grade: exit 2 for an unknown lab or bad flags, without a stack trace', async () => {
+    const lab = await cli(['grade', 'nope', 'x.ts']);
+    expect(lab.code).toBe(2);
+    expect(lab.stderr).toMatch(/no lab with id 'nope'/);
+    expect(lab.stderr).not.toMatch(/\n\s+at /);
+    const only = await cli(['grade', 'learner', 'labs/03-learner/reference/learner.ts', '--only', 'trace,bogus']);
+    expect(only.code).toBe(2);
+    expect(only.stderr).toMatch(/unknown test kind 'bogus'/);
+  });
+
+  it('grade-all: one CSV row per submission, broken ones included, student files untouched', async () => {
+    const subs = path.join(tmp, 'subs');
+    await mkdir(path.join(subs, 'alice'), { recursive: true });
+    await cp(path.join(root, 'labs/03-learner/reference/learner.ts'), path.join(subs, 'alice/learner.ts'));
+    await cp(path.join(root, 'labs/03-learner/mutants/returns-every-time.ts'), path.join(subs, 'bob.ts'));
+    await mkdir(path.join(subs, 'carol'));
+    await writeFile(path.join(subs, 'carol/learner.ts'), 'export class Learner { handleLearn( { }\n');
+    await mkdir(path.join(subs, 'dave'));
+    await cp(path.join(fixtures, 'learner/string-keys/learner.ts'), path.join(subs, 'dave/main.ts'));
+    await mkdir(path.join(subs, 'erin'));
+    const before = await snapshot(subs);
+    const out = path.join(tmp, 'scores.csv');
+    const r = await cli(['grade-all', 'learner', subs, '--out', out, '--jobs', '2']);
+    expect(r.code).toBe(0);
+    const rows = (await readFile(out, 'utf8')).trim().split('\n');
+    expect(rows[0]).toBe('student,score,max,passed,failed,error');
+    const byName = Object.fromEntries(rows.slice(1).map((l) => [l.split(',')[0], l]));
+    expect(Object.keys(byName).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
+    expect(byName.alice).toBe('alice,10,10,8,0,');
+    expect(byName.dave).toBe('dave,10,10,8,0,');
+    expect(byName.bob).toMatch(/^bob,[\d.]+,10,\d+,[1-9]\d*,$/);
+    expect(byName.carol).toMatch(/^carol,0,10,0,\d+,"?build error: learner\.ts:1:\d+: /);
+    expect(byName.erin).toMatch(/^erin,0,10,0,0,no learner\.ts in the folder$/);
+    expect(await snapshot(subs)).toEqual(before);
+  });
+
+  it('lab list, trace record --check and lab check', async () => {
+    const list = await cli(['lab', 'list']);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toMatch(/^acceptor\s+acceptor\s+20 pts/m);
+    const rec = await cli(['trace', 'record', 'learner', '--check']);
+    expect(rec.code).toBe(0);
+    expect(rec.stdout).toMatch(/up to date/);
+    const check = await cli(['lab', 'check', 'learner']);
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/kill rate: 7\/7 = 100%/);
+  });
+});
+
+async function snapshot(dir: string): Promise<Array<[string, string, number]>> {
+  const out: Array<[string, string, number]> = [];
+  for (const e of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!e.isFile()) continue;
+    const f = path.join(e.parentPath, e.name);
+    out.push([path.relative(dir, f), await readFile(f, 'utf8'), (await stat(f)).mtimeMs]);
+  }
+  return out.sort((a, b) => a[0].localeCompare(b[0]));
+}
