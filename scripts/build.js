@@ -31,6 +31,7 @@ const entries = [
   { in: 'electron/cli/main.ts', out: 'dist/cli.js', opts: esm },
   { in: 'electron/node/main.ts', out: 'dist/node.js', opts: esm },
   { in: 'electron/engine/grading/sandbox-main.ts', out: 'dist/sandbox.js', opts: esm },
+  { in: 'electron/engine/build/typecheck-worker.ts', out: 'dist/typecheck-worker.js', opts: esm },
   { in: 'electron/main/main.ts', out: 'dist/electron/main.cjs', opts: cjsWithImportMeta },
   { in: 'electron/preload/preload.ts', out: 'dist/electron/preload.cjs', opts: { ...node, format: 'cjs' } },
 ];

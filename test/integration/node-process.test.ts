@@ -58,6 +58,23 @@ describe('node process', () => {
     expect(c.isRunning(2)).toBe(true);
   });
 
+  it('stops a node gracefully and restarts it with a fresh instance', async () => {
+    const c = cluster({ nodes: 2, nodeProgram: { module: misbehaving } });
+    await c.ready;
+    c.clientRequest(2, 'before');
+    await c.waitFor((cl) => cl.decisions().get(2) === 'before', 5000);
+    const pid = c.pid(2)!;
+    await c.stop(2);
+    expect(isAlive(pid)).toBe(false);
+    expect(logs(c, 2)).toContain('stopped by the supervisor');
+    expect(errors(c)).toEqual([]); // a requested stop is not a failure
+    expect(c.clientRequest(2, 'lost')).toBe('r2');
+    expect(errors(c).map((e) => e.message)).toEqual(['client request r2 not delivered: node 2 is not running']);
+    await c.restart(2);
+    expect((await c.snapshot(2)).state).toEqual({ seen: 0 });
+    await expect(c.restart(2)).rejects.toThrow(/node 2 is running/);
+  });
+
   it('kills a node that hangs', async () => {
     const c = cluster({ nodes: 2, nodeProgram: { module: misbehaving }, hangTimeoutMs: 600 });
     await c.ready;
@@ -109,6 +126,9 @@ describe('node process', () => {
 });
 
 describe('no orphans', () => {
+  const tempDirs: string[] = [];
+  afterAll(() => tempDirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
   it('leaves no node process within 2 s after the supervisor is SIGKILLed', async () => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(here, 'fixtures/supervisor-child.ts')], {
       cwd: root,
@@ -120,7 +140,8 @@ describe('no orphans', () => {
       let err = '';
       child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
       expect(await until(() => out.includes('\n'), 20_000), err).toBe(true);
-      const { pids } = JSON.parse(out) as { pids: number[] };
+      const { pids, dirs } = JSON.parse(out) as { pids: number[]; dirs: string[] };
+      for (const d of dirs) tempDirs.push(d);
       expect(pids).toHaveLength(3);
       expect(pids.every(isAlive)).toBe(true);
       child.kill('SIGKILL');

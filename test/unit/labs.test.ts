@@ -71,6 +71,27 @@ describe('lab packs on disk', () => {
     });
   }
 
+  it('traces test only what LAB-API.md pins down: promises reach their addressee, a round has one value', async () => {
+    for (const id of LABS) {
+      const lab = await loadLab(id);
+      for (const { trace } of [...(await lab.traces('public')), ...(await lab.traces('hidden'))]) {
+        const valueOfRound = new Map<number, unknown>();
+        for (const s of trace.steps) {
+          const m = s.input as { kind?: string; to?: number; rnd?: number; val?: unknown; vrnd?: number; vval?: unknown } | undefined;
+          if (m?.kind === 'promise') {
+            expect(m.to, `${trace.header.name} step ${s.step}`).toBe(trace.header.node.id);
+            if (m.vrnd) record(m.vrnd, m.vval, `${trace.header.name} step ${s.step}`);
+          }
+          if (m?.kind === 'accept' || m?.kind === 'learn') record(m.rnd!, m.val, `${trace.header.name} step ${s.step}`);
+        }
+        function record(rnd: number, val: unknown, where: string) {
+          if (valueOfRound.has(rnd)) expect(valueOfRound.get(rnd), where).toBe(val);
+          valueOfRound.set(rnd, val);
+        }
+      }
+    }
+  });
+
   it('role traces survive a serialize/parse round trip unchanged', async () => {
     const lab = await loadLab('proposer');
     for (const { file, trace } of await lab.traces('public')) {

@@ -3,7 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { sdkEntry as defaultSdkEntry } from '../labs/paths.js';
 import type { Diagnostic } from './diagnostics.js';
-import { typeCheck } from './typecheck.js';
+import { submissionFiles, type SubmissionFiles } from './student-files.js';
+import { typeCheckAsync } from './typecheck-client.js';
 
 export interface BuildOptions {
   /** The named export the module must have (e.g. 'Acceptor'); checked when given. */
@@ -41,23 +42,59 @@ export type BuildResult = BuildOk | BuildFailed;
 const CODE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
 const BUNDLE_NAME = 'student.mjs';
 
-/**
- * Bundles a student's role module with esbuild (ESM, platform node, external source map), resolving
- * `@paxlab/sdk` to the SDK and the student's own relative imports, and nothing else. Syntax errors,
- * forbidden imports and type errors come back as diagnostics with file, line and column.
- */
-export async function buildStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<BuildResult> {
+interface Resolved {
+  entry: string;
+  sdk: string;
+  files: SubmissionFiles;
+}
+
+function resolveInputs(entryPath: string, opts: BuildOptions): Resolved {
   const entry = path.resolve(entryPath);
   const root = path.resolve(opts.root ?? path.dirname(entry));
   const sdk = opts.sdkEntry ?? defaultSdkEntry();
+  return { entry, sdk, files: submissionFiles(root, sdk) };
+}
+
+/**
+ * Builds a student's role module: bundle it (see {@link bundleStudentModule}), then type-check it
+ * (see {@link typeCheckStudentModule}). Syntax errors, forbidden imports, a missing export and type
+ * errors come back as diagnostics with file, line and column.
+ */
+export async function buildStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const bundle = await bundleStudentModule(entryPath, opts);
+  if (!bundle.ok) return bundle;
+  const typeDiags = await typeCheckStudentModule(entryPath, opts);
+  return withTypeDiagnostics(bundle, typeDiags, opts);
+}
+
+/** Type diagnostics merged into a bundle's result: errors fail it unless typeCheck is 'warn'. */
+export function withTypeDiagnostics(bundle: BuildOk, typeDiags: Diagnostic[], opts: BuildOptions = {}): BuildResult {
+  const errors = typeDiags.filter((d) => d.severity === 'error');
+  if (errors.length && (opts.typeCheck ?? 'error') === 'error') return { ok: false, root: bundle.root, diagnostics: [...errors, ...bundle.diagnostics] };
+  return { ...bundle, diagnostics: [...bundle.diagnostics, ...typeDiags] };
+}
+
+/**
+ * The type checker's diagnostics for the student's files (TypeScript compiler API, strict, the
+ * SDK's types; in a worker thread when one is built). Empty for plain JavaScript and with
+ * typeCheck 'off'; errors become warnings with 'warn'.
+ */
+export async function typeCheckStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<Diagnostic[]> {
+  if ((opts.typeCheck ?? 'error') === 'off') return [];
+  const { entry, sdk, files } = resolveInputs(entryPath, opts);
+  const diags = await typeCheckAsync(entry, sdk, files.root);
+  return opts.typeCheck === 'warn' ? diags.map((d) => ({ ...d, severity: 'warning' as const })) : diags;
+}
+
+/**
+ * Bundles a student's role module with esbuild (ESM, platform node, external source map), resolving
+ * `@paxlab/sdk` to the SDK and the student's own relative imports, and nothing else. No type check.
+ * Nothing is written to disk.
+ */
+export async function bundleStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<BuildResult> {
+  const { entry, sdk, files } = resolveInputs(entryPath, opts);
+  const { root, isStudentFile, display } = files;
   const sdkDir = path.dirname(sdk);
-  const display = (file: string) => {
-    const rel = path.relative(root, file);
-    if (!rel.startsWith('..') && !path.isAbsolute(rel)) return rel.split(path.sep).join('/');
-    const relSdk = path.relative(sdkDir, file);
-    if (!relSdk.startsWith('..')) return `@paxlab/sdk/${relSdk.split(path.sep).join('/')}`;
-    return file;
-  };
   const fail = (message: string, source: Diagnostic['source'] = 'import'): BuildFailed => ({
     ok: false,
     root,
@@ -66,19 +103,13 @@ export async function buildStudentModule(entryPath: string, opts: BuildOptions =
   if (!existsSync(entry) || !statSync(entry).isFile()) return fail(`cannot read ${entryPath}: no such file`);
   if (!CODE_EXT.test(entry)) return fail(`${path.basename(entry)} is not a TypeScript or JavaScript module`);
 
-  const isStudentFile = (file: string) => {
-    const rel = path.relative(root, file);
-    return !rel.startsWith('..') && !path.isAbsolute(rel) && !rel.split(path.sep).includes('node_modules');
-  };
-
   const importRules: Plugin = {
     name: 'paxlab-student-imports',
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
         if (args.path === '@paxlab/sdk') return { path: sdk };
-        const fromSdk = !isStudentFile(args.importer);
-        if (fromSdk) return undefined; // the SDK's own relative imports
+        if (!isStudentFile(args.importer)) return undefined; // the SDK's own relative imports
         if (!args.path.startsWith('./') && !args.path.startsWith('../')) {
           return { errors: [{ text: `cannot import '${args.path}': a role module may import only '@paxlab/sdk' and its own relative files` }] };
         }
@@ -88,24 +119,21 @@ export async function buildStudentModule(entryPath: string, opts: BuildOptions =
         return undefined;
       });
       b.onLoad({ filter: /.*/ }, (args) => {
-        if (args.path === sdk || !isStudentFile(args.path) && args.path.startsWith(sdkDir)) return undefined;
         if (!isStudentFile(args.path)) {
-          return { errors: [{ text: `cannot import ${args.path}: it is outside the submission folder` }] };
+          if (args.path.startsWith(sdkDir + path.sep)) return undefined;
+          return { errors: [{ text: `cannot import ${display(args.path)}: it is outside the submission folder` }] };
         }
-        if (!CODE_EXT.test(args.path)) {
-          return { errors: [{ text: `cannot import ${display(args.path)}: only .ts and .js files can be imported` }] };
-        }
+        if (!CODE_EXT.test(args.path)) return { errors: [{ text: `cannot import ${display(args.path)}: only .ts and .js files can be imported` }] };
         return undefined;
       });
     },
   };
 
-  const outfile = path.join(root, BUNDLE_NAME);
   let result;
   try {
     result = await build({
       entryPoints: [entry],
-      outfile,
+      outfile: path.join(root, BUNDLE_NAME),
       bundle: true,
       write: false,
       format: 'esm',
@@ -124,7 +152,6 @@ export async function buildStudentModule(entryPath: string, opts: BuildOptions =
     return { ok: false, root, diagnostics: failure.errors.map((m) => fromEsbuild(m, 'error', root, display, entry)) };
   }
   const warnings = result.warnings.map((m) => fromEsbuild(m, 'warning', root, display, entry));
-
   const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.text;
   const outMeta = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1];
@@ -135,15 +162,7 @@ export async function buildStudentModule(entryPath: string, opts: BuildOptions =
       'export',
     );
   }
-  let typeDiags: Diagnostic[] = [];
-  if ((opts.typeCheck ?? 'error') !== 'off') {
-    typeDiags = typeCheck(entry, sdk, isStudentFile, display);
-    if (opts.typeCheck === 'warn') typeDiags = typeDiags.map((d) => ({ ...d, severity: 'warning' as const }));
-    const errors = typeDiags.filter((d) => d.severity === 'error');
-    if (errors.length) return { ok: false, root, diagnostics: [...errors, ...warnings] };
-  }
-
-  return { ok: true, code: stripMapComment(code), sourceMap: map, exports, diagnostics: [...warnings, ...typeDiags], root };
+  return { ok: true, code: stripMapComment(code), sourceMap: map, exports, diagnostics: warnings, root };
 }
 
 /** The bundle names its map by a comment; the sandbox maps stacks itself, so drop it. */
@@ -153,13 +172,12 @@ function stripMapComment(code: string): string {
 
 function fromEsbuild(m: Message, severity: Diagnostic['severity'], root: string, display: (f: string) => string, entry: string): Diagnostic {
   const loc = m.location;
-  const isImportRule = m.pluginName === 'paxlab-student-imports';
   return {
     file: loc ? display(path.resolve(root, loc.file)) : display(entry),
     line: loc?.line ?? 1,
     column: (loc?.column ?? 0) + 1,
     message: m.text,
     severity,
-    source: isImportRule ? 'import' : 'syntax',
+    source: m.pluginName === 'paxlab-student-imports' ? 'import' : 'syntax',
   };
 }

@@ -1,2 +1,11 @@
-export { buildStudentModule, type BuildOptions, type BuildResult, type BuildOk, type BuildFailed } from './build-student.js';
+export {
+  buildStudentModule,
+  bundleStudentModule,
+  typeCheckStudentModule,
+  withTypeDiagnostics,
+  type BuildOptions,
+  type BuildResult,
+  type BuildOk,
+  type BuildFailed,
+} from './build-student.js';
 export { formatDiagnostic, type Diagnostic } from './diagnostics.js';

@@ -1,7 +1,11 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import Module, { createRequire } from 'node:module';
+import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
+import vm from 'node:vm';
 import type * as TS from 'typescript';
 import type { Diagnostic } from './diagnostics.js';
+import { submissionFiles } from './student-files.js';
 
 type TypeScript = typeof TS;
 
@@ -11,10 +15,47 @@ type TypeScript = typeof TS;
  * and reused (they never change while we run), which brings a warm check down to tens of ms.
  */
 let tsModule: TypeScript | null = null;
+/** Set while a fresh V8 code cache for TypeScript is worth writing (after the first check). */
+let saveCodeCache: (() => void) | null = null;
+
 function ts(): TypeScript {
-  // typescript is a large CommonJS package kept out of the bundles; load it on first use only.
-  if (!tsModule) tsModule = createRequire(import.meta.url)('typescript') as TypeScript;
+  if (!tsModule) tsModule = loadTypeScript();
   return tsModule;
+}
+
+/**
+ * typescript is a large CommonJS file kept out of the bundles. Compiling it is most of a cold
+ * check, so it is loaded through a V8 code cache kept per user (the same trick as Node's compile
+ * cache, which Node 20 lacks). V8 verifies the cache against the source and ignores a stale one.
+ */
+function loadTypeScript(): TypeScript {
+  const req = createRequire(import.meta.url);
+  const file = req.resolve('typescript');
+  try {
+    const st = statSync(file);
+    const dir = path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'paxlab');
+    const cacheFile = path.join(dir, `typescript-${st.size}-${Math.round(st.mtimeMs)}-${process.version}-${process.arch}.v8cache`);
+    const cached = existsSync(cacheFile) ? readFileSync(cacheFile) : undefined;
+    const script = new vm.Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData: cached });
+    const mod = { exports: {} as unknown };
+    const load = script.runInThisContext() as (...a: unknown[]) => void;
+    load.call(mod.exports, mod.exports, createRequire(file), mod, file, path.dirname(file));
+    if (!cached || script.cachedDataRejected) {
+      saveCodeCache = () => {
+        try {
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          const tmp = `${cacheFile}.${process.pid}.tmp`;
+          writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+          renameSync(tmp, cacheFile);
+        } catch {
+          // No cache this time; the next run compiles again.
+        }
+      };
+    }
+    return mod.exports as TypeScript;
+  } catch {
+    return req('typescript') as TypeScript;
+  }
 }
 
 /** Globals a student may use for debugging without pulling in Node's or the DOM's types. */
@@ -44,10 +85,12 @@ function options(sdkEntry: string): TS.CompilerOptions {
 }
 
 /**
- * Diagnostics (syntax and type errors) for the student's files reachable from `entry`.
- * `isStudentFile` decides which files count as the student's (the others are the SDK and libs).
+ * Diagnostics (syntax and type errors) for the student's files reachable from `entry`: the files
+ * under `root` (the others are the SDK and the libraries). Runs in-process; typecheck-client.ts
+ * runs it in a worker thread.
  */
-export function typeCheck(entry: string, sdkEntry: string, isStudentFile: (file: string) => boolean, displayName: (file: string) => string): Diagnostic[] {
+export function typeCheck(entry: string, sdkEntry: string, root: string): Diagnostic[] {
+  const { isStudentFile, display: displayName } = submissionFiles(root, sdkEntry);
   const t = ts();
   const opts = options(sdkEntry);
   const host = t.createCompilerHost(opts, true);
@@ -76,6 +119,9 @@ export function typeCheck(entry: string, sdkEntry: string, isStudentFile: (file:
     const diags = [...program.getSyntacticDiagnostics(sf), ...program.getSemanticDiagnostics(sf)];
     for (const d of diags) out.push(toDiagnostic(t, d, displayName));
   }
+  // Written after a whole check, the cache also holds the functions checking compiled lazily.
+  saveCodeCache?.();
+  saveCodeCache = null;
   return out;
 }
 

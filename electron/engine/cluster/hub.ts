@@ -167,12 +167,19 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     let node: NodeId | null = null;
     let rejected = false;
     const handshakeTimer = setTimeout(() => {
-      if (node === null) this.reject(socket, 'no hello frame in time');
+      if (node !== null) return;
+      rejected = true;
+      this.reject(socket, 'no hello frame in time');
     }, this.opts.handshakeTimeoutMs ?? 5000);
     const decoder = new FrameDecoder((frame, text) => {
       if (rejected) return;
       if (node !== null) {
-        this.onFrame(node, frame as Record<string, unknown>, text);
+        try {
+          this.onFrame(node, frame as Record<string, unknown>, text);
+        } catch (err) {
+          // A failing trace subscriber must not cost a node its connection or the rest of the chunk.
+          this.record({ type: 'error', node, message: `hub failed on a frame from node ${node}: ${(err as Error).message}` });
+        }
         return;
       }
       clearTimeout(handshakeTimer);
@@ -243,7 +250,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private onFrame(node: NodeId, frame: Record<string, unknown>, text: string): void {
     switch (frame.type) {
       case 'send':
-        return this.relay(node, frame.to, frame.msg, text);
+        return this.relay(node, frame.to, frame.msg, text, frame);
       case 'decide':
         if (typeof frame.value !== 'string') return this.badFrame(node, 'decide.value must be a string');
         return this.record({ type: 'decide', node, value: frame.value, slot: typeof frame.slot === 'number' ? frame.slot : 0 });
@@ -268,7 +275,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   }
 
   /** The hot path: one message in, its fates decided, each copy delivered after its delay. */
-  private relay(from: NodeId, to: unknown, msg: unknown, frameText: string): void {
+  private relay(from: NodeId, to: unknown, msg: unknown, frameText: string, frame: object): void {
     if (typeof to !== 'number' || !this.nodeSet.has(to)) return this.badFrame(from, `send to unknown node ${String(to)}`);
     if (!msg || typeof msg !== 'object' || typeof (msg as WireMessage).kind !== 'string') {
       return this.badFrame(from, 'send.msg must be an object with a string kind');
@@ -276,7 +283,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const id = this.nextMessageId++;
     const recorder = this.opts.recorder;
     const t = this.now();
-    const msgJson = messageJson(frameText, to, msg as WireMessage);
+    const msgJson = messageJson(frameText, frame, to, msg as WireMessage);
     recorder.record({ type: 'send', t, id, from, to, msg: msg as WireMessage });
     const fates = this.model.route(from, to, this.rng);
     const minDelay = this.model.config.minDelayMs;
@@ -297,7 +304,16 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   }
 
   private deliverLater(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage, msgJson: string): void {
-    this.deliver(id, from, to, copy, msg, msgJson, this.now(), true);
+    try {
+      this.deliver(id, from, to, copy, msg, msgJson, this.now(), true);
+    } catch (err) {
+      // Runs from a timer: an exception here (a failing trace subscriber) would end the process.
+      try {
+        this.record({ type: 'error', message: `hub failed delivering message ${id}: ${(err as Error).message}` });
+      } catch {
+        /* the subscriber fails again: nothing more to do */
+      }
+    }
     this.flush();
   }
 
@@ -332,9 +348,11 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
  * The JSON text of a send frame's `msg`. Nodes that write compact JSON with `msg` last (ours do)
  * have it verbatim at the end of the frame's text: reuse it rather than encode the message again.
  */
-function messageJson(frameText: string, to: number, msg: WireMessage): string {
+function messageJson(frameText: string, frame: object, to: number, msg: WireMessage): string {
   const prefix = `{"type":"send","to":${to},"msg":`;
-  return frameText.startsWith(prefix) && frameText.endsWith('}') ? frameText.slice(prefix.length, -1) : JSON.stringify(msg);
+  let keys = 0;
+  for (const _ in frame) keys++;
+  return keys === 3 && frameText.startsWith(prefix) ? frameText.slice(prefix.length, -1) : JSON.stringify(msg);
 }
 
 /** Omit that distributes over a union (the built-in one collapses it). */

@@ -82,7 +82,8 @@ export class Cluster {
   private hub: Hub | null = null;
   private control: ControlServer | null = null;
   private readonly procs = new Map<NodeId, NodeProc>();
-  private readonly storageDir: string;
+  /** The folder of the nodes' stable storage files. */
+  readonly storageDir: string;
   private readonly ownsStorage: boolean;
   private readonly decided = new Map<NodeId, Value>();
   private readonly snapshotWaiters = new Map<number, (s: NodeSnapshot) => void>();
@@ -130,6 +131,11 @@ export class Cluster {
   /** The first value each node decided (slot 0). */
   decisions(): Map<NodeId, Value> {
     return new Map(this.decided);
+  }
+
+  /** The private folder of the control channel's socket (removed at shutdown). */
+  get controlDir(): string | undefined {
+    return this.control?.address.socketRoot;
   }
 
   get hubPort(): number {

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { buildStudentModule, type BuildOk } from '../build/build-student.js';
+import { bundleStudentModule, typeCheckStudentModule, withTypeDiagnostics, type BuildOk } from '../build/build-student.js';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { loadLab, type LabPack } from '../labs/lab-pack.js';
 import { Sandbox } from './sandbox.js';
@@ -83,15 +83,38 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     durationMs: Math.round(performance.now() - started),
   });
 
-  const build = await buildStudentModule(modulePath, { exportName: lab.manifest.export, root: opts.root, typeCheck: opts.typeCheck });
-  if (!build.ok) return empty('build-error', build.diagnostics);
+  const buildOpts = { exportName: lab.manifest.export, root: opts.root, typeCheck: opts.typeCheck };
+  const bundle = await bundleStudentModule(modulePath, buildOpts);
+  if (!bundle.ok) return empty('build-error', bundle.diagnostics);
 
-  const session = await openSession(build, limits);
+  // The type check runs in a worker thread while the sandbox runs the tests; type errors still
+  // fail the build, and progress is only reported once the build is known to be good.
+  let built: ReturnType<typeof withTypeDiagnostics> | null = null;
+  const results: TestResult[] = [];
+  let reported = 0;
+  const flushProgress = () => {
+    if (!built?.ok) return;
+    while (reported < results.length) {
+      reported++;
+      opts.onProgress?.(reported, tests.length, results[reported - 1]);
+    }
+  };
+  const typeChecked = typeCheckStudentModule(modulePath, buildOpts).then((d) => {
+    built = withTypeDiagnostics(bundle, d, buildOpts);
+    flushProgress();
+    return built;
+  });
+  typeChecked.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
+
+  const session = await openSession(bundle, limits);
   try {
     const start = await session.sandbox.start();
-    if (!start.ok) return empty('load-error', build.diagnostics, loadErrorOf(start, session));
-    const env: TestEnv = { lab, sandbox: session.sandbox, build, mapStack: session.mapStack, limits, seed: opts.seed };
-    const results: TestResult[] = [];
+    if (!start.ok) {
+      const b = await typeChecked;
+      if (!b.ok) return empty('build-error', b.diagnostics);
+      return empty('load-error', b.diagnostics, loadErrorOf(start, session));
+    }
+    const env: TestEnv = { lab, sandbox: session.sandbox, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
     for (const t of tests) {
       const t0 = performance.now();
       let outcome;
@@ -119,8 +142,11 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
         notes: outcome.notes ?? [],
       };
       results.push(result);
-      opts.onProgress?.(results.length, tests.length, result);
+      flushProgress();
     }
+    const b = await typeChecked;
+    if (!b.ok) return empty('build-error', b.diagnostics);
+    flushProgress();
     const passedWeight = tests.filter((_, i) => results[i].passed).reduce((s, t) => s + t.weight, 0);
     const nPassed = results.filter((r) => r.passed).length;
     return {
@@ -130,7 +156,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
       score: totalWeight ? round2((lab.manifest.points * passedWeight) / totalWeight) : 0,
       maxScore: lab.manifest.points,
       counts: { passed: nPassed, failed: results.length - nPassed, total: results.length },
-      diagnostics: build.diagnostics,
+      diagnostics: b.diagnostics,
       tests: results,
       durationMs: Math.round(performance.now() - started),
     };

@@ -46,6 +46,8 @@ export function formatTestFailure(t: TestResult, p: Palette = palette(false)): s
   if (f.state !== undefined) lines.push(`your state after:  ${json(f.state)}`);
   if (f.stack) lines.push('stack:', indent(f.stack.split('\n').slice(1).join('\n') || f.stack, '  '));
   if (f.output) lines.push('your code printed:', indent(f.output.trimEnd(), '  '));
+  if (f.checker) lines.push(`${p.bold('checker')} ${f.checker}${f.seed !== undefined ? `   ${p.dim(`(reproduce with --seed ${f.seed})`)}` : ''}`);
+  if (f.diagram) lines.push('trace:', indent(f.diagram.trimEnd(), '  '));
   return lines;
 }
 

@@ -5,7 +5,7 @@
  * every death (time limit, heap limit, exit, crash). After a death the next job gets a fresh child.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -110,6 +110,7 @@ export class Sandbox {
   }
 
   private spawnChild(): Child {
+    if (!existsSync(sandboxEntry())) throw new Error(`the sandbox is not built (${sandboxEntry()} is missing): run \`npm run build\``);
     installExitHook();
     this.spawnCount++;
     const args = [
@@ -121,7 +122,8 @@ export class Sandbox {
     ];
     const proc = spawn(process.execPath, args, {
       stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      env: { ELECTRON_RUN_AS_NODE: '1' },
+      // Nothing of the grader's environment leaks to student code (Windows needs SystemRoot).
+      env: { ELECTRON_RUN_AS_NODE: '1', ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) },
       windowsHide: true,
     });
     live.add(proc);
@@ -176,14 +178,16 @@ export class Sandbox {
   }
 
   /**
-   * Run one job. Resolves (never rejects) with the job's value, or with why it could not finish;
+   * Run one job (one at a time per sandbox). Resolves (never rejects) with the job's value, or with why it could not finish;
    * either way with every progress report received.
    */
   async run(job: SandboxJob, opts: { timeoutMs?: number; onProgress?: (data: unknown) => void } = {}): Promise<SandboxOutcome> {
     const started = await this.start();
     const progress: unknown[] = [];
     if (!started.ok) return { ...started, progress };
-    const child = this.child!;
+    const child = this.child;
+    // Student code may have ended the process between loading and this job (from a timer).
+    if (!child) return { ok: false, reason: 'crash', message: 'the process died before the job started', progress, output: '' };
     const id = this.nextId++;
     const timeoutMs = opts.timeoutMs ?? this.limits.timeoutMs;
     const outputStart = child.output.length;

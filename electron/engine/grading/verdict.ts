@@ -14,6 +14,7 @@ export type FailureReason =
   | 'crash'
   | 'missing-handler'
   | 'constructor'
+  | 'violation' // a scenario or search checker found a safety or liveness violation
   | 'harness'; // the grader itself failed (reported, never blamed on the student silently)
 
 export interface RuleRef {
@@ -54,6 +55,12 @@ export interface Failure {
   stack?: string;
   /** What the student's code printed during the test (tail). */
   output?: string;
+  /** Scenario and search tests: the checker that failed, the seed that reproduces it (`--seed N`),
+   *  the trace of the run (JSON-lines events of trace/events.ts) and its text diagram. */
+  checker?: string;
+  seed?: number;
+  trace?: unknown[];
+  diagram?: string;
 }
 
 export interface TestResult {

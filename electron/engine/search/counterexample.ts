@@ -3,6 +3,7 @@
  * counterexample can be drawn as a space-time diagram, judged by the trace checkers and replayed.
  * Virtual time is the step number.
  */
+import { proposedValue } from './local-states.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/events.js';
 import { A_CRASH, A_DELIVER, A_DROP, A_DUP, A_PROPOSE, A_RESTART, A_START, Transitions, unpack, type Found, type GState } from './explorer.js';
@@ -29,7 +30,8 @@ export function buildCounterexampleTrace(tr: Transitions, init: GState, actions:
         break;
       case A_PROPOSE: {
         const k = tr.proposerSlots.indexOf(arg);
-        rec.record({ type: 'client-request', t, node: slots[arg].node, request: `c${k + 1}`, value: tr.opts.values[k] });
+        const n = (s.p >> (3 * k)) & 7;
+        rec.record({ type: 'client-request', t, node: slots[arg].node, request: `c${k + 1}.${n + 1}`, value: proposedValue(tr.opts.values, k, n) });
         break;
       }
       case A_DELIVER: {

@@ -5,7 +5,7 @@
  * down, the history of proposals and votes (what the invariants judge) and the learners' decisions.
  * BFS finds the shortest path to a violation.
  */
-import { ACT_PROPOSE, ACT_START, actDeliver, type Effect, type LocalStates } from './local-states.js';
+import { ACT_START, actDeliver, actPropose, proposedValue, type Effect, type LocalStates } from './local-states.js';
 import type { ResolvedOptions, Slot } from './model.js';
 import { Fingerprint } from './state-set.js';
 
@@ -13,6 +13,7 @@ export interface GState {
   l: number[];
   f: number[];
   r: number[];
+  /** propose() calls made, 3 bits per proposer. */
   p: number;
   dup: number;
   crash: number;
@@ -100,7 +101,7 @@ export class Transitions {
     const o = this.opts;
     this.proposerSlots.forEach((slot, k) => {
       if (s.r[k] < o.maxRounds) acts.push(pack(A_START, slot));
-      if (!(s.p & (1 << k))) acts.push(pack(A_PROPOSE, slot));
+      if (((s.p >> (3 * k)) & 7) < o.proposals) acts.push(pack(A_PROPOSE, slot));
     });
     const msgs = this.table.msgs;
     if (this.setNetwork) {
@@ -128,7 +129,8 @@ export class Transitions {
   effectOf(s: GState, action: number): { slot: number; effect: Effect } | null {
     const { type, arg } = unpack(action);
     if (type === A_START || type === A_PROPOSE) {
-      return { slot: arg, effect: this.table.effect(s.l[arg], type === A_START ? ACT_START : ACT_PROPOSE) };
+      const k = this.proposerSlots.indexOf(arg);
+      return { slot: arg, effect: this.table.effect(s.l[arg], type === A_START ? ACT_START : actPropose((s.p >> (3 * k)) & 7)) };
     }
     if (type === A_DELIVER) {
       const slot = this.table.msgs[arg].toSlot;
@@ -184,12 +186,12 @@ export class Transitions {
       if (type === A_START) {
         next.r = s.r.slice();
         next.r[k]++;
-      } else next.p = s.p | (1 << k);
+      } else next.p = s.p + (1 << (3 * k));
     }
     if (h !== s.h) {
       next.h = h;
       next.hid = hid;
-      const hk = hid * 256 + next.p;
+      const hk = hid * 0x200000 + next.p;
       let bad = this.judged.get(hk);
       if (bad === undefined) this.judged.set(hk, (bad = this.judgeHistory(next)));
       if (bad) return bad;
@@ -287,8 +289,7 @@ export class Transitions {
     const { hist, values } = this.table;
     for (const id of s.h) {
       const e = hist[id];
-      const k = this.opts.values.indexOf(values[e.val]);
-      if (k < 0 || !(s.p & (1 << k))) {
+      if (!this.wasProposed(s.p, values[e.val])) {
         return {
           checker: 'validity',
           message: `${e.vote ? `acceptor ${e.node} voted` : `proposer ${e.node} asked acceptors to accept`} ${JSON.stringify(values[e.val])} in round ${e.rnd}, which no client proposed`,
@@ -307,6 +308,15 @@ export class Transitions {
       }
     }
     return null;
+  }
+
+  /** Whether some proposer's propose() calls so far (counts packed in `p`) included `value`. */
+  private wasProposed(p: number, value: string): boolean {
+    for (let k = 0; k < this.proposerSlots.length; k++) {
+      const calls = (p >> (3 * k)) & 7;
+      for (let n = 0; n < calls; n++) if (proposedValue(this.opts.values, k, n) === value) return true;
+    }
+    return false;
   }
 
   private judgeDecision(s: GState, k: number, val: number): Found | null {

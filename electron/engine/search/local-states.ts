@@ -30,9 +30,13 @@ export interface HistEntry {
 }
 
 export const ACT_START = 0;
-export const ACT_PROPOSE = 1;
+/** Action code of a proposer's n-th propose() call (n from 0; at most 6). */
+export const actPropose = (n: number) => 1 + n;
 /** Action code of delivering message `id`. */
-export const actDeliver = (id: number) => id + 2;
+export const actDeliver = (id: number) => id + 8;
+
+/** The value of proposer `k`'s n-th propose() call: its own value first, then the next ones. */
+export const proposedValue = (values: string[], k: number, n: number) => values[(k + n) % values.length];
 
 type Call = { name: string; input: unknown; outKind: 'prepare' | 'promise' | 'accept' | 'learn' | 'value' };
 
@@ -100,8 +104,8 @@ export class LocalStates {
   private call(local: number, action: number): Call {
     const slot = this.slots[this.slotOf[local]];
     if (action === ACT_START) return { name: 'startRound', input: undefined, outKind: 'prepare' };
-    if (action === ACT_PROPOSE) return { name: 'propose', input: this.opts.values[slot.index], outKind: 'accept' };
-    const m = this.msgs[action - 2].msg;
+    if (action < 8) return { name: 'propose', input: proposedValue(this.opts.values, slot.index, action - 1), outKind: 'accept' };
+    const m = this.msgs[action - 8].msg;
     switch (m.kind) {
       case 'prepare':
         return { name: 'handlePrepare', input: m, outKind: 'promise' };
@@ -162,11 +166,11 @@ export class LocalStates {
     const msg = normalizeOutput(call.outKind, out);
     if (typeof msg === 'string') return err('handler-output', msg);
     if (msg === null) return effect;
-    this.route(slot, msg, effect);
+    this.route(slot, msg, effect, call.input as WireMessage | undefined);
     return effect;
   }
 
-  private route(slot: Slot, msg: WireMessage, effect: Effect): void {
+  private route(slot: Slot, msg: WireMessage, effect: Effect, input: WireMessage | undefined): void {
     const from = slot.node;
     if (msg.kind === 'prepare' || msg.kind === 'accept') {
       if (msg.kind === 'accept') effect.hist.push(this.histId(false, from, msg.rnd as number, msg.val as string));
@@ -175,7 +179,10 @@ export class LocalStates {
       const p = this.proposerSlotByNode.get(msg.to as number);
       if (p !== undefined) effect.out.push(this.msgId(from, p, msg));
     } else {
-      effect.hist.push(this.histId(true, from, msg.rnd as number, msg.val as string));
+      // The vote is what the acceptor accepted (the ACCEPT it answered); the LEARN is what it tells
+      // the learners, which a buggy acceptor may get wrong.
+      const voted = input?.kind === 'accept' ? input : msg;
+      effect.hist.push(this.histId(true, from, voted.rnd as number, voted.val as string));
       for (const l of this.learnerSlots) effect.out.push(this.msgId(from, l, msg));
     }
   }

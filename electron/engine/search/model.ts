@@ -28,6 +28,11 @@ export interface SearchOptions {
   values?: Value[];
   /** Learners, on nodes n, n-1, … (default 0: safety is judged from the acceptors' votes). */
   learners?: number;
+  /**
+   * propose() calls per proposer (default 1, at most 6): the first with its own value, later ones
+   * with the next values (a client that changes its mind; LAB-API: a later call replaces the value).
+   */
+  proposals?: number;
   /** Rounds each proposer may start (default 2). */
   maxRounds?: number;
   /** Messages may be lost (default true; 'multiset' network only, the set model always loses). */
@@ -64,6 +69,7 @@ export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
     values: o.values ?? ['v1', 'v2'],
     learners: o.learners ?? 0,
     maxRounds: o.maxRounds ?? 2,
+    proposals: o.proposals ?? 1,
     loss: o.loss ?? true,
     maxDuplicates: o.maxDuplicates ?? 1,
     maxCrashes: o.maxCrashes ?? 0,
@@ -77,6 +83,7 @@ export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
   if (!(r.acceptors >= 1 && r.acceptors <= 7)) throw new RangeError('search: acceptors must be 1..7');
   if (r.values.length < 1 || r.values.length > r.acceptors) throw new RangeError('search: 1..acceptors proposers (one value each)');
   if (!(r.learners >= 0 && r.learners <= r.acceptors)) throw new RangeError('search: learners must be 0..acceptors');
+  if (!(Number.isInteger(r.proposals) && r.proposals >= 0 && r.proposals <= 6)) throw new RangeError('search: proposals must be 0..6');
   for (const k of ['maxRounds', 'maxDuplicates', 'maxCrashes'] as const) {
     if (!(Number.isInteger(r[k]) && r[k] >= 0)) throw new RangeError(`search: ${k} must be a non-negative integer`);
   }

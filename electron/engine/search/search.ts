@@ -45,17 +45,22 @@ export interface SearchReport {
   options: Omit<ResolvedOptions, 'maxDepth'> & { maxDepth: number | null };
 }
 
-export function runSearch(roles: SearchRoles, options: SearchOptions = {}): SearchReport {
+export interface SearchHooks {
+  /** Called about every 100 ms while the search runs (the sandbox uses it as a heartbeat). */
+  onProgress?(p: { states: number; depth: number; elapsedMs: number }): void;
+}
+
+export function runSearch(roles: SearchRoles, options: SearchOptions = {}, hooks: SearchHooks = {}): SearchReport {
   const opts = resolveOptions(options);
-  const first = explore(roles, opts);
+  const first = explore(roles, opts, hooks);
   if (first.verdict !== 'ok' || !first.reductionBroken) return first;
   // The role handled a message it had once ignored: collecting inert messages may have hidden
   // states. Search again without the reduction, in the time that is left.
-  const again = explore(roles, { ...opts, reduce: false, timeLimitMs: Math.max(1000, opts.timeLimitMs - first.elapsedMs) });
+  const again = explore(roles, { ...opts, reduce: false, timeLimitMs: Math.max(1000, opts.timeLimitMs - first.elapsedMs) }, hooks);
   return { ...again, note: `${first.reductionBroken}; searched again without collecting inert messages` };
 }
 
-function explore(roles: SearchRoles, opts: ResolvedOptions): SearchReport {
+function explore(roles: SearchRoles, opts: ResolvedOptions, hooks: SearchHooks): SearchReport {
   const slots = layoutSlots(opts);
   const table = new LocalStates(slots, opts);
   const tr = new Transitions(table, slots, opts);
@@ -99,6 +104,7 @@ function explore(roles: SearchRoles, opts: ResolvedOptions): SearchReport {
   let transitions = 0;
   let stoppedBy: SearchReport['stoppedBy'];
   const deadline = started + opts.timeLimitMs;
+  let nextReport = started + 100;
 
   const pathTo = (idx: number, last: number): number[] => {
     const acts = [last];
@@ -113,9 +119,16 @@ function explore(roles: SearchRoles, opts: ResolvedOptions): SearchReport {
     }
     const next: { s: GState; idx: number }[] = [];
     for (let n = 0; n < level.length; n++) {
-      if ((n & 1023) === 0 && performance.now() > deadline) {
-        stoppedBy = 'time';
-        break outer;
+      if ((n & 255) === 0) {
+        const now = performance.now();
+        if (now > deadline) {
+          stoppedBy = 'time';
+          break outer;
+        }
+        if (hooks.onProgress && now >= nextReport) {
+          nextReport = now + 100;
+          hooks.onProgress({ states: visited.size, depth, elapsedMs: Math.round(now - started) });
+        }
       }
       const { s, idx } = level[n];
       for (const act of tr.enabled(s)) {

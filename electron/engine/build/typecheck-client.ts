@@ -1,0 +1,63 @@
+/**
+ * Type checks through one shared worker thread (dist/typecheck-worker.js) when it is built, else
+ * in-process. The worker does not keep the process alive while idle.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { paxlabRoot } from '../labs/paths.js';
+import type { Diagnostic } from './diagnostics.js';
+import { typeCheck } from './typecheck.js';
+import type { TypeCheckRequest } from './typecheck-worker.js';
+
+type Reply = { id: number; diagnostics?: Diagnostic[]; error?: string };
+
+let worker: Worker | null = null;
+let broken = false;
+let nextId = 1;
+const pending = new Map<number, { resolve: (d: Diagnostic[]) => void; reject: (e: Error) => void }>();
+
+function workerEntry(): string {
+  return path.join(paxlabRoot(), 'dist', 'typecheck-worker.js');
+}
+
+function getWorker(): Worker | null {
+  if (worker || broken) return worker;
+  const entry = workerEntry();
+  if (!existsSync(entry)) return null;
+  worker = new Worker(entry);
+  worker.unref();
+  worker.on('message', (r: Reply) => {
+    const p = pending.get(r.id);
+    if (!p) return;
+    pending.delete(r.id);
+    if (pending.size === 0) worker?.unref();
+    if (r.error !== undefined) p.reject(new Error(r.error));
+    else p.resolve(r.diagnostics ?? []);
+  });
+  const fail = (e: Error) => {
+    broken = true;
+    worker = null;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('error', fail);
+  worker.on('exit', (code) => fail(new Error(`the type-check worker exited with code ${code}`)));
+  return worker;
+}
+
+export async function typeCheckAsync(entry: string, sdkEntry: string, root: string): Promise<Diagnostic[]> {
+  const w = getWorker();
+  if (!w) return typeCheck(entry, sdkEntry, root);
+  const id = nextId++;
+  w.ref();
+  try {
+    return await new Promise<Diagnostic[]>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      w.postMessage({ id, entry, sdkEntry, root } satisfies TypeCheckRequest);
+    });
+  } catch {
+    // The worker is gone or failed: check in-process rather than fail the grade.
+    return typeCheck(entry, sdkEntry, root);
+  }
+}

@@ -1,0 +1,37 @@
+/**
+ * Sandbox job 'scenario': runs one scenario test (a named fault schedule over several seeds) with the
+ * student's role in the simulated cluster, inside the sandbox child. Stops at the first seed whose
+ * run a checker rejects and returns that seed, the check and the trace.
+ */
+import type { NodeId } from '@paxlab/sdk';
+import type { CheckResult } from '../checkers/types.js';
+import { registerSandboxJob } from '../grading/sandbox-jobs.js';
+import type { TraceEvent } from '../trace/events.js';
+import { runScenario, type RoleName } from './scenario-run.js';
+import type { ScheduleName } from './schedules.js';
+
+export interface ScenarioJobPayload {
+  exportName: string;
+  role: RoleName;
+  schedule: ScheduleName;
+  nodes: number;
+  seeds: number[];
+  placement?: 'all' | NodeId[];
+  livenessMs?: number;
+}
+
+export type ScenarioJobResult =
+  | { ok: true; seeds: number }
+  | { ok: false; seed: number; failed: CheckResult; trace: TraceEvent[]; description: string }
+  | { ok: false; seed?: undefined; message: string };
+
+registerSandboxJob('scenario', (p: ScenarioJobPayload, ctx): ScenarioJobResult => {
+  const Cls = ctx.module[p.exportName];
+  if (typeof Cls !== 'function') return { ok: false, message: `the module does not export a class named '${p.exportName}'` };
+  for (const seed of p.seeds) {
+    const r = runScenario({ role: p.role, roleClass: Cls as never, schedule: p.schedule, nodes: p.nodes, seed, placement: p.placement, livenessMs: p.livenessMs });
+    ctx.progress({ seed, ok: r.ok });
+    if (!r.ok) return { ok: false, seed, failed: r.failed!, trace: r.trace, description: r.description };
+  }
+  return { ok: true, seeds: p.seeds.length };
+});

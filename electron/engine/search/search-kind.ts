@@ -1,0 +1,76 @@
+/**
+ * Test kind 'search' for gradeModule: each entry of a lab's scenario-tests/search.json is one test,
+ * run as a sandbox job with its own, larger memory cap (the visited-state table grows with the space).
+ */
+import type { LabPack } from '../labs/lab-pack.js';
+import { runInSandbox } from '../grading/sandbox.js';
+import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from '../grading/test-kinds.js';
+import { renderTraceDiagram } from '../trace/diagram.js';
+import { loadSearchTests, type SearchTestConfig } from '../scenarios/lab-config.js';
+import type { SearchJobPayload, SearchJobResult } from './search-job.js';
+import type { SearchReport } from './search.js';
+
+export const SEARCH_MEMORY_MB = 1536;
+
+/** What each checker of the search promises, for the failure's rule line. */
+export const SEARCH_RULES: Record<string, string> = {
+  'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
+  validity: 'Only a value some client proposed may be accepted or decided.',
+  'learner-safety': 'A learner decides a value only when a quorum of acceptors accepted it in one round.',
+  integrity: 'A learner decides at most once.',
+  agreement: 'No two learners decide different values.',
+  'handler-error': 'A handler never throws, for any input the protocol can deliver.',
+  'handler-output': 'A handler returns a message of the right kind (or null), never anything else.',
+  'input-mutation': 'A handler never changes the message it is given.',
+  determinism: 'Handlers are deterministic: the same state and input give the same output and state.',
+  uncloneable: 'Role state lives in plain fields (numbers, strings, arrays, Maps, Sets, objects) that can be cloned.',
+};
+
+/** The search statistics, one line. */
+export function searchSummary(r: SearchReport): string {
+  return `${r.statesExplored} states, ${r.statesPerSecond} states/s, depth ${r.depthReached}, ${r.exhausted ? 'exhaustive' : `not exhaustive (stopped by ${r.stoppedBy ?? 'a bound'})`}, ${Math.round(r.elapsedMs)} ms`;
+}
+
+export async function runSearchJob(code: string, payload: SearchJobPayload, callMs: number) {
+  return runInSandbox({ code }, { kind: 'search', payload }, { timeoutMs: Math.max(callMs, 2000), memoryMb: SEARCH_MEMORY_MB, startTimeoutMs: 10_000 });
+}
+
+registerTestKind({
+  kind: 'search',
+  async list(lab: LabPack): Promise<GradeTest[]> {
+    const tests = await loadSearchTests(lab.dir);
+    return tests.map((t) => ({ id: `search:${t.name}`, kind: 'search', name: t.name, title: t.title, set: 'public' as const, weight: t.weight, data: t }));
+  },
+  async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
+    const cfg = test.data as SearchTestConfig;
+    const payload: SearchJobPayload = { exportName: env.lab.manifest.export, role: env.lab.manifest.role as SearchJobPayload['role'], options: cfg.options };
+    const outcome = await runSearchJob(env.build.code, payload, env.limits.callMs);
+    const rule = (id: string) => ({ id: `search.${id}`, text: SEARCH_RULES[id] ?? id });
+    if (!outcome.ok) {
+      const reason = outcome.reason === 'timeout' ? 'timeout' : outcome.reason === 'memory' ? 'memory' : outcome.reason === 'job-error' ? 'harness' : 'crash';
+      return { passed: false, failure: { reason, rule: rule('run'), message: `the search could not finish: ${outcome.message}`, inputsSoFar: [], output: outcome.output || undefined } };
+    }
+    const res = outcome.value as SearchJobResult;
+    if (!res.ok) return { passed: false, failure: { reason: 'missing-handler', rule: { id: 'api.export', text: 'The module exports the role class.' }, message: res.message, inputsSoFar: [] } };
+    const r = res.report;
+    if (r.verdict === 'error') {
+      return { passed: false, failure: { reason: 'violation', checker: 'uncloneable', rule: rule('uncloneable'), message: r.error ?? 'the roles cannot be searched', inputsSoFar: [] } };
+    }
+    if (r.verdict === 'violation' && r.violation) {
+      const v = r.violation;
+      return {
+        passed: false,
+        failure: {
+          reason: 'violation',
+          checker: v.checker,
+          rule: rule(v.checker),
+          message: `${v.message} — shortest counterexample: ${v.depth} steps (${searchSummary(r)})`,
+          inputsSoFar: [],
+          trace: v.trace,
+          diagram: renderTraceDiagram(v.trace, { width: 16 }),
+        },
+      };
+    }
+    return { passed: true, notes: [searchSummary(r), ...(r.note ? [r.note] : [])] };
+  },
+});
