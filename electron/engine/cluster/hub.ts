@@ -102,7 +102,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
 
   /** Record an event stamped with the hub's clock. */
   record(event: DistributiveOmit<UnstampedEvent, 't'>): void {
-    this.opts.recorder.record({ ...event, t: this.now() } as UnstampedEvent);
+    this.opts.recorder.recordOwned({ ...event, t: this.now() } as UnstampedEvent);
   }
 
   /** Hand a client request to `node`. Returns false (and records an error) if it is not connected. */
@@ -281,22 +281,23 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
       return this.badFrame(from, 'send.msg must be an object with a string kind');
     }
     const id = this.nextMessageId++;
+    // recordOwned: these event objects are fresh and never touched again, so they need no copy.
     const recorder = this.opts.recorder;
     const t = this.now();
     const msgJson = messageJson(frameText, frame, to, msg as WireMessage);
-    recorder.record({ type: 'send', t, id, from, to, msg: msg as WireMessage });
+    recorder.recordOwned({ type: 'send', t, id, from, to, msg: msg as WireMessage });
     const fates = this.model.route(from, to, this.rng);
     const minDelay = this.model.config.minDelayMs;
     for (const fate of fates) {
       const copy = fate.copy;
-      if (copy > 0) recorder.record({ type: 'duplicate', t, id, from, to, copy });
+      if (copy > 0) recorder.recordOwned({ type: 'duplicate', t, id, from, to, copy });
       if (!fate.deliver) {
-        recorder.record({ type: 'drop', t, id, from, to, reason: fate.reason, copy });
+        recorder.recordOwned({ type: 'drop', t, id, from, to, reason: fate.reason, copy });
         continue;
       }
       const ms = fate.delayMs;
       // Only a delay beyond the configured minimum is a fault worth a trace line (it reorders).
-      if (ms > minDelay) recorder.record({ type: 'delay', t, id, from, to, copy, ms });
+      if (ms > minDelay) recorder.recordOwned({ type: 'delay', t, id, from, to, copy, ms });
       // Without a delay the network cannot have changed since route(): no second check needed.
       if (ms <= 0) this.deliver(id, from, to, copy, msg as WireMessage, msgJson, t, false);
       else setTimeout(() => this.deliverLater(id, from, to, copy, msg as WireMessage, msgJson), ms);
@@ -324,10 +325,10 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const blockedBy = recheck ? this.model.blocked(from, to) : null;
     const socket = this.conns.get(to);
     if (blockedBy || !socket) {
-      recorder.record({ type: 'drop', t, id, from, to, reason: blockedBy ?? 'crashed', copy });
+      recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blockedBy ?? 'crashed', copy });
       return;
     }
-    recorder.record({ type: 'deliver', t, id, from, to, msg, copy });
+    recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy });
     const json = `{"type":"deliver","id":${id},"from":${from},"copy":${copy},"msg":${msgJson}}`;
     const queued = this.outbox.get(socket);
     if (queued) queued.push(json);

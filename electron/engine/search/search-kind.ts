@@ -5,7 +5,8 @@
 import type { LabPack } from '../labs/lab-pack.js';
 import { runInSandbox } from '../grading/sandbox.js';
 import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from '../grading/test-kinds.js';
-import { renderTraceDiagram } from '../trace/diagram.js';
+import { DEFAULT_DIAGRAM_TYPES, renderTraceDiagram } from '../trace/diagram.js';
+import type { TraceEvent } from '../trace/events.js';
 import { loadSearchTests, type SearchTestConfig } from '../scenarios/lab-config.js';
 import type { SearchJobPayload, SearchJobResult } from './search-job.js';
 import type { SearchReport } from './search.js';
@@ -28,7 +29,13 @@ export const SEARCH_RULES: Record<string, string> = {
 
 /** The search statistics, one line. */
 export function searchSummary(r: SearchReport): string {
-  return `${r.statesExplored} states, ${r.statesPerSecond} states/s, depth ${r.depthReached}, ${r.exhausted ? 'exhaustive' : `not exhaustive (stopped by ${r.stoppedBy ?? 'a bound'})`}, ${Math.round(r.elapsedMs)} ms`;
+  const extent = r.verdict === 'violation' ? 'stopped at the first violation' : r.exhausted ? 'exhaustive' : `not exhaustive (stopped by the ${r.stoppedBy ?? 'bound'} bound)`;
+  return `${r.statesExplored} states, ${r.statesPerSecond} states/s, depth ${r.depthReached}, ${extent}, ${Math.round(r.elapsedMs)} ms`;
+}
+
+/** The counterexample as a text diagram: what was delivered and lost, plus the proposers' round starts. */
+export function counterexampleDiagram(trace: TraceEvent[]): string {
+  return renderTraceDiagram(trace, { width: 16, types: [...DEFAULT_DIAGRAM_TYPES, 'timer'] });
 }
 
 export async function runSearchJob(code: string, payload: SearchJobPayload, callMs: number) {
@@ -67,7 +74,7 @@ registerTestKind({
           message: `${v.message} — shortest counterexample: ${v.depth} steps (${searchSummary(r)})`,
           inputsSoFar: [],
           trace: v.trace,
-          diagram: renderTraceDiagram(v.trace, { width: 16 }),
+          diagram: counterexampleDiagram(v.trace),
         },
       };
     }

@@ -1,2 +1,4 @@
 // Every sandbox job kind, registered by importing its module. Add a line for a new kind.
 import './replay-job.js';
+import '../../search/search-job.js';
+import '../../scenarios/scenario-job.js';
