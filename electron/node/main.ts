@@ -84,7 +84,7 @@ function main(): void {
     ([f, conn]) => {
       factory = f;
       hub = conn;
-      const storage = new FileStorage(cfg.storageFile, (problem) => conn.send({ type: 'error', message: problem }));
+      const storage = new FileStorage(cfg.storageFile, (problem) => conn.send({ type: 'error', message: problem }), cfg.durability);
       const rt = new NodeRuntime(cfg, conn, storage);
       runtime = rt;
       conn.onClose(() => process.exit(EXIT.hubLost));

@@ -40,6 +40,8 @@ export interface NodeTiming {
   retryJitter: number;
   /** How often one accept is resent before the leader gives up on its round and starts a higher one. */
   maxAcceptResends: number;
+  /** How often a leader without a client value reruns a phase 1 that got no quorum (then it waits for a value). */
+  maxIdleRounds: number;
 }
 
 /**
@@ -54,6 +56,7 @@ export const DEFAULT_NODE_TIMING: Readonly<NodeTiming> = Object.freeze({
   retryMs: 60,
   retryJitter: 0.5,
   maxAcceptResends: 3,
+  maxIdleRounds: 3,
 });
 
 /** The role classes a node is assembled from; each defaults to the reference implementation. */
@@ -90,6 +93,10 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   private leading = false;
   private acceptOut: AcceptMsg | null = null;
   private acceptResends = 0;
+  /** The round this node leads, the distinct promises it got for it, and phase 1 reruns without a value. */
+  private round = 0;
+  private readonly promisers = new Set<NodeId>();
+  private idleRounds = 0;
   /** The highest round seen in any prepare/promise/accept: a new round must beat it. */
   private maxSeen = 0;
 
@@ -119,7 +126,9 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     if (this.decided !== null) return;
     this.beat();
     this.ctx.setTimer(HEARTBEAT, this.timing.heartbeatMs);
-    this.armRetry();
+    // A node that starts as leader runs phase 1 at once, so a client value finds the promises ready.
+    if (this.leader === this.ctx.id) this.newRound();
+    else this.armRetry();
   }
 
   onMessage(from: NodeId, msg: NodeMsg): void {
@@ -174,11 +183,8 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     }
     this.pending.push({ id: request.id, value: request.value });
     this.proposal ??= request.value;
-    if (this.leader === this.ctx.id) {
-      if (!this.leading) this.newRound();
-    } else {
-      this.forward(request);
-    }
+    if (this.leader === this.ctx.id) this.offer();
+    else this.forward(request);
   }
 
   snapshot(): unknown {
@@ -219,13 +225,31 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
 
   private onPromise(msg: PromiseMsg): void {
     this.seen(msg.rnd);
+    if (msg.rnd === this.round) this.promisers.add(msg.from);
     const out = callRole('proposer.handlePromise', () => this.proposer.handlePromise({ ...msg }), isAccept, this.report);
     if (out) this.sendAccept(out);
   }
 
-  /** Start a round above every round seen, as leader, and propose `proposal` in it. */
+  /**
+   * The leader has a client value (`proposal`): propose it in the round this node already leads —
+   * when phase 1 of that round reached a quorum with no value in it, the accept leaves at once — or
+   * start a round.
+   */
+  private offer(): void {
+    // A round someone else has since overtaken cannot get a value chosen: start a higher one.
+    if (!this.leading || this.maxSeen > this.round) return this.newRound();
+    const proposal = this.proposal!;
+    const acc = callRole('proposer.propose', () => this.proposer.propose(proposal), isAccept, this.report);
+    if (acc) this.sendAccept(acc);
+  }
+
+  /**
+   * Start a round above every round seen, as leader, and propose `proposal` in it. Without a client
+   * value yet, this is phase 1 only, run ahead (as a distinguished proposer does): the promises
+   * gathered then let the value go straight to phase 2 when it comes.
+   */
   private newRound(): void {
-    if (this.decided !== null || this.proposal === null) return;
+    if (this.decided !== null) return;
     let prep: PrepareMsg | null = null;
     let calls = 0;
     do {
@@ -235,11 +259,13 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     this.durable.rounds += calls;
     if (!this.save() || !prep) return;
     this.leading = true;
+    this.round = prep.crnd;
+    this.promisers.clear();
     this.acceptOut = null;
     this.acceptResends = 0;
     this.ctx.broadcast(prep);
     const proposal = this.proposal;
-    const acc = callRole('proposer.propose', () => this.proposer.propose(proposal), isAccept, this.report);
+    const acc = proposal === null ? null : callRole('proposer.propose', () => this.proposer.propose(proposal), isAccept, this.report);
     if (acc) this.sendAccept(acc);
     this.armRetry();
   }
@@ -257,8 +283,18 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       for (const r of this.pending) this.forward(r);
       return;
     }
-    if (this.proposal === null) return;
     const acc = this.acceptOut;
+    if (this.proposal === null && acc === null) {
+      // Idle (no value, no accept out): rerun a phase 1 that got no quorum or was overtaken, a few
+      // times, so a value that comes later still finds promises ready; then wait for the value.
+      const quorum = Math.floor(this.ctx.nodes.length / 2) + 1;
+      const stale = this.promisers.size < quorum || this.maxSeen > this.round;
+      if (this.leading && stale && this.idleRounds < this.timing.maxIdleRounds) {
+        this.idleRounds++;
+        this.newRound();
+      }
+      return;
+    }
     if (this.leading && acc && this.acceptResends < this.timing.maxAcceptResends && this.maxSeen <= acc.rnd) {
       this.acceptResends++;
       this.ctx.broadcast(acc);
@@ -306,7 +342,7 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       return;
     }
     this.proposal ??= msg.value;
-    if (this.leader === this.ctx.id && !this.leading) this.newRound();
+    if (this.leader === this.ctx.id) this.offer();
   }
 
   private leaderMayHaveChanged(): void {
@@ -317,8 +353,12 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     this.leading = false;
     this.acceptOut = null;
     if (this.decided !== null) return;
-    if (next === this.ctx.id) this.newRound();
-    else for (const r of this.pending) this.forward(r);
+    if (next === this.ctx.id) {
+      this.idleRounds = 0;
+      this.newRound();
+    } else {
+      for (const r of this.pending) this.forward(r);
+    }
   }
 
   private forward(r: ClientRequest): void {

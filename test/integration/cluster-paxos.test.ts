@@ -37,15 +37,19 @@ describe('single-decree Paxos on a real cluster', () => {
     expect(c.trace.filter((e) => e.type === 'error')).toEqual([]);
   });
 
-  /** Crash node 1 (the leader) right as it sends its first accept, which reaches only `reach`. */
-  function crashLeaderAtAccept(c: Cluster, reach: number[]): Promise<void> {
-    return new Promise<void>((resolve) => {
+  /**
+   * Crash node 1 (the leader) right as it sends its first accept, which reaches only `reach`.
+   * Resolves with that accept's round.
+   */
+  function crashLeaderAtAccept(c: Cluster, reach: number[]): Promise<number> {
+    return new Promise<number>((resolve) => {
       const off = c.subscribe((e) => {
         if (e.type !== 'send' || e.from !== 1 || e.msg.kind !== 'accept') return;
         off();
+        const rnd = e.msg.rnd as number;
         // Listeners run before the hub routes this message, so the cut applies to this accept.
         for (const n of c.nodes) if (n !== 1 && !reach.includes(n)) c.setLink(1, n, false);
-        void c.crash(1).then(resolve);
+        void c.crash(1).then(() => resolve(rnd));
       });
     });
   }
@@ -56,10 +60,10 @@ describe('single-decree Paxos on a real cluster', () => {
     const crashed = crashLeaderAtAccept(c, [2, 3, 4]);
     c.clientRequest(2, 'from-2');
     c.clientRequest(1, 'from-1');
-    await crashed;
+    const rnd = await crashed;
     await c.waitFor(allDecided([2, 3, 4, 5]), 20_000);
-    // Chosen: the accept of round 1 reached a majority of acceptors (2, 3 and 4 at least).
-    const reached = new Set(c.trace.filter((e) => e.type === 'deliver' && e.msg.kind === 'accept' && e.msg.rnd === 1).map((e) => (e as { to: number }).to));
+    // Chosen: the accept of node 1's round reached a majority of acceptors (2, 3 and 4 at least).
+    const reached = new Set(c.trace.filter((e) => e.type === 'deliver' && e.msg.kind === 'accept' && e.msg.rnd === rnd).map((e) => (e as { to: number }).to));
     expect([2, 3, 4].every((n) => reached.has(n))).toBe(true);
     expect(reached.has(5)).toBe(false);
     expect(values(c)).toEqual(new Set(['from-1']));
@@ -75,8 +79,9 @@ describe('single-decree Paxos on a real cluster', () => {
     await crashed;
     await c.waitFor(allDecided([2, 3, 4, 5]), 20_000);
     expect(values(c).size).toBe(1);
-    // The accept reached too few acceptors: a new leader had to run a round of its own.
-    expect(c.trace.some((e) => e.type === 'send' && e.from !== 1 && e.msg.kind === 'prepare')).toBe(true);
+    // The accept reached too few acceptors: a new leader had to run a round of its own after the crash.
+    const crash = c.trace.find((e) => e.type === 'crash' && e.node === 1)!;
+    expect(c.trace.some((e) => e.seq > crash.seq && e.type === 'send' && e.from !== 1 && e.msg.kind === 'prepare')).toBe(true);
   });
 
   it('a minority partition decides nothing, then heals and converges on the majority value', async () => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Hub } from '../../electron/engine/cluster/hub.js';
 import { WIRE_VERSION } from '../../electron/engine/cluster/protocol.js';
-import { encodeFrame, encodeJsonFrame, FrameDecoder, FrameError, MAX_FRAME_BYTES } from '../../electron/engine/cluster/framing.js';
+import { encodeFrame, encodeJsonFrame, FrameDecoder, FrameError, FrameWriter, MAX_FRAME_BYTES } from '../../electron/engine/cluster/framing.js';
 import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
 import type { NetworkConfig, TraceEvent } from '../../electron/engine/trace/events.js';
 import { RawNode, until } from './helpers.js';
@@ -48,6 +48,30 @@ describe('framing', () => {
     const big = Buffer.alloc(4);
     big.writeUInt32BE(MAX_FRAME_BYTES + 1);
     expect(() => new FrameDecoder(() => {}).push(big)).toThrow(FrameError);
+  });
+
+  it('FrameWriter builds a burst of frames the decoder reads back, growing as needed', () => {
+    const w = new FrameWriter(16);
+    const body = JSON.stringify({ text: 'héllo ✓', n: 1 });
+    const src = Buffer.from(`xx${body}yy`);
+    const want: unknown[] = [];
+    for (const i of [0, 1, 9, 10, 99, 12345, 2 ** 40]) {
+      for (const asText of [true, false]) {
+        w.begin(32 + body.length * 3);
+        w.bytes(Buffer.from('{"i":'));
+        w.int(i);
+        w.bytes(Buffer.from(',"b":'));
+        if (asText) w.text(body);
+        else w.bytes(src, 2, src.length - 2);
+        w.bytes(Buffer.from('}'));
+        w.end();
+        want.push({ i, b: { text: 'héllo ✓', n: 1 } });
+      }
+    }
+    const got: unknown[] = [];
+    new FrameDecoder((f) => got.push(f)).push(w.take());
+    expect(got).toEqual(want);
+    expect(w.take()).toHaveLength(0);
   });
 
   it('a relayed message reaches its addressee byte for byte as JSON', async () => {
@@ -165,9 +189,11 @@ describe('hub relay', () => {
     const a = await join(h, 1);
     const b = await join(h, 2);
     await until(() => h.connectedNodes().length === 2, 1000);
-    for (let i = 0; i < 30; i++) a.send({ type: 'send', to: 2, msg: { kind: 'n', i } });
+    for (let i = 0; i < 30; i++) a.send({ type: 'send', to: 2, msg: { kind: 'n', i, text: 'délai ✓' } });
     expect(await until(() => b.frames.filter((f) => f.type === 'deliver').length === 30, 3000)).toBe(true);
-    const order = b.frames.filter((f) => f.type === 'deliver').map((f) => (f.msg as { i: number }).i);
+    const delivered = b.frames.filter((f) => f.type === 'deliver');
+    for (const f of delivered) expect(f.msg).toEqual({ kind: 'n', i: (f.msg as { i: number }).i, text: 'délai ✓' });
+    const order = delivered.map((f) => (f.msg as { i: number }).i);
     expect(order).not.toEqual([...order].sort((x, y) => x - y));
     for (const d of ofType(h, 'delay')) expect(d.ms).toBeGreaterThan(1);
     for (const d of ofType(h, 'delay')) expect(d.ms).toBeLessThanOrEqual(40);

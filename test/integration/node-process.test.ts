@@ -1,7 +1,7 @@
 // The node process and its supervisor: failures inside a node are reported, never silent; hung and
 // orphaned nodes do not survive; student role modules are loaded into the reference node.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +10,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runSingleDecreeCluster, startCluster } from '../../electron/engine/cluster/index.js';
 import type { Cluster } from '../../electron/engine/cluster/index.js';
 import type { TraceEvent } from '../../electron/engine/trace/events.js';
+import { readStorageFile } from '../../electron/node/storage.js';
 import { isAlive, until } from './helpers.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -109,13 +110,13 @@ describe('node process', () => {
     expect(outcome.trace[0]).toMatchObject({ type: 'meta', source: 'cluster', nodes: [1, 2, 3] });
   });
 
-  it('keeps stable storage in a JSON file per node, and removes the temporary folder at shutdown', async () => {
+  it('keeps stable storage in a journal file per node, and removes the temporary folder at shutdown', async () => {
     const c = cluster({ nodes: 3, seed: 2 });
     await c.ready;
     c.clientRequest(1, 'stored');
     await c.waitFor((cl) => cl.decisions().size === 3, 10_000);
     const file = c.storageFile(2);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ decided: 'stored' });
+    expect(readStorageFile(file)).toMatchObject({ decided: 'stored' });
     expect(existsSync(`${file}.tmp`)).toBe(false);
     const pids = c.nodes.map((n) => c.pid(n)!);
     await c.shutdown();

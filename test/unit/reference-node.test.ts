@@ -33,6 +33,21 @@ describe('reference node in the simulator', () => {
     expect(sends(s.trace, 'prepare').map((e) => [e.to, e.msg.crnd])).toEqual([[1, 1], [2, 1], [3, 1], [4, 1], [5, 1]]);
   });
 
+  it('the leader runs phase 1 ahead, then idles: a client value goes straight to phase 2', () => {
+    const s = sim();
+    s.runUntil({ timeMs: 2_000 });
+    // One round, prepared at start, promised by all; no accept without a value, and no new rounds while idle.
+    expect(sends(s.trace, 'prepare').map((e) => [e.from, e.msg.crnd, e.t])).toEqual([1, 2, 3, 4, 5].map(() => [1, 1, 0]));
+    expect(sends(s.trace, 'promise')).toHaveLength(5);
+    expect(sends(s.trace, 'accept')).toHaveLength(0);
+    s.clientRequest(1, 'fast');
+    expect(s.runUntil({ allDecided: true, timeMs: 5_000 }).reason).toBe('all-decided');
+    expectAgreement(s, [1, 2, 3, 4, 5], 'fast');
+    expect(sends(s.trace, 'prepare')).toHaveLength(5);
+    const request = s.trace.find((e) => e.type === 'client-request')!;
+    expect(sends(s.trace, 'accept').map((e) => [e.msg.rnd, e.msg.val, e.t])).toEqual([1, 2, 3, 4, 5].map(() => [1, 'fast', request.t]));
+  });
+
   it('a request to a non-leader is forwarded to the leader and answered by the node that took it', () => {
     const s = sim();
     const rid = s.clientRequest(4, 'via-4');
@@ -48,7 +63,9 @@ describe('reference node in the simulator', () => {
     s.clientRequest(3, 'x', 1);
     expect(s.runUntil({ allDecided: true, timeMs: 5_000 }).reason).toBe('all-decided');
     expectAgreement(s, [2, 3, 4, 5], 'x');
-    expect(new Set(sends(s.trace, 'prepare').map((e) => e.from))).toEqual(new Set([2]));
+    // Node 1 started as leader and sent its phase 1 before the crash at 0 ms; every round after it is node 2's.
+    expect(new Set(sends(s.trace, 'prepare').filter((e) => e.t > 0).map((e) => e.from))).toEqual(new Set([2]));
+    expect(new Set(sends(s.trace, 'accept').map((e) => e.from))).toEqual(new Set([2]));
     expect(s.decisions().has(1)).toBe(false);
   });
 
@@ -99,7 +116,8 @@ describe('reference node in the simulator', () => {
   it('false suspicions under 30% loss die out: leader changes get rarer as timeouts grow', () => {
     let early = 0;
     let late = 0;
-    for (let seed = 1; seed <= 6; seed++) {
+    // Twelve seeds: with fewer, one unlucky seed can swing the halves either way.
+    for (let seed = 1; seed <= 12; seed++) {
       const s = sim({ seed, network: { loss: 0.3 } });
       s.runUntil({ timeMs: 10_000 });
       const changes = s.trace.filter((e) => e.type === 'log' && e.text.startsWith('leader is now'));

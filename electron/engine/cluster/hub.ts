@@ -13,7 +13,7 @@ import { NetworkModel } from '../net/network-model.js';
 import { Rng } from '../net/rng.js';
 import type { NetworkConfig, UnstampedEvent, WireMessage } from '../trace/events.js';
 import type { TraceRecorder } from '../trace/recorder.js';
-import { encodeFrame, encodeJsonFrame, encodeJsonFrames, FrameDecoder } from './framing.js';
+import { encodeFrame, FrameDecoder, FrameWriter } from './framing.js';
 import { WIRE_VERSION } from './protocol.js';
 import type { ClientRequestFrame, HelloFrame, RejectFrame, WelcomeFrame } from './protocol.js';
 
@@ -46,8 +46,10 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private readonly tokenBytes: Buffer;
   private readonly conns = new Map<NodeId, net.Socket>();
   private readonly sockets = new Set<net.Socket>();
-  /** Deliver frames (JSON text) waiting for `flush`, per socket: a burst leaves in one write. */
-  private readonly outbox = new Map<net.Socket, string[]>();
+  /** Deliver frames waiting for `flush`, per connected node's socket: a burst leaves in one write. */
+  private readonly outbox = new Map<net.Socket, FrameWriter>();
+  /** The sockets whose outbox holds frames. */
+  private readonly pending = new Set<net.Socket>();
   private nextMessageId = 1;
   private closed = false;
   private readonly clockOffset: number;
@@ -171,11 +173,11 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
       rejected = true;
       this.reject(socket, 'no hello frame in time');
     }, this.opts.handshakeTimeoutMs ?? 5000);
-    const decoder = new FrameDecoder((frame, text) => {
+    const decoder = new FrameDecoder((frame, _text, chunk, start, end) => {
       if (rejected) return;
       if (node !== null) {
         try {
-          this.onFrame(node, frame as Record<string, unknown>, text);
+          this.onFrame(node, frame as Record<string, unknown>, chunk, start, end);
         } catch (err) {
           // A failing trace subscriber must not cost a node its connection or the rest of the chunk.
           this.record({ type: 'error', node, message: `hub failed on a frame from node ${node}: ${(err as Error).message}` });
@@ -208,6 +210,8 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     socket.on('close', () => {
       clearTimeout(handshakeTimer);
       this.sockets.delete(socket);
+      this.outbox.delete(socket);
+      this.pending.delete(socket);
       if (node !== null && this.conns.get(node) === socket) {
         this.conns.delete(node);
         this.emit('disconnected', node);
@@ -247,10 +251,11 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
 
   // ---- frames from nodes ----
 
-  private onFrame(node: NodeId, frame: Record<string, unknown>, text: string): void {
+  /** One frame from `node`, decoded, and where its bytes are (`chunk[start..end)`). */
+  private onFrame(node: NodeId, frame: Record<string, unknown>, chunk: Buffer, start: number, end: number): void {
     switch (frame.type) {
       case 'send':
-        return this.relay(node, frame.to, frame.msg, text, frame);
+        return this.relay(node, frame.to, frame.msg, frame, chunk, start, end);
       case 'decide':
         if (typeof frame.value !== 'string') return this.badFrame(node, 'decide.value must be a string');
         return this.record({ type: 'decide', node, value: frame.value, slot: typeof frame.slot === 'number' ? frame.slot : 0 });
@@ -275,7 +280,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   }
 
   /** The hot path: one message in, its fates decided, each copy delivered after its delay. */
-  private relay(from: NodeId, to: unknown, msg: unknown, frameText: string, frame: object): void {
+  private relay(from: NodeId, to: unknown, msg: unknown, frame: object, chunk: Buffer, start: number, end: number): void {
     if (typeof to !== 'number' || !this.nodeSet.has(to)) return this.badFrame(from, `send to unknown node ${String(to)}`);
     if (!msg || typeof msg !== 'object' || typeof (msg as WireMessage).kind !== 'string') {
       return this.badFrame(from, 'send.msg must be an object with a string kind');
@@ -284,8 +289,11 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     // recordOwned: these event objects are fresh and never touched again, so they need no copy.
     const recorder = this.opts.recorder;
     const t = this.now();
-    const msgJson = messageJson(frameText, frame, to, msg as WireMessage);
-    recorder.recordOwned({ type: 'send', t, id, from, to, msg: msg as WireMessage });
+    // Where the message's JSON is in the frame: its bytes are copied into deliver frames as they
+    // are (the ASCII prefix before it has as many bytes as characters).
+    const at = messageAt(frame, to, chunk, start);
+    const verbatim = at > 0 ? { chunk, start: start + at, end: end - 1 } : null;
+    recorder.recordOwned({ type: 'send', t, id, from, to, msg: msg as WireMessage, seq: 0, lc: 0 });
     const fates = this.model.route(from, to, this.rng);
     const minDelay = this.model.config.minDelayMs;
     for (const fate of fates) {
@@ -298,9 +306,14 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
       const ms = fate.delayMs;
       // Only a delay beyond the configured minimum is a fault worth a trace line (it reorders).
       if (ms > minDelay) recorder.recordOwned({ type: 'delay', t, id, from, to, copy, ms });
-      // Without a delay the network cannot have changed since route(): no second check needed.
-      if (ms <= 0) this.deliver(id, from, to, copy, msg as WireMessage, msgJson, t, false);
-      else setTimeout(() => this.deliverLater(id, from, to, copy, msg as WireMessage, msgJson), ms);
+      // Without a delay the network cannot have changed since route(): no second check needed, and
+      // the message's bytes are still at hand.
+      if (ms <= 0) this.deliver(id, from, to, copy, msg as WireMessage, verbatim ?? JSON.stringify(msg), t, false);
+      else {
+        // The chunk is gone by then: keep the message's text.
+        const msgJson = at > 0 ? chunk.toString('utf8', start + at, end - 1) : JSON.stringify(msg);
+        setTimeout(() => this.deliverLater(id, from, to, copy, msg as WireMessage, msgJson), ms);
+      }
     }
   }
 
@@ -318,7 +331,8 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     this.flush();
   }
 
-  private deliver(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage, msgJson: string, t: number, recheck: boolean): void {
+  /** `msgJson` is the message's JSON, as text or where its bytes are. */
+  private deliver(id: number, from: NodeId, to: NodeId, copy: number, msg: WireMessage, msgJson: string | MessageBytes, t: number, recheck: boolean): void {
     if (this.closed) return;
     const recorder = this.opts.recorder;
     // The network may have changed while the copy was in flight (partition, cut link, crash).
@@ -328,32 +342,68 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
       recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blockedBy ?? 'crashed', copy });
       return;
     }
-    recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy });
-    const json = `{"type":"deliver","id":${id},"from":${from},"copy":${copy},"msg":${msgJson}}`;
-    const queued = this.outbox.get(socket);
-    if (queued) queued.push(json);
-    else this.outbox.set(socket, [json]);
+    recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy, seq: 0, lc: 0 });
+    let out = this.outbox.get(socket);
+    if (!out) this.outbox.set(socket, (out = new FrameWriter()));
+    // {"type":"deliver","id":<id>,"from":<from>,"copy":<copy>,"msg":<msg>}
+    const text = typeof msgJson === 'string';
+    out.begin(DELIVER_FRAME_BYTES + (text ? msgJson.length * 3 : msgJson.end - msgJson.start));
+    out.bytes(DELIVER_ID);
+    out.int(id);
+    out.bytes(DELIVER_FROM);
+    out.int(from);
+    out.bytes(DELIVER_COPY);
+    out.int(copy);
+    out.bytes(DELIVER_MSG);
+    if (text) out.text(msgJson);
+    else out.bytes(msgJson.chunk, msgJson.start, msgJson.end);
+    out.bytes(CLOSE_BRACE);
+    out.end();
+    this.pending.add(socket);
   }
 
   /** Write every queued deliver frame, one buffer per socket. */
   private flush(): void {
-    if (this.outbox.size === 0) return;
-    for (const [socket, frames] of this.outbox) {
-      if (!socket.destroyed) socket.write(frames.length === 1 ? encodeJsonFrame(frames[0]) : encodeJsonFrames(frames));
+    if (this.pending.size === 0) return;
+    for (const socket of this.pending) {
+      const frames = this.outbox.get(socket)!.take();
+      if (!socket.destroyed) socket.write(frames);
     }
-    this.outbox.clear();
+    this.pending.clear();
   }
 }
 
+// The constant pieces of a deliver frame, and room for its three integers.
+const DELIVER_ID = Buffer.from('{"type":"deliver","id":');
+const DELIVER_FROM = Buffer.from(',"from":');
+const DELIVER_COPY = Buffer.from(',"copy":');
+const DELIVER_MSG = Buffer.from(',"msg":');
+const CLOSE_BRACE = Buffer.from('}');
+const DELIVER_FRAME_BYTES = DELIVER_ID.length + DELIVER_FROM.length + DELIVER_COPY.length + DELIVER_MSG.length + 1 + 3 * 16;
+
+/** Where a message's JSON bytes are in the chunk the hub read. */
+interface MessageBytes {
+  chunk: Buffer;
+  start: number;
+  end: number;
+}
+
+/** `{"type":"send","to":<to>,"msg":` per addressee. */
+const sendPrefixes: Buffer[] = [];
+
 /**
- * The JSON text of a send frame's `msg`. Nodes that write compact JSON with `msg` last (ours do)
- * have it verbatim at the end of the frame's text: reuse it rather than encode the message again.
+ * Where a send frame's `msg` starts in its bytes (`chunk` from `start`), or 0 when it is not there
+ * verbatim. Nodes that write compact JSON with `msg` last (ours do) have it at the end of the frame:
+ * the hub reuses those bytes rather than encode the message again.
  */
-function messageJson(frameText: string, frame: object, to: number, msg: WireMessage): string {
-  const prefix = `{"type":"send","to":${to},"msg":`;
+function messageAt(frame: object, to: number, chunk: Buffer, start: number): number {
   let keys = 0;
   for (const _ in frame) keys++;
-  return keys === 3 && frameText.startsWith(prefix) ? frameText.slice(prefix.length, -1) : JSON.stringify(msg);
+  if (keys !== 3) return 0;
+  const prefix = (sendPrefixes[to] ??= Buffer.from(`{"type":"send","to":${to},"msg":`));
+  if (chunk.length - start < prefix.length) return 0;
+  for (let i = 0; i < prefix.length; i++) if (chunk[start + i] !== prefix[i]) return 0;
+  return prefix.length;
 }
 
 /** Omit that distributes over a union (the built-in one collapses it). */

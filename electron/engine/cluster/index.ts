@@ -1,6 +1,6 @@
 /** The real cluster: node processes, the network hub, the control channel and the supervisor. */
 export { startCluster, Cluster } from './supervisor.js';
-export type { ClusterOptions, NodeProgram, NodeSnapshot } from './supervisor.js';
+export type { ClusterOptions, Durability, NodeProgram, NodeSnapshot } from './supervisor.js';
 export { runSingleDecreeCluster } from './single-decree-run.js';
 export type { SingleDecreeRunOptions, SingleDecreeRunOutcome } from './single-decree-run.js';
 export { Hub, HUB_HOST } from './hub.js';

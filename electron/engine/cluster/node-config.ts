@@ -5,6 +5,14 @@
 import type { NodeId } from '@paxlab/sdk';
 import type { ControlAddress } from './control-channel.js';
 
+/**
+ * What a node's stable storage survives: `process` — the node process's crash (SIGKILL), which is
+ * what crash and restart mean in the lab; `fsync` — also the machine losing power (every save waits
+ * for the disk, which costs milliseconds). See electron/node/storage.ts.
+ */
+export type Durability = 'process' | 'fsync';
+export const DURABILITY_LEVELS: readonly Durability[] = ['process', 'fsync'];
+
 export const NODE_CONFIG_ENV = 'PAXLAB_NODE_CONFIG';
 
 /** Which PaxosNode a process runs. */
@@ -27,8 +35,10 @@ export interface NodeProcessConfig {
   hub: { host: string; port: number };
   token: string;
   control: ControlAddress;
-  /** The node's stable storage: one JSON file, replaced atomically on every save. */
+  /** The node's stable storage: a journal file of checksummed JSON records (electron/node/storage.ts). */
   storageFile: string;
+  /** What the stable storage survives; `process` when absent. */
+  durability?: Durability;
   /** Wall-clock epoch (ms) of the cluster start; `now()` counts from it. */
   t0: number;
   /** How often the node proves it is alive on the control channel. */
@@ -55,6 +65,7 @@ export function parseNodeConfig(text: string | undefined): NodeProcessConfig {
   if (!c.control || typeof c.control.socketRoot !== 'string') problems.push('control address is missing');
   if (typeof c.storageFile !== 'string') problems.push('storageFile is missing');
   if (typeof c.t0 !== 'number') problems.push('t0 must be a number');
+  if (c.durability !== undefined && !DURABILITY_LEVELS.includes(c.durability)) problems.push(`durability must be one of ${DURABILITY_LEVELS.join(', ')}`);
   if (problems.length) throw new Error(`bad node configuration: ${problems.join('; ')}`);
-  return { ...c, heartbeatMs: c.heartbeatMs ?? 200, seed: c.seed ?? 1, program: c.program ?? {} };
+  return { ...c, heartbeatMs: c.heartbeatMs ?? 200, seed: c.seed ?? 1, program: c.program ?? {}, durability: c.durability ?? 'process' };
 }

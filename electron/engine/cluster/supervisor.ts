@@ -20,13 +20,13 @@ import { TraceRecorder } from '../trace/recorder.js';
 import { ControlServer } from './control-channel.js';
 import type { FromNode, NodeSnapshot } from './control-channel.js';
 import { Hub } from './hub.js';
-import { NODE_CONFIG_ENV } from './node-config.js';
-import type { NodeProcessConfig, NodeProgram } from './node-config.js';
+import { DURABILITY_LEVELS, NODE_CONFIG_ENV } from './node-config.js';
+import type { Durability, NodeProcessConfig, NodeProgram } from './node-config.js';
 import { defaultNodeScript } from './node-script.js';
 import { killAllOnExit } from './exit-hooks.js';
 
 export type { NodeSnapshot } from './control-channel.js';
-export type { NodeProgram } from './node-config.js';
+export type { Durability, NodeProgram } from './node-config.js';
 
 export interface ClusterOptions {
   /** Number of nodes; their ids are 1..nodes. */
@@ -38,6 +38,11 @@ export interface ClusterOptions {
   nodeProgram?: NodeProgram;
   /** Where the nodes' stable storage files go; a temporary folder (removed at shutdown) by default. */
   storageDir?: string;
+  /**
+   * What the nodes' stable storage survives: `process` (default) — a node's crash (SIGKILL), the
+   * lab's crash and restart; `fsync` — also a power loss, at the price of a disk flush per save.
+   */
+  durability?: Durability;
   /** How to run a node: `process.execPath` by default (node, or Electron's own Node). */
   nodeCommand?: { execPath: string; env?: Record<string, string>; script?: string };
   /** A node whose control heartbeat stays silent this long is killed as hung. Default 2000 ms. */
@@ -61,6 +66,16 @@ interface NodeProc {
   lastBeat: number;
   /** Settled when the node reports it started (connected to the hub, onStart done), or failed when it dies first. */
   up: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
+}
+
+/**
+ * The parent's environment minus what only costs a node process time: NODE_EXTRA_CA_CERTS makes
+ * Node parse a certificate bundle at boot (about 90 ms of CPU per process on our machines), and a
+ * node speaks no TLS.
+ */
+function nodeEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { NODE_EXTRA_CA_CERTS: _unused, ...rest } = env;
+  return rest;
 }
 
 const HEARTBEAT_MS = 200;
@@ -98,6 +113,9 @@ export class Cluster {
   constructor(private readonly opts: ClusterOptions) {
     if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 15) {
       throw new RangeError(`a cluster has 1 to 15 nodes, got ${String(opts.nodes)}`);
+    }
+    if (opts.durability !== undefined && !DURABILITY_LEVELS.includes(opts.durability)) {
+      throw new RangeError(`durability must be one of ${DURABILITY_LEVELS.join(', ')}, got ${String(opts.durability)}`);
     }
     this.nodes = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.seed = opts.seed ?? 1;
@@ -148,7 +166,7 @@ export class Cluster {
 
   /** The file holding `node`'s stable storage. */
   storageFile(node: NodeId): string {
-    return path.join(this.storageDir, `node-${node}.json`);
+    return path.join(this.storageDir, `node-${node}.journal`);
   }
 
   isRunning(node: NodeId): boolean {
@@ -354,14 +372,15 @@ export class Cluster {
       token: this.token,
       control: control.address,
       storageFile: this.storageFile(node),
+      durability: this.opts.durability ?? 'process',
       t0: this.t0,
       heartbeatMs: HEARTBEAT_MS,
       seed: this.seed,
       program: this.opts.nodeProgram ?? {},
     };
     const cmd = this.opts.nodeCommand;
-    const child = spawn(cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)], {
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...cmd?.env, [NODE_CONFIG_ENV]: JSON.stringify(cfg) },
+    const child = spawn(cmd?.execPath ?? process.execPath, [...(process.env.PAXLAB_NODE_ARGS ? process.env.PAXLAB_NODE_ARGS.split(' ') : []), this.script, '--paxlab-node', String(node)], {
+      env: { ...nodeEnvironment(process.env), ELECTRON_RUN_AS_NODE: '1', ...cmd?.env, [NODE_CONFIG_ENV]: JSON.stringify(cfg) },
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
     });

@@ -82,11 +82,11 @@ export async function checkLab(labId: string, opts: { jobs?: number } = {}): Pro
     problems.push(e.message);
   }
 
-  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true });
+  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true, only: ['trace'] });
   const refFailed = ref.status === 'graded' ? failedTests(ref).map((t) => `${t.id}: ${t.failure?.message ?? ''}`) : [`${ref.status}`];
   if (!ref.passed) problems.push(`the reference fails: ${refFailed.join('; ')}`);
 
-  const starter = await gradeModule(lab.id, lab.starterPath, { hidden: true });
+  const starter = await gradeModule(lab.id, lab.starterPath, { hidden: true, only: ['trace'] });
   const starterBuilds = starter.status === 'graded';
   if (!starterBuilds) problems.push(`the starter does not build or load (${starter.status})`);
   else if (starter.passed) problems.push('the starter passes every test; it should fail');
@@ -96,7 +96,7 @@ export async function checkLab(labId: string, opts: { jobs?: number } = {}): Pro
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(mutantFiles, jobs, async (file): Promise<MutantResult> => {
     const bug = await firstComment(file);
-    const r = await gradeModule(lab.id, file, { hidden: true });
+    const r = await gradeModule(lab.id, file, { hidden: true, only: ['trace'] });
     if (r.status === 'build-error') return { file: rel(file), bug, built: false, caught: false, caughtBy: [], diagnostics: r.diagnostics };
     const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
     return { file: rel(file), bug, built: true, caught: caughtBy.length > 0, caughtBy };

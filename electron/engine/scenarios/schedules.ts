@@ -8,7 +8,7 @@ import type { FaultSchedule } from '../faults/schedule.js';
 import { Rng } from '../net/rng.js';
 import type { NetworkConfig } from '../trace/events.js';
 
-export const SCHEDULE_NAMES = ['calm', 'loss', 'duplication', 'reordering', 'partition', 'leader-crash', 'dueling-proposers'] as const;
+export const SCHEDULE_NAMES = ['calm', 'loss', 'duplication', 'reordering', 'partition', 'leader-crash', 'dueling-proposers', 'split-vote'] as const;
 export type ScheduleName = (typeof SCHEDULE_NAMES)[number];
 
 export interface NamedSchedule {
@@ -86,6 +86,21 @@ export function namedSchedule(name: ScheduleName, n: number, seed: number): Name
         { at: end, action: 'link', a: 1, b: 2, up: true },
       ];
       return { name, description: `nodes 1 and 2 both lead (their link is cut) until ${end} ms`, network: { maxDelayMs: 15 }, schedule, faultsEndAt: end };
+    }
+    case 'split-vote': {
+      // The leader's first round is cut in the middle of phase 2: its ACCEPT reaches only some
+      // acceptors, and a node on the other side leads a round of its own with another value.
+      const nodes = range(n);
+      const side = nodes.filter((id) => id === 1 || (id !== 2 && rng.chance(0.3)));
+      const other = nodes.filter((id) => !side.includes(id));
+      const at = rng.int(4, 14);
+      const schedule: FaultSchedule = [
+        { at: 0, action: 'request', node: 1, value: 'x' },
+        { at: rng.int(0, 5), action: 'request', node: 2, value: 'y' },
+        { at, action: 'partition', groups: [side, other] },
+        { at: end, action: 'heal' },
+      ];
+      return { name, description: `partition {${side.join(',')}} | {${other.join(',')}} at ${at} ms, during the first round, healed at ${end} ms`, network: { minDelayMs: 1, maxDelayMs: 8 }, schedule, faultsEndAt: end };
     }
   }
 }

@@ -109,5 +109,8 @@ export function buildCounterexampleTrace(tr: Transitions, init: GState, actions:
     const next = tr.apply(s, action);
     if ('l' in next) s = next;
   });
+  // Name the broken invariant at the end, so the trace explains itself (a handler error already did).
+  const last = rec.events[rec.events.length - 1];
+  if (last.type !== 'error') rec.record({ type: 'error', t: actions.length, message: `violation (${found.checker}): ${found.message}` });
   return rec.events;
 }

@@ -1,27 +1,33 @@
 /**
- * Breadth-first exploration of every global state of a small single-decree configuration. A global
- * state is: the state id of every role object, the network's in-flight multiset (sorted message ids),
- * the proposers' round and propose budgets, the duplication and crash budgets, which acceptors are
- * down, the history of proposals and votes (what the invariants judge) and the learners' decisions.
- * BFS finds the shortest path to a violation.
+ * The transitions of the search: which actions a global state enables, what each does, and the
+ * invariants judged on the result. A global state is: the state id of every role object, the network
+ * (sorted message ids: a set or a multiset), the proposers' round and propose budgets, the duplication
+ * and crash budgets, which acceptors are down, the history of proposals and votes (what the invariants
+ * judge) and the learners' decisions.
  */
 import { ACT_START, actDeliver, actPropose, proposedValue, type Effect, type LocalStates } from './local-states.js';
 import type { ResolvedOptions, Slot } from './model.js';
 import { Fingerprint } from './state-set.js';
 
 export interface GState {
+  /** Per slot: the interned state of its role object. */
   l: number[];
+  /** The network: deliverable message ids, sorted. */
   f: number[];
+  /** Per proposer: rounds started. */
   r: number[];
   /** propose() calls made, 3 bits per proposer. */
   p: number;
+  /** Duplicates made and crashes so far ('multiset' network). */
   dup: number;
   crash: number;
+  /** Acceptors down, one bit per acceptor. */
   down: number;
   /** The history (sorted proposal and vote ids), interned: equal histories are the same array. */
   h: number[];
   /** The id of `h` in the history table. */
   hid: number;
+  /** Per learner: the value id it decided + 1, or 0. */
   dec: number[];
 }
 
@@ -141,7 +147,8 @@ export class Transitions {
 
   /** The successor of `s` under `action`, `s` itself when nothing changes, or the violation the action reveals. */
   apply(s: GState, action: number): GState | Found {
-    const { type, arg } = unpack(action);
+    const type = action & 7;
+    const arg = action >>> 3;
     switch (type) {
       case A_START:
       case A_PROPOSE:
@@ -161,12 +168,19 @@ export class Transitions {
   }
 
   private applyEffect(s: GState, type: number, arg: number): GState | Found {
-    const { slot, effect } = this.effectOf(s, pack(type, arg))!;
-    if (effect.error) return effect.error;
-    {
-      // Most deliveries in the set model change nothing (a stale or repeated message): skip them cheaply.
-      if (type === A_DELIVER && effect.next === s.l[slot] && effect.decide < 0 && effect.out.every((m) => s.f.includes(m)) && effect.hist.every((x) => s.h.includes(x))) return s;
+    let slot: number;
+    let effect: Effect;
+    if (type === A_DELIVER) {
+      slot = this.table.msgs[arg].toSlot;
+      effect = this.table.effect(s.l[slot], actDeliver(arg));
+    } else {
+      slot = arg;
+      const k = this.proposerSlots.indexOf(arg);
+      effect = this.table.effect(s.l[arg], type === A_START ? ACT_START : actPropose((s.p >> (3 * k)) & 7));
     }
+    if (effect.error) return effect.error;
+    // Most deliveries in the set model change nothing (a stale or repeated message): skip them cheaply.
+    if (type === A_DELIVER && effect.next === s.l[slot] && effect.decide < 0 && allIn(effect.out, s.f) && allIn(effect.hist, s.h)) return s;
     const l = s.l.slice();
     l[slot] = effect.next;
     let f = type === A_DELIVER && !this.setNetwork ? removeOne(s.f, arg) : s.f;
@@ -355,6 +369,11 @@ export class Histories {
     }
     return next;
   }
+}
+
+function allIn(xs: number[], set: number[]): boolean {
+  for (let i = 0; i < xs.length; i++) if (!set.includes(xs[i])) return false;
+  return true;
 }
 
 function removeOne(f: number[], m: number): number[] {

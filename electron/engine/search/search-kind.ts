@@ -29,6 +29,7 @@ export const SEARCH_RULES: Record<string, string> = {
 
 /** The search statistics, one line. */
 export function searchSummary(r: SearchReport): string {
+  if (r.verdict === 'error') return 'the search could not start';
   const extent = r.verdict === 'violation' ? 'stopped at the first violation' : r.exhausted ? 'exhaustive' : `not exhaustive (stopped by the ${r.stoppedBy ?? 'bound'} bound)`;
   return `${r.statesExplored} states, ${r.statesPerSecond} states/s, depth ${r.depthReached}, ${extent}, ${Math.round(r.elapsedMs)} ms`;
 }

@@ -9,7 +9,7 @@ import { Transitions, fingerprint, type Found, type GState } from './explorer.js
 import { StateSet } from './state-set.js';
 import { LocalStates } from './local-states.js';
 import { layoutSlots, resolveOptions, type ResolvedOptions, type SearchOptions, type SearchRoles } from './model.js';
-import { UncloneableStateError } from './state-codec.js';
+import { privateFields, UncloneableStateError } from './state-codec.js';
 
 export interface SearchViolation {
   /** 'chosen-invariant', 'validity', 'learner-safety', 'integrity', 'agreement', 'handler-error',
@@ -81,6 +81,15 @@ function explore(roles: SearchRoles, opts: ResolvedOptions, hooks: SearchHooks):
     };
   };
 
+  for (const [role, cls] of Object.entries(roles)) {
+    const hidden = privateFields(cls);
+    if (hidden.length > 0) {
+      return report({
+        verdict: 'error',
+        error: `keep your state cloneable: the ${role} has private members (${hidden.join(', ')}), which the search cannot copy or compare; use ordinary fields and methods (TypeScript's \`private\` keyword is fine)`,
+      });
+    }
+  }
   let init: GState;
   try {
     const config = { nodes: slots.filter((s) => s.kind === 'acceptor').map((s) => s.node) };

@@ -112,3 +112,17 @@ function key(v: unknown, path: string, depth: number): string {
   const tag = proto === Object.prototype || proto === null ? '' : (proto.constructor?.name ?? '?');
   return `${tag}{${fields.join(',')}}`;
 }
+
+/**
+ * The private `#members` a class (or a class it extends) declares. They cannot be read or copied from
+ * outside the class (a copy fails the class's brand check), so such a role cannot be searched. Found in the class
+ * source; TypeScript's `private` keyword is a compile-time check only and is fine.
+ */
+export function privateFields(cls: unknown): string[] {
+  const found = new Set<string>();
+  for (let c = cls; typeof c === 'function' && c !== Function.prototype; c = Object.getPrototypeOf(c)) {
+    const src = Function.prototype.toString.call(c);
+    for (const m of src.matchAll(/(?:this\.|^\s*(?:static\s+)?)(#[A-Za-z_$][\w$]*)/gm)) found.add(m[1]);
+  }
+  return [...found];
+}
