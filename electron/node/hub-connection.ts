@@ -1,12 +1,16 @@
 /** The node's data-plane connection to the hub: handshake, then frames both ways. */
 import net from 'node:net';
-import { encodeFrame, FrameDecoder } from '../engine/cluster/framing.js';
+import type { NodeId } from '@paxlab/sdk';
+import { encodeFrame, encodeJsonFrame, FrameDecoder, FrameWriter } from '../engine/cluster/framing.js';
 import { WIRE_VERSION } from '../engine/cluster/protocol.js';
 import type { HubFrame, NodeFrame, WelcomeFrame } from '../engine/cluster/protocol.js';
 import type { NodeProcessConfig } from '../engine/cluster/node-config.js';
 
 export class HubConnection {
   private frameHandler: (frame: HubFrame) => void = () => {};
+  /** Frames written inside `batch`, sent together when the outermost batch ends. */
+  private readonly out = new FrameWriter(1024);
+  private batchDepth = 0;
 
   private constructor(
     private readonly socket: net.Socket,
@@ -29,9 +33,12 @@ export class HubConnection {
           socket.destroy();
         }
       });
+      const push = (chunk: Buffer) => decoder.push(chunk);
       socket.on('data', (chunk: Buffer) => {
         try {
-          decoder.push(chunk);
+          // What the handlers of one chunk's frames send leaves in one write.
+          if (conn) conn.batch(() => push(chunk));
+          else push(chunk);
         } catch (err) {
           socket.destroy(err as Error);
         }
@@ -55,16 +62,27 @@ export class HubConnection {
   }
 
   send(frame: NodeFrame): void {
-    if (!this.socket.destroyed) this.socket.write(encodeFrame(frame));
+    this.sendJson(JSON.stringify(frame));
   }
 
-  /** Run `fn` with writes coalesced: a handler's sends leave in one syscall. */
+  /**
+   * A `send` frame for message `msgJson` (the message's JSON text) to `to`, written as the hub reads
+   * it fastest: compact, `msg` last. A broadcast serializes its message once for all addressees.
+   */
+  sendMessage(to: NodeId, msgJson: string): void {
+    this.sendJson(`{"type":"send","to":${to},"msg":${msgJson}}`);
+  }
+
+  /** Run `fn` with writes coalesced: a handler's frames leave in one buffer, one syscall. */
   batch(fn: () => void): void {
-    this.socket.cork();
+    this.batchDepth++;
     try {
       fn();
     } finally {
-      this.socket.uncork();
+      if (--this.batchDepth === 0 && !this.out.empty) {
+        const frames = this.out.take();
+        if (!this.socket.destroyed) this.socket.write(frames);
+      }
     }
   }
 
@@ -75,5 +93,16 @@ export class HubConnection {
       this.socket.end(() => resolve());
       setTimeout(resolve, 200).unref();
     });
+  }
+
+  private sendJson(json: string): void {
+    if (this.socket.destroyed) return;
+    if (this.batchDepth === 0) {
+      this.socket.write(encodeJsonFrame(json));
+      return;
+    }
+    this.out.begin(json.length * 3);
+    this.out.text(json);
+    this.out.end();
   }
 }

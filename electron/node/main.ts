@@ -14,6 +14,7 @@ import { loadNodeFactory } from './load-program.js';
 import { describe, NodeRuntime } from './runtime.js';
 import type { NodeFactory } from './runtime.js';
 import { FileStorage } from './storage.js';
+import { warmUp } from './warm-up.js';
 
 /** Exit codes, so the supervisor's log says why a node left. */
 const EXIT = { stopped: 0, failed: 1, badConfig: 2, orphaned: 3, hubLost: 4 } as const;
@@ -80,7 +81,7 @@ function main(): void {
     control.send({ type: 'started', node });
   }
 
-  Promise.all([loadNodeFactory(cfg.program), HubConnection.connect(cfg)]).then(
+  Promise.all([loadNodeFactory(cfg.program).then(warmed(cfg)), HubConnection.connect(cfg)]).then(
     ([f, conn]) => {
       factory = f;
       hub = conn;
@@ -101,6 +102,21 @@ function main(): void {
     },
     (err: Error) => fail(err.message),
   );
+}
+
+/** Run the reference node dry (warm-up.ts) while the hub connection is being made; student code is not run. */
+function warmed(cfg: NodeProcessConfig): (factory: NodeFactory) => NodeFactory {
+  return (factory) => {
+    const reference = !cfg.program.module && !cfg.program.roles;
+    if (reference && process.env.PAXLAB_NO_WARMUP !== '1') {
+      try {
+        warmUp(factory);
+      } catch {
+        /* only a speed-up: the real run reports any real problem */
+      }
+    }
+    return factory;
+  };
 }
 
 /** Exit when the supervisor is gone, even if it died without closing our sockets. */

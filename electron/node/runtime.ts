@@ -89,19 +89,25 @@ export class NodeRuntime {
 
   private context(): NodeContext<WireMessage> {
     const cfg = this.cfg;
-    const send = (to: NodeId, msg: WireMessage) => {
-      if (!this.nodeSet.has(to)) throw new RangeError(`send to unknown node ${String(to)}`);
+    /** The message's JSON text, or a TypeError the dispatch reports. */
+    const serialize = (msg: WireMessage): string => {
       if (!msg || typeof msg !== 'object' || typeof msg.kind !== 'string') {
         throw new TypeError('send: a message must be an object with a string kind');
       }
-      this.hub.send({ type: 'send', to, msg });
+      const json = JSON.stringify(msg) as string | undefined;
+      if (json === undefined || json[0] !== '{') throw new TypeError('send: a message must serialize to a JSON object');
+      return json;
     };
     return {
       id: cfg.node,
       nodes: Object.freeze([...cfg.nodes]),
-      send,
+      send: (to, msg) => {
+        if (!this.nodeSet.has(to)) throw new RangeError(`send to unknown node ${String(to)}`);
+        this.hub.sendMessage(to, serialize(msg));
+      },
       broadcast: (msg, options) => {
-        for (const to of cfg.nodes) if (to !== cfg.node || options?.includeSelf !== false) send(to, msg);
+        const json = serialize(msg);
+        for (const to of cfg.nodes) if (to !== cfg.node || options?.includeSelf !== false) this.hub.sendMessage(to, json);
       },
       setTimer: (name, delayMs) => this.setTimer(name, delayMs),
       cancelTimer: (name) => {

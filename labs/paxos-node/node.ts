@@ -315,11 +315,13 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   private decide(value: Value): void {
     if (this.decided !== null) return;
     this.decided = value;
-    this.durable.decided = value;
-    this.save();
     this.ctx.decide(value);
     for (const r of this.pending) this.ctx.reply(r.id, value);
     this.pending = [];
+    // Saved after the decision is announced: the value is chosen whatever happens to this node, and
+    // a node that restarts without this note learns it again from a decided peer's heartbeat.
+    this.durable.decided = value;
+    this.save();
     this.leading = false;
     this.ctx.cancelTimer(RETRY);
     this.ctx.cancelTimer(HEARTBEAT);

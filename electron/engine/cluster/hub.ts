@@ -50,6 +50,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private readonly outbox = new Map<net.Socket, FrameWriter>();
   /** The sockets whose outbox holds frames. */
   private readonly pending = new Set<net.Socket>();
+  private flushScheduled = false;
   private nextMessageId = 1;
   private closed = false;
   private readonly clockOffset: number;
@@ -202,7 +203,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
         this.record({ type: 'error', ...(node !== null ? { node } : {}), message: `protocol error: ${(err as Error).message}` });
         socket.destroy();
       }
-      this.flush();
+      this.scheduleFlush();
     });
     socket.on('error', () => {
       /* 'close' follows; a reset connection is a crash, reported by the supervisor */
@@ -328,7 +329,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
         /* the subscriber fails again: nothing more to do */
       }
     }
-    this.flush();
+    this.scheduleFlush();
   }
 
   /** `msgJson` is the message's JSON, as text or where its bytes are. */
@@ -360,6 +361,20 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     out.bytes(CLOSE_BRACE);
     out.end();
     this.pending.add(socket);
+  }
+
+  /**
+   * Flush once the event loop has read every socket that was ready: the learns of several acceptors
+   * that arrive together then leave for each learner in one write (one syscall, one wake-up of the
+   * learner) instead of one each.
+   */
+  private scheduleFlush(): void {
+    if (this.flushScheduled || this.pending.size === 0) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
   }
 
   /** Write every queued deliver frame, one buffer per socket. */
