@@ -79,9 +79,11 @@ function main(): void {
     runtime.start(factory);
     for (const run of early.splice(0)) run();
     control.send({ type: 'started', node });
+    // Off the start-up path: the node is up; its first messages and requests take a few ms longer.
+    setImmediate(() => warmUpReference(cfg, factory!));
   }
 
-  Promise.all([loadNodeFactory(cfg.program).then(warmed(cfg)), HubConnection.connect(cfg)]).then(
+  Promise.all([loadNodeFactory(cfg.program), HubConnection.connect(cfg)]).then(
     ([f, conn]) => {
       factory = f;
       hub = conn;
@@ -104,19 +106,14 @@ function main(): void {
   );
 }
 
-/** Run the reference node dry (warm-up.ts) while the hub connection is being made; student code is not run. */
-function warmed(cfg: NodeProcessConfig): (factory: NodeFactory) => NodeFactory {
-  return (factory) => {
-    const reference = !cfg.program.module && !cfg.program.roles;
-    if (reference && process.env.PAXLAB_NO_WARMUP !== '1') {
-      try {
-        warmUp(factory);
-      } catch {
-        /* only a speed-up: the real run reports any real problem */
-      }
-    }
-    return factory;
-  };
+/** Run the reference node dry (warm-up.ts). Only the reference code: student code runs on real inputs only. */
+function warmUpReference(cfg: NodeProcessConfig, factory: NodeFactory): void {
+  if (cfg.program.module || cfg.program.roles) return;
+  try {
+    warmUp(factory);
+  } catch {
+    /* only a speed-up: the real run reports any real problem */
+  }
 }
 
 /** Exit when the supervisor is gone, even if it died without closing our sockets. */

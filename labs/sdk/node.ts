@@ -11,7 +11,8 @@ export interface ClientRequest {
 
 /**
  * Stable storage of one node: survives crash and restart, unlike the node object itself. Writes are
- * synchronous and durable when `save` returns (the real cluster writes and fsyncs a file; the
+ * synchronous and durable when `save` returns (the real cluster writes a file the node's crash
+ * cannot take back, and flushes it to disk too when the cluster asks for power-loss durability; the
  * simulator keeps a copy outside the node).
  */
 export interface StableStorage {

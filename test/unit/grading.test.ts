@@ -3,17 +3,35 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gradeModule, loadLab } from '../../electron/engine/grading/index.js';
+import { apportionCents, gradeModule, loadLab, type TestKindName } from '../../electron/engine/grading/index.js';
+import { SCENARIO_RULES } from '../../electron/engine/scenarios/scenario-kind.js';
+import { SEARCH_RULES } from '../../electron/engine/search/search-kind.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const LABS = ['acceptor', 'proposer', 'learner'] as const;
 
-/** Correct implementations written in other styles than the reference (two per lab). */
+/** Correct implementations written in other styles than the reference: they pass every kind of test. */
 const OTHER_STYLES: Record<(typeof LABS)[number], string[]> = {
-  acceptor: ['acceptor/functional/acceptor.ts', 'acceptor/private-js/acceptor.js'],
-  proposer: ['proposer/tally-class/proposer.ts', 'proposer/round-record/proposer.ts'],
+  acceptor: ['acceptor/functional/acceptor.ts', 'acceptor/vote-history/acceptor.js'],
+  proposer: ['proposer/tally-class/proposer.ts', 'proposer/voters-js/proposer.js'],
   learner: ['learner/string-keys/learner.ts', 'learner/pairs-js/learner.js'],
 };
+
+/**
+ * Correct implementations whose state is in JavaScript `#private` fields: trace replay and the
+ * simulated clusters judge outputs only, so they pass those; the search must clone the state and
+ * cannot, and says so.
+ */
+const PRIVATE_STATE: Record<(typeof LABS)[number], string[]> = {
+  acceptor: ['acceptor/private-js/acceptor.js'],
+  proposer: ['proposer/round-record/proposer.ts'],
+  learner: [],
+};
+
+// Sorted, to compare with the kinds a report holds.
+const ALL_KINDS: TestKindName[] = ['scenario', 'search', 'trace'];
+/** Checker-named rules of the cluster kinds: `scenario.<checker>`, `search.<checker>`. */
+const CHECKER_RULES: Record<string, Record<string, string>> = { scenario: SCENARIO_RULES, search: SEARCH_RULES };
 
 describe('grading the lab packs', () => {
   for (const id of LABS) {
@@ -25,6 +43,9 @@ describe('grading the lab packs', () => {
       expect(r.passed).toBe(true);
       expect(r.score).toBe(lab.manifest.points);
       expect(r.tests.some((t) => t.set === 'hidden')).toBe(true);
+      expect([...new Set(r.tests.map((t) => t.kind))].sort()).toEqual(ALL_KINDS);
+      // However many tests of however many kinds, their shares add up to the lab's points.
+      expect(r.tests.reduce((s, t) => s + t.maxPoints, 0)).toBeCloseTo(lab.manifest.points, 5);
     });
 
     it(`${id}: the starter builds and fails, each failure naming a rule of the lab`, async () => {
@@ -33,9 +54,21 @@ describe('grading the lab packs', () => {
       expect(r.status).toBe('graded');
       expect(r.counts.failed).toBeGreaterThan(0);
       const ruleIds = new Set(lab.manifest.rules.map((x) => x.id));
-      for (const t of r.tests.filter((x) => !x.passed)) {
-        expect(ruleIds, `${t.id} names ${t.failure?.rule.id}`).toContain(t.failure!.rule.id);
-        expect(t.failure!.rule.text.length).toBeGreaterThan(10);
+      const failed = r.tests.filter((x) => !x.passed);
+      // Every kind finds the starter wanting.
+      expect([...new Set(failed.map((t) => t.kind))]).toEqual(expect.arrayContaining(['trace', 'scenario']));
+      for (const t of failed) {
+        const f = t.failure!;
+        expect(f.rule.text.length, t.id).toBeGreaterThan(10);
+        if (t.kind === 'trace') {
+          // A trace step names the rule of the lab it tests.
+          expect(ruleIds, `${t.id} names ${f.rule.id}`).toContain(f.rule.id);
+        } else {
+          // A cluster test names the checker the run broke (agreement, validity, liveness, …).
+          expect(f.reason, `${t.id}: ${f.message}`).toBe('violation');
+          expect(Object.keys(CHECKER_RULES[t.kind]), `${t.id} names checker ${f.checker}`).toContain(f.checker);
+          expect(f.rule).toEqual({ id: `${t.kind}.${f.checker}`, text: CHECKER_RULES[t.kind][f.checker!] });
+        }
       }
     });
 
@@ -43,24 +76,51 @@ describe('grading the lab packs', () => {
       it(`${id}: a correct implementation in another style passes (${rel})`, async () => {
         const r = await gradeModule(id, path.join(fixtures, rel), { hidden: true });
         expect(r.tests.filter((t) => !t.passed).map((t) => `${t.id}: ${t.failure?.message}`)).toEqual([]);
+        expect([...new Set(r.tests.map((t) => t.kind))].sort()).toEqual(ALL_KINDS);
         expect(r.passed).toBe(true);
+      });
+    }
+
+    for (const rel of PRIVATE_STATE[id]) {
+      it(`${id}: correct code with #private state passes trace replay and clusters; the search asks for cloneable state (${rel})`, async () => {
+        const r = await gradeModule(id, path.join(fixtures, rel), { hidden: true });
+        expect(r.status).toBe('graded');
+        const byKind = (k: string) => r.tests.filter((t) => t.kind === k);
+        expect(byKind('trace').length).toBeGreaterThan(0);
+        expect(byKind('trace').filter((t) => !t.passed).map((t) => `${t.id}: ${t.failure?.message}`)).toEqual([]);
+        expect(byKind('scenario').filter((t) => !t.passed).map((t) => `${t.id}: ${t.failure?.message}`)).toEqual([]);
+        expect(byKind('search').length).toBeGreaterThan(0);
+        for (const t of byKind('search')) {
+          expect(t.passed).toBe(false);
+          expect(t.failure).toMatchObject({ reason: 'violation', checker: 'uncloneable', rule: { id: 'search.uncloneable', text: SEARCH_RULES.uncloneable } });
+          // Names the problem (the #private members, by name) and the way out.
+          expect(t.failure!.message).toMatch(/^keep your state cloneable: the \w+ has private members \(#\w+(, #\w+)*\)/);
+          expect(t.failure!.message).toMatch(/use ordinary fields and methods \(TypeScript's `private` keyword is fine\)/);
+        }
       });
     }
   }
 
   it('points are shared by weight; public-only grading scales to the full points', async () => {
     const lab = await loadLab('learner');
-    const r = await gradeModule('learner', lab.starterPath);
+    const r = await gradeModule('learner', lab.starterPath, { only: ['trace'] });
     expect(r.hidden).toBe(false);
     expect(r.tests.every((t) => t.set === 'public')).toBe(true);
     expect(r.tests.reduce((s, t) => s + t.maxPoints, 0)).toBeCloseTo(lab.manifest.points, 5);
     expect(r.score).toBe(0);
+    // Shares follow the weights and are rounded to cents so that they add up to the points exactly.
+    expect(apportionCents(10, [1, 1, 1])).toEqual([334, 333, 333]);
+    expect(apportionCents(20, [1, 3])).toEqual([500, 1500]);
+    const many = apportionCents(30, [...Array(15).fill(1), 3, 2, ...Array(8).fill(1)]);
+    expect(many.reduce((a, b) => a + b, 0)).toBe(3000);
+    expect(Math.max(...many.slice(0, 15)) - Math.min(...many.slice(0, 15))).toBeLessThanOrEqual(1);
+    expect(apportionCents(10, [])).toEqual([]);
   });
 
   it('a verdict names the rule, shows the inputs so far, expected vs actual, a field diff and the state', async () => {
     const lab = await loadLab('acceptor');
     const mutant = path.join(lab.dir, 'mutants', 'promise-without-vote.ts');
-    const r = await gradeModule('acceptor', mutant);
+    const r = await gradeModule('acceptor', mutant, { only: ['trace'] });
     const t = r.tests.find((x) => x.name === 'accept-after-promise')!;
     expect(t.passed).toBe(false);
     const f = t.failure!;
@@ -80,13 +140,13 @@ describe('grading the lab packs', () => {
 
   it("Maps and Sets in the student's state are shown as plain data", async () => {
     const lab = await loadLab('learner');
-    const r = await gradeModule('learner', path.join(lab.dir, 'mutants', 'returns-every-time.ts'));
+    const r = await gradeModule('learner', path.join(lab.dir, 'mutants', 'returns-every-time.ts'), { only: ['trace'] });
     const f = r.tests.find((t) => !t.passed)!.failure!;
     expect(f.state).toMatchObject({ votes: { '1': [1, 2] }, learned: 'x' });
   });
 
   it('fields in another order pass, with a note', async () => {
-    const r = await gradeModule('acceptor', path.join(fixtures, 'acceptor/functional/acceptor.ts'));
+    const r = await gradeModule('acceptor', path.join(fixtures, 'acceptor/functional/acceptor.ts'), { only: ['trace'] });
     expect(r.passed).toBe(true);
     expect(r.tests.flatMap((t) => t.notes).join('\n')).toMatch(/fields in another order than LAB-API\.md's/);
   });
@@ -112,7 +172,7 @@ describe('grading the lab packs', () => {
           }
         }\n`,
       );
-      const r = await gradeModule('acceptor', path.join(dir, 'acceptor.js'));
+      const r = await gradeModule('acceptor', path.join(dir, 'acceptor.js'), { only: ['trace'] });
       expect(r.status).toBe('graded');
       const f = r.tests.find((t) => !t.passed)!.failure!;
       expect(f.reason).toBe('malformed');
@@ -138,9 +198,14 @@ describe('grading the lab packs', () => {
     expect(seen).toEqual(r.tests.map((_, i) => [i + 1, r.tests.length, true]));
   });
 
-  it('--only with a kind nothing provides runs no tests', async () => {
+  it('--only runs just the kinds asked for; a kind nothing provides runs no tests', async () => {
     const lab = await loadLab('learner');
     const r = await gradeModule('learner', lab.referencePath, { only: ['search'] });
-    expect(r.tests.filter((t) => t.kind === 'trace')).toEqual([]);
+    expect(r.tests.length).toBeGreaterThan(0);
+    expect(r.tests.every((t) => t.kind === 'search')).toBe(true);
+    expect(r.score).toBe(lab.manifest.points);
+    const none = await gradeModule('learner', lab.referencePath, { only: ['no-such-kind' as TestKindName] });
+    expect(none.tests).toEqual([]);
+    expect(none.passed).toBe(false);
   });
 });

@@ -10,6 +10,8 @@ const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 const isolation = (name: string) => path.join(fixtures, 'isolation', name, 'acceptor.ts');
 // Short limits keep the hang and the allocation cases fast.
 const limits = { callMs: 400, memoryMb: 64 };
+// The isolation cases are about replaying one role's calls: trace tests only (the cluster kinds are below).
+const traceOnly = { only: ['trace' as const] };
 
 /**
  * Every fixture misbehaves only in handleAccept: the traces with an ACCEPT must fail with the given
@@ -34,7 +36,7 @@ function expectIsolated(r: GradeReport, reason: string, rule: string): void {
 
 describe('sandbox isolation', () => {
   it('a handler that throws: reason throws, rule api.no-throw, stack mapped to the student TS lines', async () => {
-    const r = await gradeModule('acceptor', isolation('throws'), { limits });
+    const r = await gradeModule('acceptor', isolation('throws'), { limits, ...traceOnly });
     expectIsolated(r, 'throws', 'api.no-throw');
     const f = r.tests.find((t) => !t.passed)!.failure!;
     expect(f.message).toMatch(/threw Error: round \d+ vs \d+: not implemented yet/);
@@ -44,13 +46,13 @@ describe('sandbox isolation', () => {
   });
 
   it('an infinite loop: killed at the per-call limit, reason timeout', async () => {
-    const r = await gradeModule('acceptor', isolation('hangs'), { limits });
+    const r = await gradeModule('acceptor', isolation('hangs'), { limits, ...traceOnly });
     expectIsolated(r, 'timeout', 'api.time-limit');
     expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/time limit of 400 ms/);
   });
 
   it('garbage output: reason garbage, rule api.returns-message', async () => {
-    const r = await gradeModule('acceptor', isolation('garbage'), { limits });
+    const r = await gradeModule('acceptor', isolation('garbage'), { limits, ...traceOnly });
     expectIsolated(r, 'garbage', 'api.returns-message');
     const f = r.tests.find((t) => !t.passed)!.failure!;
     expect(f.message).toMatch(/returned "learned", not a learn message or null/);
@@ -58,26 +60,26 @@ describe('sandbox isolation', () => {
   });
 
   it('mutating the input: reason mutates-input, names the field and both values', async () => {
-    const r = await gradeModule('acceptor', isolation('mutates'), { limits });
+    const r = await gradeModule('acceptor', isolation('mutates'), { limits, ...traceOnly });
     expectIsolated(r, 'mutates-input', 'api.no-mutation');
     expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/changed its input: rnd was (\d+), became 1\d\d/);
   });
 
   it('process.exit: reason exit, the grader survives', async () => {
-    const r = await gradeModule('acceptor', isolation('exits'), { limits });
+    const r = await gradeModule('acceptor', isolation('exits'), { limits, ...traceOnly });
     expectIsolated(r, 'exit', 'api.no-exit');
     expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/process\.exit\(0\)/);
   });
 
   it('killing its own process: reason crash, the next test runs in a fresh process', async () => {
-    const r = await gradeModule('acceptor', isolation('kills'), { limits });
+    const r = await gradeModule('acceptor', isolation('kills'), { limits, ...traceOnly });
     expectIsolated(r, 'crash', 'api.no-exit');
     expect(r.tests.find((t) => !t.passed)!.failure!.message).toMatch(/killed by SIGKILL/);
   });
 
   it('allocating without bound: reason memory, rule api.memory-limit', async () => {
     // A generous time limit: the heap cap, not the clock, should stop it.
-    const r = await gradeModule('acceptor', isolation('allocates'), { limits: { callMs: 2000, memoryMb: 64 } });
+    const r = await gradeModule('acceptor', isolation('allocates'), { limits: { callMs: 2000, memoryMb: 64 }, ...traceOnly });
     expectIsolated(r, 'memory', 'api.memory-limit');
     const f = r.tests.find((t) => !t.passed)!.failure!;
     expect(f.message).toMatch(/memory|allocated without bound/);
@@ -85,16 +87,38 @@ describe('sandbox isolation', () => {
   });
 
   it('handing out the same output object twice: reason not-fresh, only that test fails', async () => {
-    const r = await gradeModule('acceptor', isolation('not-fresh'), { limits, hidden: true });
+    const r = await gradeModule('acceptor', isolation('not-fresh'), { limits, hidden: true, ...traceOnly });
     const failed = r.tests.filter((t) => !t.passed);
     expect(failed.map((t) => t.name).sort()).toEqual(['accept-equal-after-higher-prepare', 'accept-repeated', 'duplicate-prepares']);
     for (const t of failed) expect(t.failure).toMatchObject({ reason: 'not-fresh', rule: { id: 'api.fresh-output' } });
   });
 
+  it('a process that dies during a scenario or a search fails that test with the harness rule; every later test still runs', async () => {
+    const r = await gradeModule('acceptor', isolation('kills'), { limits, only: ['scenario', 'search'] });
+    expect(r.status).toBe('graded');
+    expect(new Set(r.tests.map((t) => t.kind))).toEqual(new Set(['scenario', 'search']));
+    // Each test kills its own process: had one death stopped the run, later tests would be missing.
+    for (const t of r.tests) {
+      expect(t.passed, t.id).toBe(false);
+      expect(t.failure, t.id).toMatchObject({ reason: 'crash', rule: { id: 'api.no-exit' } });
+      expect(t.failure!.message).toMatch(/could not finish.*killed by SIGKILL/);
+    }
+  });
+
+  it("a handler that throws inside a cluster: the checker's verdict points at the throw", async () => {
+    const r = await gradeModule('acceptor', isolation('throws'), { limits, only: ['scenario'] });
+    const failed = r.tests.filter((t) => !t.passed);
+    expect(failed.length).toBeGreaterThan(0);
+    for (const t of failed) {
+      expect(t.failure!.rule.id).toMatch(/^scenario\./);
+      expect(t.failure!.message).toMatch(/first sign of trouble: node \d+ at \d+ ms: acceptor\.handleAccept threw: round \d+ vs \d+: not implemented yet/);
+    }
+  });
+
   it('student code cannot read files (the hidden traces) from the sandbox', async () => {
     const flags = process.allowedNodeEnvironmentFlags;
     expect(flags.has('--permission') || flags.has('--experimental-permission')).toBe(true);
-    const r = await gradeModule('acceptor', path.join(fixtures, 'isolation/snoops/acceptor.js'), { limits });
+    const r = await gradeModule('acceptor', path.join(fixtures, 'isolation/snoops/acceptor.js'), { limits, ...traceOnly });
     const f = r.tests[0].failure!;
     expect(f.reason).toBe('constructor');
     expect(f.message).toMatch(/denied: ERR_ACCESS_DENIED/);

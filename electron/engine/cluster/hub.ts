@@ -44,12 +44,11 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private readonly nodeSet: Set<NodeId>;
   private readonly rng: Rng;
   private readonly tokenBytes: Buffer;
-  private readonly conns = new Map<NodeId, net.Socket>();
+  /** Each connected node's socket, and its deliver frames waiting for `flush`. */
+  private readonly conns = new Map<NodeId, Peer>();
   private readonly sockets = new Set<net.Socket>();
-  /** Deliver frames waiting for `flush`, per connected node's socket: a burst leaves in one write. */
-  private readonly outbox = new Map<net.Socket, FrameWriter>();
-  /** The sockets whose outbox holds frames. */
-  private readonly pending = new Set<net.Socket>();
+  /** The peers whose outbox holds frames. */
+  private readonly pending = new Set<Peer>();
   private flushScheduled = false;
   private nextMessageId = 1;
   private closed = false;
@@ -111,12 +110,14 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   /** Hand a client request to `node`. Returns false (and records an error) if it is not connected. */
   clientRequest(node: NodeId, id: string, value: Value): boolean {
     this.record({ type: 'client-request', node, request: id, value });
-    const socket = this.conns.get(node);
+    const socket = this.conns.get(node)?.socket;
     if (!socket) {
       this.record({ type: 'error', node, message: `client request ${id} not delivered: node ${node} is not running` });
       return false;
     }
     const frame: ClientRequestFrame = { type: 'client-request', request: { id, value } };
+    // Deliveries recorded before this request must reach the node before it, as the trace says.
+    this.flush();
     socket.write(encodeFrame(frame));
     return true;
   }
@@ -149,7 +150,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
 
   /** Close the connection of `node`, if any (its process is gone or going). */
   disconnect(node: NodeId): void {
-    this.conns.get(node)?.destroy();
+    this.conns.get(node)?.socket.destroy();
   }
 
   close(): Promise<void> {
@@ -211,9 +212,10 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     socket.on('close', () => {
       clearTimeout(handshakeTimer);
       this.sockets.delete(socket);
-      this.outbox.delete(socket);
-      this.pending.delete(socket);
-      if (node !== null && this.conns.get(node) === socket) {
+      if (node === null) return;
+      const peer = this.conns.get(node);
+      if (peer?.socket === socket) {
+        this.pending.delete(peer);
         this.conns.delete(node);
         this.emit('disconnected', node);
       }
@@ -241,8 +243,12 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private accept(node: NodeId, socket: net.Socket): void {
     // A restarted node may connect before the hub noticed its old connection died: the new one wins.
     const old = this.conns.get(node);
-    if (old && old !== socket) old.destroy();
-    this.conns.set(node, socket);
+    if (old && old.socket !== socket) {
+      this.pending.delete(old);
+      old.socket.destroy();
+    }
+    // Deliver frames start at this outbox; whatever the old connection had queued is lost with it.
+    this.conns.set(node, { socket, out: new FrameWriter() });
     // Whoever holds the token and says hello is up, whatever the supervisor marked before.
     this.model.setDown(node, false);
     const welcome: WelcomeFrame = { type: 'welcome', node, nodes: [...this.opts.nodes], t0: this.t0 };
@@ -338,14 +344,13 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const recorder = this.opts.recorder;
     // The network may have changed while the copy was in flight (partition, cut link, crash).
     const blockedBy = recheck ? this.model.blocked(from, to) : null;
-    const socket = this.conns.get(to);
-    if (blockedBy || !socket) {
+    const peer = this.conns.get(to);
+    if (blockedBy || !peer) {
       recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blockedBy ?? 'crashed', copy });
       return;
     }
     recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy, seq: 0, lc: 0 });
-    let out = this.outbox.get(socket);
-    if (!out) this.outbox.set(socket, (out = new FrameWriter()));
+    const out = peer.out;
     // {"type":"deliver","id":<id>,"from":<from>,"copy":<copy>,"msg":<msg>}
     const text = typeof msgJson === 'string';
     out.begin(DELIVER_FRAME_BYTES + (text ? msgJson.length * 3 : msgJson.end - msgJson.start));
@@ -360,7 +365,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     else out.bytes(msgJson.chunk, msgJson.start, msgJson.end);
     out.bytes(CLOSE_BRACE);
     out.end();
-    this.pending.add(socket);
+    this.pending.add(peer);
   }
 
   /**
@@ -380,12 +385,17 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   /** Write every queued deliver frame, one buffer per socket. */
   private flush(): void {
     if (this.pending.size === 0) return;
-    for (const socket of this.pending) {
-      const frames = this.outbox.get(socket)!.take();
+    for (const { socket, out } of this.pending) {
+      const frames = out.take();
       if (!socket.destroyed) socket.write(frames);
     }
     this.pending.clear();
   }
+}
+
+interface Peer {
+  socket: net.Socket;
+  out: FrameWriter;
 }
 
 // The constant pieces of a deliver frame, and room for its three integers.

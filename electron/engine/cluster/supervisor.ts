@@ -379,7 +379,7 @@ export class Cluster {
       program: this.opts.nodeProgram ?? {},
     };
     const cmd = this.opts.nodeCommand;
-    const child = spawn(cmd?.execPath ?? process.execPath, [...(process.env.PAXLAB_NODE_ARGS ? process.env.PAXLAB_NODE_ARGS.split(' ') : []), this.script, '--paxlab-node', String(node)], {
+    const child = spawn(cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)], {
       env: { ...nodeEnvironment(process.env), ELECTRON_RUN_AS_NODE: '1', ...cmd?.env, [NODE_CONFIG_ENV]: JSON.stringify(cfg) },
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,

@@ -54,7 +54,25 @@ export interface GradeReport {
   durationMs: number;
 }
 
-const round2 = (x: number) => Math.round(x * 100) / 100;
+/**
+ * Each test's share of the lab's points, in cents, in proportion to its weight. Rounded by largest
+ * remainder so that the shares add up to the points exactly, however many tests (and kinds) run.
+ */
+export function apportionCents(points: number, weights: number[]): number[] {
+  const total = weights.reduce((s, w) => s + w, 0);
+  if (!(total > 0)) return weights.map(() => 0);
+  const cents = Math.round(points * 100);
+  const exact = weights.map((w) => (cents * w) / total);
+  const out = exact.map(Math.floor);
+  const order = exact.map((x, i) => ({ rest: x - out[i], i })).sort((a, b) => b.rest - a.rest || a.i - b.i);
+  for (let left = cents - out.reduce((s, x) => s + x, 0), k = 0; left > 0; left--, k++) out[order[k % order.length].i]++;
+  return out;
+}
+
+/** The tests gradeModule would run for a lab (every registered kind, or those in `only`), without running them. */
+export async function listGradeTests(labId: string, opts: Pick<GradeOptions, 'hidden' | 'only' | 'seed'> = {}): Promise<GradeTest[]> {
+  return listTests(await loadLab(labId), opts);
+}
 
 export async function gradeModule(labId: string, modulePath: string, opts: GradeOptions = {}): Promise<GradeReport> {
   const started = performance.now();
@@ -68,8 +86,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
   const limits = { ...lab.manifest.limits, ...opts.limits };
 
   const tests = await listTests(lab, opts);
-  const totalWeight = tests.reduce((s, t) => s + t.weight, 0);
-  const maxFor = (t: GradeTest) => (totalWeight ? (lab.manifest.points * t.weight) / totalWeight : 0);
+  const centsOf = apportionCents(lab.manifest.points, tests.map((t) => t.weight));
   const empty = (status: GradeReport['status'], diagnostics: Diagnostic[], loadError?: GradeReport['loadError']): GradeReport => ({
     ...base,
     status,
@@ -115,7 +132,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
       return empty('load-error', b.diagnostics, loadErrorOf(start, session));
     }
     const env: TestEnv = { lab, sandbox: session.sandbox, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
-    for (const t of tests) {
+    for (const [i, t] of tests.entries()) {
       const t0 = performance.now();
       let outcome;
       try {
@@ -126,7 +143,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
           failure: { reason: 'harness' as const, message: `the grader failed: ${(e as Error).message}`, rule: { id: 'harness', text: 'the grader itself failed' }, inputsSoFar: [] },
         };
       }
-      const maxPoints = round2(maxFor(t));
+      const maxPoints = centsOf[i] / 100;
       const result: TestResult = {
         id: t.id,
         kind: t.kind,
@@ -147,13 +164,13 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     const b = await typeChecked;
     if (!b.ok) return empty('build-error', b.diagnostics);
     flushProgress();
-    const passedWeight = tests.filter((_, i) => results[i].passed).reduce((s, t) => s + t.weight, 0);
+    const passedCents = centsOf.reduce((s, c, i) => s + (results[i].passed ? c : 0), 0);
     const nPassed = results.filter((r) => r.passed).length;
     return {
       ...base,
       status: 'graded',
       passed: results.length > 0 && nPassed === results.length,
-      score: totalWeight ? round2((lab.manifest.points * passedWeight) / totalWeight) : 0,
+      score: passedCents / 100,
       maxScore: lab.manifest.points,
       counts: { passed: nPassed, failed: results.length - nPassed, total: results.length },
       diagnostics: b.diagnostics,
@@ -165,7 +182,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
   }
 }
 
-async function listTests(lab: LabPack, opts: GradeOptions): Promise<GradeTest[]> {
+async function listTests(lab: LabPack, opts: Pick<GradeOptions, 'hidden' | 'only' | 'seed'>): Promise<GradeTest[]> {
   const kinds = opts.only?.length ? opts.only.map((k) => testKind(k)).filter((k) => k !== undefined) : testKinds();
   const all: GradeTest[] = [];
   for (const k of kinds) all.push(...(await k.list(lab, { hidden: opts.hidden ?? false, seed: opts.seed })));

@@ -5,6 +5,7 @@
 import { brief } from '../labs/message-shape.js';
 import type { RoleTrace } from '../labs/role-trace.js';
 import { API_RULES } from './api-rules.js';
+import { apiRule, judgeDeath } from './sandbox-deaths.js';
 import type { ReplayPayload, StepOutcome } from './jobs/replay-job.js';
 import { judgeOutput } from './output-check.js';
 import type { SandboxOutcome } from './sandbox.js';
@@ -12,19 +13,6 @@ import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from
 import type { Failure, FailureReason, RuleRef, StepRecord } from './verdict.js';
 
 export const TRACE_KIND = 'trace';
-
-function apiRule(id: string): RuleRef {
-  return { id, text: API_RULES[id] ?? id };
-}
-
-const DEATH: Record<string, { reason: FailureReason; rule: string }> = {
-  timeout: { reason: 'timeout', rule: 'api.time-limit' },
-  memory: { reason: 'memory', rule: 'api.memory-limit' },
-  exit: { reason: 'exit', rule: 'api.no-exit' },
-  crash: { reason: 'crash', rule: 'api.no-exit' },
-  load: { reason: 'crash', rule: 'api.no-exit' },
-  'job-error': { reason: 'harness', rule: 'api.no-throw' },
-};
 
 /** Judge a replay: the sandbox's step reports against the recorded expectations. */
 export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick<TestEnv, 'lab' | 'mapStack'>): TestOutcome {
@@ -40,10 +28,10 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
 
   const ctor = reports.get(0);
   if (!ctor || ctor.error) {
-    const death = !ctor && !outcome.ok ? DEATH[outcome.reason] : null;
+    const death = !ctor && !outcome.ok ? judgeDeath(outcome.reason) : null;
     return fail({
       reason: death ? death.reason : 'constructor',
-      rule: apiRule(death ? death.rule : 'api.constructor'),
+      rule: death ? death.rule : apiRule('api.constructor'),
       step: 0,
       call: `new ${env.lab.manifest.export}(${trace.header.node.id}, { nodes: ${JSON.stringify(trace.header.node.nodes)} })`,
       message: ctor?.error ? `the constructor threw ${ctor.error.name}: ${ctor.error.message}` : !outcome.ok ? outcome.message : 'the constructor did not report back',
@@ -58,8 +46,8 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
     const testing = labRule(s.rule);
     if (!r) {
       if (outcome.ok) return fail({ ...at, reason: 'harness', rule: testing, message: 'the sandbox did not report this step' });
-      const death = DEATH[outcome.reason];
-      return fail({ ...at, reason: death.reason, rule: apiRule(death.rule), testing, message: outcome.message, stack: outcome.error ? env.mapStack(outcome.error.stack) : undefined });
+      const death = judgeDeath(outcome.reason);
+      return fail({ ...at, reason: death.reason, rule: death.rule, testing, message: outcome.message, stack: outcome.error ? env.mapStack(outcome.error.stack) : undefined });
     }
     if (r.error) {
       const missing = r.error.name === 'TypeError' && r.error.message.includes('has no method');

@@ -4,9 +4,11 @@
  * which reproduces a reported failure exactly).
  */
 import type { LabPack } from '../labs/lab-pack.js';
+import { judgeDeath } from '../grading/sandbox-deaths.js';
 import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from '../grading/test-kinds.js';
+import type { RuleRef } from '../grading/verdict.js';
 import { renderTraceDiagram } from '../trace/diagram.js';
-import type { TraceEvent } from '../trace/events.js';
+import type { LogEvent, TraceEvent } from '../trace/events.js';
 import { loadScenarioFile } from './lab-config.js';
 import type { ScenarioJobPayload, ScenarioJobResult } from './scenario-job.js';
 import type { ScheduleName } from './schedules.js';
@@ -18,6 +20,21 @@ export const SCENARIO_RULES: Record<string, string> = {
   'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
   liveness: 'Once the faults are over (network healed, a majority up), every live node decides within the bound.',
 };
+
+/** A failed scenario names the checker it broke: rule `scenario.<checker>` (e.g. scenario.agreement). */
+export function scenarioRule(checker: string): RuleRef {
+  return { id: `scenario.${checker}`, text: SCENARIO_RULES[checker] ?? checker };
+}
+
+/**
+ * The first time the student's role misbehaved during the run (a handler threw or returned something
+ * invalid), as its node logged it. A checker only sees the consequence (say, nobody decided); this
+ * points the student at the cause.
+ */
+export function firstRoleTrouble(trace: TraceEvent[], role: string): string | undefined {
+  const e = trace.find((x): x is LogEvent => x.type === 'log' && x.text.startsWith(`${role}.`) && /\b(threw|invalid)\b/.test(x.text));
+  return e && `node ${e.node} at ${e.t} ms: ${e.text}`;
+}
 
 /** The part of a long trace around the events a checker named, as a diagram. */
 export function failureDiagram(trace: TraceEvent[], involved: TraceEvent[], context = 40): string {
@@ -54,23 +71,34 @@ registerTestKind({
     const { payload } = test.data as ScenarioTestData;
     const full: ScenarioJobPayload = { ...payload, exportName: env.lab.manifest.export, role: env.lab.manifest.role as ScenarioJobPayload['role'] };
     const outcome = await env.sandbox.run({ kind: 'scenario', payload: full }, { timeoutMs: Math.max(env.limits.callMs, 5000) });
-    const rule = (id: string) => ({ id: `scenario.${id}`, text: SCENARIO_RULES[id] ?? id });
     if (!outcome.ok) {
-      const seed = (outcome.progress.length < payload.seeds.length ? payload.seeds[outcome.progress.length] : undefined);
-      const reason = outcome.reason === 'timeout' ? 'timeout' : outcome.reason === 'memory' ? 'memory' : outcome.reason === 'job-error' ? 'harness' : 'crash';
-      return { passed: false, failure: { reason, seed, rule: rule('run'), message: `the simulation could not finish${seed !== undefined ? ` (seed ${seed})` : ''}: ${outcome.message}`, inputsSoFar: [], output: outcome.output || undefined } };
+      // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
+      const seed = outcome.progress.length < payload.seeds.length ? payload.seeds[outcome.progress.length] : undefined;
+      const death = judgeDeath(outcome.reason);
+      return {
+        passed: false,
+        failure: {
+          ...death,
+          seed,
+          message: `the simulation could not finish${seed !== undefined ? ` (seed ${seed})` : ''}: ${outcome.message}`,
+          inputsSoFar: [],
+          stack: outcome.error ? env.mapStack(outcome.error.stack) : undefined,
+          output: outcome.output || undefined,
+        },
+      };
     }
     const res = outcome.value as ScenarioJobResult;
     if (res.ok) return { passed: true, notes: [`${res.seeds} seed${res.seeds === 1 ? '' : 's'} passed every checker`] };
     if (res.seed === undefined) return { passed: false, failure: { reason: 'missing-handler', rule: { id: 'api.export', text: 'The module exports the role class.' }, message: res.message, inputsSoFar: [] } };
+    const trouble = firstRoleTrouble(res.trace, env.lab.manifest.role);
     return {
       passed: false,
       failure: {
         reason: 'violation',
         checker: res.failed.checker,
         seed: res.seed,
-        rule: rule(res.failed.checker),
-        message: `seed ${res.seed} (${res.description}): ${res.failed.message}`,
+        rule: scenarioRule(res.failed.checker),
+        message: `seed ${res.seed} (${res.description}): ${res.failed.message}${trouble ? ` — first sign of trouble: ${trouble}` : ''}`,
         inputsSoFar: [],
         trace: res.trace,
         diagram: failureDiagram(res.trace, res.failed.events),

@@ -4,6 +4,8 @@
  */
 import type { LabPack } from '../labs/lab-pack.js';
 import { runInSandbox } from '../grading/sandbox.js';
+import { apiRule, judgeDeath } from '../grading/sandbox-deaths.js';
+import type { RuleRef } from '../grading/verdict.js';
 import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from '../grading/test-kinds.js';
 import { DEFAULT_DIAGRAM_TYPES, renderTraceDiagram } from '../trace/diagram.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -26,6 +28,11 @@ export const SEARCH_RULES: Record<string, string> = {
   determinism: 'Handlers are deterministic: the same state and input give the same output and state.',
   uncloneable: 'Role state lives in plain fields (numbers, strings, arrays, Maps, Sets, objects) that can be cloned.',
 };
+
+/** A failed search names the checker it broke: rule `search.<checker>` (e.g. search.chosen-invariant). */
+export function searchRule(checker: string): RuleRef {
+  return { id: `search.${checker}`, text: SEARCH_RULES[checker] ?? checker };
+}
 
 /** The search statistics, one line. */
 export function searchSummary(r: SearchReport): string {
@@ -53,16 +60,30 @@ registerTestKind({
     const cfg = test.data as SearchTestConfig;
     const payload: SearchJobPayload = { exportName: env.lab.manifest.export, role: env.lab.manifest.role as SearchJobPayload['role'], options: cfg.options };
     const outcome = await runSearchJob(env.build.code, payload, env.limits.callMs);
-    const rule = (id: string) => ({ id: `search.${id}`, text: SEARCH_RULES[id] ?? id });
     if (!outcome.ok) {
-      const reason = outcome.reason === 'timeout' ? 'timeout' : outcome.reason === 'memory' ? 'memory' : outcome.reason === 'job-error' ? 'harness' : 'crash';
-      return { passed: false, failure: { reason, rule: rule('run'), message: `the search could not finish: ${outcome.message}`, inputsSoFar: [], output: outcome.output || undefined } };
+      // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
+      const death = judgeDeath(outcome.reason);
+      return {
+        passed: false,
+        failure: {
+          ...death,
+          message: `the search could not finish: ${outcome.message}`,
+          inputsSoFar: [],
+          stack: outcome.error ? env.mapStack(outcome.error.stack) : undefined,
+          output: outcome.output || undefined,
+        },
+      };
     }
     const res = outcome.value as SearchJobResult;
     if (!res.ok) return { passed: false, failure: { reason: 'missing-handler', rule: { id: 'api.export', text: 'The module exports the role class.' }, message: res.message, inputsSoFar: [] } };
     const r = res.report;
     if (r.verdict === 'error') {
-      return { passed: false, failure: { reason: 'violation', checker: 'uncloneable', rule: rule('uncloneable'), message: r.error ?? 'the roles cannot be searched', inputsSoFar: [] } };
+      const message = r.error ?? 'the roles cannot be searched';
+      // The search refuses state it cannot clone (issue 4); any other start-up error is the constructor's.
+      if (/^keep your state cloneable/.test(message)) {
+        return { passed: false, failure: { reason: 'violation', checker: 'uncloneable', rule: searchRule('uncloneable'), message, inputsSoFar: [] } };
+      }
+      return { passed: false, failure: { reason: 'constructor', rule: apiRule('api.constructor'), message, inputsSoFar: [] } };
     }
     if (r.verdict === 'violation' && r.violation) {
       const v = r.violation;
@@ -71,7 +92,7 @@ registerTestKind({
         failure: {
           reason: 'violation',
           checker: v.checker,
-          rule: rule(v.checker),
+          rule: searchRule(v.checker),
           message: `${v.message} — shortest counterexample: ${v.depth} steps (${searchSummary(r)})`,
           inputsSoFar: [],
           trace: v.trace,
