@@ -1,9 +1,9 @@
 /**
- * A dry run of the reference node at process start, before it joins the cluster: three throwaway
- * instances decide one value over an in-memory network (no sockets, no files, no trace). V8 compiles
- * a function the first time it runs, which costs the first prepare, accept and learn of a fresh
- * process a few hundred microseconds each; paying that at boot instead keeps the first real decision
- * as fast as the later ones. Nothing of the dry run survives it.
+ * A dry run of the reference node, right after the real one started: three throwaway instances
+ * decide one value over an in-memory network (no sockets, no files, no trace; a few ms). V8 compiles
+ * a function the first time it runs, which costs the first accept, learn and decision of a fresh
+ * process a few hundred microseconds each; paying that while the cluster is idle keeps the first
+ * real decision as fast as later ones. Nothing of the dry run survives it.
  */
 import type { ClientRequest, NodeContext, NodeId, StableStorage } from '@paxlab/sdk';
 import type { WireMessage } from '../engine/trace/events.js';
@@ -12,7 +12,8 @@ import type { NodeFactory } from './runtime.js';
 /** Upper bound on the messages of the dry run (it needs about 40). */
 const MAX_STEPS = 500;
 
-export function warmUp(factory: NodeFactory): void {
+/** Returns whether every instance decided (the dry run went through the whole protocol). */
+export function warmUp(factory: NodeFactory): boolean {
   const ids: NodeId[] = [1, 2, 3];
   const queue: Array<{ from: NodeId; to: NodeId; text: string }> = [];
   let decided = 0;
@@ -51,4 +52,5 @@ export function warmUp(factory: NodeFactory): void {
     const m = queue.shift()!;
     nodes[m.to - 1].onMessage(m.from, JSON.parse(m.text) as WireMessage);
   }
+  return decided === ids.length;
 }

@@ -1,7 +1,7 @@
 /**
  * Turns a path of search actions into a trace in the one event format (meta source 'search'), so the
- * counterexample can be drawn as a space-time diagram, judged by the trace checkers and replayed.
- * Virtual time is the step number.
+ * counterexample (or the shortest path to the goal) can be drawn as a space-time diagram, judged by
+ * the trace checkers and replayed. Virtual time is the step number.
  */
 import { proposedValue } from './local-states.js';
 import { TraceRecorder } from '../trace/recorder.js';
@@ -9,9 +9,26 @@ import type { TraceEvent } from '../trace/events.js';
 import { A_CRASH, A_DELIVER, A_DROP, A_DUP, A_PROPOSE, A_RESTART, A_START, Transitions, unpack, type Found, type GState } from './explorer.js';
 
 export function buildCounterexampleTrace(tr: Transitions, init: GState, actions: number[], found: Found): TraceEvent[] {
+  const { rec } = recordPath(tr, init, actions, `search counterexample: ${found.checker}`);
+  // Name the broken invariant at the end, so the trace explains itself (a handler error already did).
+  const last = rec.events[rec.events.length - 1];
+  if (last.type !== 'error') rec.record({ type: 'error', t: actions.length, message: `violation (${found.checker}): ${found.message}` });
+  return rec.events;
+}
+
+/** The shortest path to the goal, ending with a log line that says what was reached. */
+export function buildGoalTrace(tr: Transitions, init: GState, actions: number[], reached: string): TraceEvent[] {
+  const { rec, last } = recordPath(tr, init, actions, `search goal: ${reached}`);
+  rec.record({ type: 'log', t: actions.length, node: last, text: `goal reached: ${reached}` });
+  return rec.events;
+}
+
+/** Replays `actions` from `init` into a recorder; `last` is the node the last action happened at. */
+function recordPath(tr: Transitions, init: GState, actions: number[], title: string): { rec: TraceRecorder; last: number } {
   const { table, slots } = tr;
   const nodes = [...new Set(slots.map((s) => s.node))].sort((a, b) => a - b);
-  const rec = new TraceRecorder({ source: 'search', nodes, protocol: 'single-decree', title: `search counterexample: ${found.checker}` });
+  const rec = new TraceRecorder({ source: 'search', nodes, protocol: 'single-decree', title });
+  let lastNode = nodes[0];
   /** In-flight copies per interned message: [trace id, copy]. */
   const inflight = new Map<number, [number, number][]>();
   const copies = new Map<number, number>();
@@ -78,6 +95,7 @@ export function buildCounterexampleTrace(tr: Transitions, init: GState, actions:
         break;
     }
     const eff = tr.effectOf(s, action);
+    if (eff) lastNode = slots[eff.slot].node;
     if (eff?.effect.error) {
       rec.record({ type: 'error', t, node: slots[eff.slot].node, message: eff.effect.error.message });
       return;
@@ -109,8 +127,5 @@ export function buildCounterexampleTrace(tr: Transitions, init: GState, actions:
     const next = tr.apply(s, action);
     if ('l' in next) s = next;
   });
-  // Name the broken invariant at the end, so the trace explains itself (a handler error already did).
-  const last = rec.events[rec.events.length - 1];
-  if (last.type !== 'error') rec.record({ type: 'error', t: actions.length, message: `violation (${found.checker}): ${found.message}` });
-  return rec.events;
+  return { rec, last: lastNode };
 }

@@ -72,7 +72,8 @@ export class Transitions {
   readonly learnerSlots: number[];
   /** Per slot: its bit in `down` (acceptors only), else 0. */
   private readonly downBit: number[];
-  private readonly quorum: number;
+  /** Votes of distinct acceptors in one round that choose a value. */
+  readonly quorum: number;
   /** The 'set' network: delivering does not consume, so messages stay deliverable. */
   private readonly setNetwork: boolean;
   /**
@@ -281,6 +282,25 @@ export class Transitions {
       }
     }
     return null;
+  }
+
+  /** Per history id: 1 when it holds a chosen value, 0 when not, undefined until asked. */
+  private readonly chosenIn: (0 | 1)[] = [];
+
+  /** Whether `s` satisfies the search's goal (opts.goal): a value chosen, or a learner decided. */
+  goalHolds(s: GState): boolean {
+    switch (this.opts.goal) {
+      case 'chosen': {
+        let c = this.chosenIn[s.hid];
+        if (c === undefined) this.chosenIn[s.hid] = c = this.chosen(s.h) ? 1 : 0;
+        return c === 1;
+      }
+      case 'decided':
+        for (let i = 0; i < s.dec.length; i++) if (s.dec[i] !== 0) return true;
+        return false;
+      default:
+        return false;
+    }
   }
 
   /** The value chosen in the lowest round (a quorum of distinct acceptors voted it), if any. */

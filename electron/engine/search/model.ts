@@ -58,7 +58,15 @@ export interface SearchOptions {
   reduce?: boolean;
   /** Run each handler twice on clones and compare (default true). */
   checkDeterminism?: boolean;
+  /**
+   * What the search must also show reachable, besides safety (DSLabs' goals): 'chosen', some value
+   * is chosen (a quorum of acceptors voted it in one round); 'decided', a learner decides; 'none'.
+   * Default: 'decided' with learners, else 'chosen'. A role that does nothing is safe; it fails here.
+   */
+  goal?: SearchGoal;
 }
+
+export type SearchGoal = 'chosen' | 'decided' | 'none';
 
 export type ResolvedOptions = Required<Omit<SearchOptions, 'maxDepth'>> & { maxDepth: number };
 
@@ -78,12 +86,15 @@ export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
     maxStates: o.maxStates ?? 5_000_000,
     checkDeterminism: o.checkDeterminism ?? true,
     reduce: o.reduce ?? true,
+    goal: o.goal ?? ((o.learners ?? 0) > 0 ? 'decided' : 'chosen'),
   };
   if (r.network !== 'set' && r.network !== 'multiset') throw new RangeError("search: network must be 'set' or 'multiset'");
   if (!(r.acceptors >= 1 && r.acceptors <= 7)) throw new RangeError('search: acceptors must be 1..7');
   if (r.values.length < 1 || r.values.length > r.acceptors) throw new RangeError('search: 1..acceptors proposers (one value each)');
   if (!(r.learners >= 0 && r.learners <= r.acceptors)) throw new RangeError('search: learners must be 0..acceptors');
   if (!(Number.isInteger(r.proposals) && r.proposals >= 0 && r.proposals <= 6)) throw new RangeError('search: proposals must be 0..6');
+  if (!['chosen', 'decided', 'none'].includes(r.goal)) throw new RangeError("search: goal must be 'chosen', 'decided' or 'none'");
+  if (r.goal === 'decided' && r.learners === 0) throw new RangeError("search: goal 'decided' needs learners");
   for (const k of ['maxRounds', 'maxDuplicates', 'maxCrashes'] as const) {
     if (!(Number.isInteger(r[k]) && r[k] >= 0)) throw new RangeError(`search: ${k} must be a non-negative integer`);
   }
