@@ -30,6 +30,9 @@ const external = ['esbuild', 'typescript', 'electron', 'ws', 'bufferutil', 'utf-
 const entries = [
   { in: 'electron/cli/main.ts', out: 'dist/cli.js', opts: esm },
   { in: 'electron/node/main.ts', out: 'dist/node.js', opts: esm },
+  // The same node program as CommonJS, which Node boots faster (no ES module loader): the supervisor
+  // spawns this one when it is there (engine/cluster/node-script.ts).
+  { in: 'electron/node/main.ts', out: 'dist/node.cjs', opts: { ...node, format: 'cjs' } },
   { in: 'electron/engine/grading/sandbox-main.ts', out: 'dist/sandbox.js', opts: esm },
   { in: 'electron/engine/build/typecheck-worker.ts', out: 'dist/typecheck-worker.js', opts: esm },
   { in: 'electron/main/main.ts', out: 'dist/electron/main.cjs', opts: cjsWithImportMeta },

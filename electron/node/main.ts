@@ -14,7 +14,6 @@ import { loadNodeFactory } from './load-program.js';
 import { describe, NodeRuntime } from './runtime.js';
 import type { NodeFactory } from './runtime.js';
 import { FileStorage } from './storage.js';
-import { warmUp } from './warm-up.js';
 
 /** Exit codes, so the supervisor's log says why a node left. */
 const EXIT = { stopped: 0, failed: 1, badConfig: 2, orphaned: 3, hubLost: 4 } as const;
@@ -79,8 +78,6 @@ function main(): void {
     runtime.start(factory);
     for (const run of early.splice(0)) run();
     control.send({ type: 'started', node });
-    // Off the start-up path: the node is up; its first messages and requests take a few ms longer.
-    setImmediate(() => warmUpReference(cfg, factory!));
   }
 
   Promise.all([loadNodeFactory(cfg.program), HubConnection.connect(cfg)]).then(
@@ -104,16 +101,6 @@ function main(): void {
     },
     (err: Error) => fail(err.message),
   );
-}
-
-/** Run the reference node dry (warm-up.ts). Only the reference code: student code runs on real inputs only. */
-function warmUpReference(cfg: NodeProcessConfig, factory: NodeFactory): void {
-  if (cfg.program.module || cfg.program.roles) return;
-  try {
-    warmUp(factory);
-  } catch {
-    /* only a speed-up: the real run reports any real problem */
-  }
 }
 
 /** Exit when the supervisor is gone, even if it died without closing our sockets. */

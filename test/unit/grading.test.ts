@@ -56,7 +56,14 @@ describe('grading the lab packs', () => {
       const ruleIds = new Set(lab.manifest.rules.map((x) => x.id));
       const failed = r.tests.filter((x) => !x.passed);
       // Every kind finds the starter wanting.
-      expect([...new Set(failed.map((t) => t.kind))]).toEqual(expect.arrayContaining(['trace', 'scenario']));
+      expect([...new Set(failed.map((t) => t.kind))]).toEqual(expect.arrayContaining(['trace', 'scenario', 'search']));
+      // A do-nothing role is safe, so the search fails it on its goal: every search test, no points.
+      const search = r.tests.filter((t) => t.kind === 'search');
+      expect(search.length).toBeGreaterThan(0);
+      for (const t of search) {
+        expect(t.passed, t.id).toBe(false);
+        expect(t.failure, t.id).toMatchObject({ reason: 'violation', checker: 'goal', message: expect.stringMatching(/no order of deliveries .*lets (a value be chosen|a learner decide)/) });
+      }
       for (const t of failed) {
         const f = t.failure!;
         expect(f.rule.text.length, t.id).toBeGreaterThan(10);

@@ -8,7 +8,6 @@ import type { TraceEvent } from '../../electron/engine/trace/events.js';
 import { type NodeMsg, SingleDecreeNode, nodeClassWithRoles } from '../../labs/paxos-node/node.js';
 import { Proposer } from '../../labs/02-proposer/reference/proposer.js';
 import { Acceptor } from '../../labs/01-acceptor/reference/acceptor.js';
-import { warmUp } from '../../electron/node/warm-up.js';
 
 const sim = (opts: Partial<ConstructorParameters<typeof Simulation>[0]> = {}) =>
   new Simulation({ nodes: 5, nodeClass: SingleDecreeNode, seed: 1, ...opts });
@@ -47,10 +46,6 @@ describe('reference node in the simulator', () => {
     expect(sends(s.trace, 'prepare')).toHaveLength(5);
     const request = s.trace.find((e) => e.type === 'client-request')!;
     expect(sends(s.trace, 'accept').map((e) => [e.msg.rnd, e.msg.val, e.t])).toEqual([1, 2, 3, 4, 5].map(() => [1, 'fast', request.t]));
-  });
-
-  it('the node process warm-up (a dry run on an in-memory network) goes through a whole decision', () => {
-    expect(warmUp((ctx) => new SingleDecreeNode(ctx as unknown as NodeContext<NodeMsg>) as never)).toBe(true);
   });
 
   it('a request to a non-leader is forwarded to the leader and answered by the node that took it', () => {

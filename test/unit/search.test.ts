@@ -1,5 +1,9 @@
-// The state-space search: the reference is safe in the whole space, an unsafe proposer yields the
-// shortest counterexample as a trace, and uncloneable or non-deterministic roles get a clear message.
+// The state-space search: the reference is safe in the whole space and reaches the goal, an unsafe
+// proposer yields the shortest counterexample as a trace, a do-nothing starter fails the goal, and
+// uncloneable or non-deterministic roles get a clear message.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { PromiseMsg, AcceptMsg, PrepareMsg, LearnMsg } from '@paxlab/sdk';
 import { runSearch, cloneState, stateKey, UncloneableStateError, type SearchRoles } from '../../electron/engine/search/index.js';
@@ -9,6 +13,10 @@ import { serializeTrace, parseTrace } from '../../electron/engine/trace/io.js';
 import { Acceptor } from '../../labs/01-acceptor/reference/acceptor.js';
 import { Proposer } from '../../labs/02-proposer/reference/proposer.js';
 import { Learner } from '../../labs/03-learner/reference/learner.js';
+import { Acceptor as StarterAcceptor } from '../../labs/01-acceptor/starter/acceptor.js';
+import { Proposer as StarterProposer } from '../../labs/02-proposer/starter/proposer.js';
+import { Learner as StarterLearner } from '../../labs/03-learner/starter/learner.js';
+import { loadSearchTests } from '../../electron/engine/scenarios/lab-config.js';
 
 const reference: SearchRoles = { Acceptor, Proposer, Learner };
 
@@ -28,6 +36,9 @@ describe('search of the reference single-decree protocol', () => {
     expect(r.reductionBroken).toBeUndefined();
     expect(r.statesExplored).toBeGreaterThan(100_000);
     expect(r.depthReached).toBeGreaterThan(20);
+    // And a value can be chosen: P1 starts, proposes, 2 prepares, 2 promises, 2 accepts delivered.
+    expect(r.goalReached).toMatchObject({ name: 'chosen', depth: 8, description: '"v1" is chosen in round 1 (acceptors 1, 2 voted it)' });
+    expect(r.goalMissed).toBeUndefined();
   }, 150_000);
 
   it('the same space without the inert-message reduction, for one round each, agrees (no violation)', () => {
@@ -199,4 +210,128 @@ describe('private class members', () => {
     expect(r.verdict).toBe('error');
     expect(r.error).toMatch(/keep your state cloneable: the Acceptor has private members \(#rnd\)/);
   });
+});
+
+const root = path.resolve(import.meta.dirname, '../..');
+
+describe('goals: the search must also reach a good state', () => {
+  it('the shortest path to a chosen value is 8 steps, returned as a trace ending with the goal', () => {
+    const r = runSearch(reference, { maxRounds: 1 });
+    expect(r.verdict).toBe('ok');
+    const g = r.goalReached!;
+    expect(g).toMatchObject({ name: 'chosen', depth: 8 });
+    expect(g.trace[0]).toMatchObject({ type: 'meta', source: 'search', title: `search goal: ${g.description}` });
+    expect(g.trace.at(-1)).toMatchObject({ type: 'log', text: `goal reached: ${g.description}` });
+    expect(g.trace.filter((e) => e.type === 'deliver')).toHaveLength(6);
+    // A path of a correct protocol: the checkers accept it, and it survives the trace format.
+    expect(checkChosenInvariant(g.trace).ok).toBe(true);
+    expect(parseTrace(serializeTrace(g.trace))).toEqual(g.trace);
+    expect(renderTraceDiagram(g.trace, { types: ['deliver', 'log'] })).toContain('# goal reached: "v1" is chosen in round 1');
+    // Minimal: one step fewer and no state is a goal.
+    const short = runSearch(reference, { maxRounds: 1, maxDepth: 7 });
+    expect(short.verdict).toBe('goal-unreached');
+    expect(short.goalMissed!.summary).toMatch(/^no order of deliveries within the bounds \(7 steps\) lets a value be chosen/);
+  });
+
+  it('with a learner the goal is a decision: 10 steps, ending with the decide', () => {
+    const r = runSearch(reference, { maxRounds: 1, learners: 1 });
+    expect(r.goalReached).toMatchObject({ name: 'decided', depth: 10, description: 'learner 3 decides "v1"' });
+    expect(r.goalReached!.trace.filter((e) => e.type === 'decide')).toEqual([expect.objectContaining({ node: 3, value: 'v1' })]);
+  });
+
+  it('a violation still wins over the goal, and the shortest counterexample is unchanged', () => {
+    const r = runSearch({ ...reference, Proposer: IgnoresPromisedValue });
+    expect(r.verdict).toBe('violation');
+    expect(r.violation!.depth).toBe(14);
+    // The goal was reached on the way (BFS meets the 8-step goal before the 14-step violation).
+    expect(r.goalReached?.depth).toBe(8);
+  });
+
+  const starters: Array<[string, SearchRoles, RegExp]> = [
+    ['01-acceptor', { ...reference, Acceptor: StarterAcceptor }, /no acceptor ever answered a prepare with a promise \(prepares sent: prepare\(1\) from node 1/],
+    // The starter proposer's startRound sends round 0, which no acceptor promises.
+    ['02-proposer', { ...reference, Proposer: StarterProposer }, /no acceptor ever answered a prepare with a promise \(prepares sent: prepare\(0\) from node 1, prepare\(0\) from node 2\)/],
+    ['03-learner', { ...reference, Learner: StarterLearner }, /a value was chosen .*, but handleLearn returned null for every learn/],
+  ];
+  for (const [dir, roles, why] of starters) {
+    it(`the do-nothing starter of ${dir} is safe but fails every search test of its lab: the goal is unreachable`, async () => {
+      const tests = await loadSearchTests(path.join(root, 'labs', dir));
+      expect(tests.length).toBeGreaterThan(0);
+      for (const t of tests) {
+        const r = runSearch(roles, t.options);
+        expect(r.violation, t.name).toBeUndefined();
+        expect(r.verdict, t.name).toBe('goal-unreached');
+        expect(r.goalReached, t.name).toBeUndefined();
+        expect(r.goalMissed!.name, t.name).toBe(t.options.goal);
+        expect(r.goalMissed!.message, t.name).toMatch(why);
+        // Without a goal the same search finds nothing wrong: doing nothing is safe.
+        expect(runSearch(roles, { ...t.options, goal: 'none' }).verdict, t.name).toBe('ok');
+      }
+    }, 60_000);
+  }
+
+  it('names the first protocol step that never happened', () => {
+    class NeverVotes extends Acceptor {
+      override handleAccept(): LearnMsg | null {
+        return null;
+      }
+    }
+    class NeverAccepts extends Proposer {
+      override handlePromise(msg: PromiseMsg): AcceptMsg | null {
+        super.handlePromise(msg);
+        return null;
+      }
+      override propose(): AcceptMsg | null {
+        return null;
+      }
+    }
+    /** Votes only in round 1, and only as acceptor 1: never a quorum. */
+    class LoneVoter extends Acceptor {
+      override handleAccept(msg: AcceptMsg): LearnMsg | null {
+        return this.id === 1 ? super.handleAccept(msg) : null;
+      }
+    }
+    const opts = { maxRounds: 1 };
+    expect(runSearch({ ...reference, Acceptor: NeverVotes }, opts).goalMissed).toMatchObject({ stage: 'vote', role: 'acceptor', message: expect.stringMatching(/^no acceptor ever voted: accepts were sent \(accept\(1,"v1"\) from node 1/) });
+    expect(runSearch({ ...reference, Proposer: NeverAccepts }, opts).goalMissed).toMatchObject({ stage: 'accept', role: 'proposer', message: expect.stringMatching(/^no proposer ever sent an accept, though acceptors promised \(promise\(1,-,-\)/) });
+    expect(runSearch({ ...reference, Acceptor: LoneVoter }, opts).goalMissed).toMatchObject({ stage: 'quorum', message: expect.stringMatching(/never a quorum \(2 of 3\) for one value in one round \(acceptor 1 voted "v1" in round 1/) });
+  });
+
+  it("goal 'decided' needs learners; an unknown goal is refused", () => {
+    expect(() => runSearch(reference, { goal: 'decided' })).toThrow(/goal 'decided' needs learners/);
+    expect(() => runSearch(reference, { goal: 'nothing' as never })).toThrow(/goal must be/);
+  });
+});
+
+describe('paxlab search says whether the goal was reached', () => {
+  const cli = async (...args: string[]) => {
+    try {
+      const r = await promisify(execFile)(process.execPath, [path.join(root, 'bin', 'paxlab.js'), 'search', ...args]);
+      return { code: 0, out: r.stdout };
+    } catch (e) {
+      const x = e as { code: number; stdout: string };
+      return { code: x.code, out: x.stdout };
+    }
+  };
+
+  it('exits 1 for the do-nothing starter: no violation, goal not reached, and why', async () => {
+    const r = await cli('acceptor', path.join(root, 'labs', '01-acceptor', 'starter', 'acceptor.ts'));
+    expect(r.code).toBe(1);
+    expect(r.out).toMatch(/✓ no violation in the whole state space/);
+    expect(r.out).toMatch(/✗ goal not reached: your acceptor never promises — no order of deliveries lets a value be chosen/);
+  }, 60_000);
+
+  it('exits 0 for the reference, with the shortest path to the goal in steps and in --json', async () => {
+    const proposer = path.join(root, 'labs', '02-proposer', 'reference', 'proposer.ts');
+    const r = await cli('proposer', proposer, '--depth', '8');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/✓ goal reached in 8 steps: "v1" is chosen in round 1 \(acceptors 1, 2 voted it\)/);
+    const json = JSON.parse((await cli('proposer', proposer, '--depth', '8', '--json')).out);
+    expect(json).toMatchObject({ verdict: 'ok', goalReached: { name: 'chosen', depth: 8 } });
+    expect(json.goalReached.trace[0]).toMatchObject({ type: 'meta', source: 'search' });
+    // One step short of the goal: safe, but the goal is not reached.
+    const short = await cli('proposer', proposer, '--depth', '7');
+    expect(short.code).toBe(1);
+    expect(short.out).toMatch(/✗ goal not reached: no order of deliveries within the bounds \(7 steps\)/);
+  }, 60_000);
 });

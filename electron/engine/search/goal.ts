@@ -4,13 +4,12 @@
  * "safe". This module names what was reached and, when nothing was, explains how far the protocol
  * got, from the messages and votes the search ever saw.
  */
-import type { SearchGoal } from './model.js';
-import { msgLabel, type RoleKind } from './model.js';
+import { msgLabel, type RoleKind, type SearchGoal } from './model.js';
 import type { GState, Transitions } from './explorer.js';
 
 /** What the goal asks, for messages: "a value be chosen", "a learner decide". */
 export const GOAL_WANTS: Record<Exclude<SearchGoal, 'none'>, string> = {
-  chosen: 'a value be chosen (a quorum of acceptors vote for it in one round)',
+  chosen: 'a value be chosen (by a quorum of acceptors voting for it in one round)',
   decided: 'a learner decide',
 };
 
@@ -31,9 +30,19 @@ export function describeGoal(tr: Transitions, s: GState): string {
     return `learner ${tr.slots[tr.learnerSlots[k]].node} decides ${JSON.stringify(values[s.dec[k] - 1])}`;
   }
   const c = tr.chosen(s.h)!;
-  const voters = s.h.map((id) => hist[id]).filter((e) => e.vote && e.rnd === c.rnd && e.val === c.val).map((e) => e.node);
+  const voters = s.h.map((id) => hist[id]).filter((e) => e.vote && e.rnd === c.rnd && e.val === c.val).map((e) => e.node).sort((a, b) => a - b);
   return `${JSON.stringify(values[c.val])} is chosen in round ${c.rnd} (acceptors ${voters.join(', ')} voted it)`;
 }
+
+/** The headline when the step that never happened is the student's role's own, e.g. "your acceptor never votes". */
+export const NEVER: Record<GoalMiss['stage'], string | null> = {
+  prepare: 'never sends a prepare',
+  promise: 'never promises',
+  accept: 'never sends an accept',
+  vote: 'never votes',
+  quorum: null,
+  decide: 'never decides',
+};
 
 const MAX_LISTED = 4;
 
@@ -70,6 +79,9 @@ export function explainMiss(tr: Transitions): GoalMiss {
     const v = list(votes.map((e) => `acceptor ${e.node} voted ${JSON.stringify(values[e.val])} in round ${e.rnd}`));
     return { stage: 'quorum', role: 'acceptor', message: `acceptors voted, but never a quorum (${tr.quorum} of ${tr.acceptorSlots.length}) for one value in one round (${v})` };
   }
-  const learns = tr.learnerSlots.length > 0 ? ` (learns sent: ${labels('learn')})` : '';
-  return { stage: 'decide', role: 'learner', message: `a value was chosen (a quorum of acceptors voted for it in one round), but no learner ever decided${learns}` };
+  return {
+    stage: 'decide',
+    role: 'learner',
+    message: `a value was chosen (a quorum of acceptors voted for it in one round), but handleLearn returned null for every learn (learns sent: ${labels('learn')})`,
+  };
 }

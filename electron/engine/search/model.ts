@@ -166,8 +166,8 @@ export function msgLabel(m: WireMessage): string {
     case 'prepare':
       return `prepare(${m.crnd})`;
     case 'promise':
-      return `promise(${m.rnd},${m.vrnd === 0 ? '-' : m.vrnd},${m.vval === null ? '-' : m.vval})`;
+      return `promise(${m.rnd},${m.vrnd === 0 ? '-' : m.vrnd},${m.vval === null ? '-' : JSON.stringify(m.vval)})`;
     default:
-      return `${m.kind}(${m.rnd},${m.val})`;
+      return `${m.kind}(${m.rnd},${JSON.stringify(m.val)})`;
   }
 }

@@ -12,6 +12,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { loadSearchTests, type SearchTestConfig } from '../scenarios/lab-config.js';
 import type { SearchJobPayload, SearchJobResult } from './search-job.js';
 import type { SearchReport } from './search.js';
+import { NEVER } from './goal.js';
 
 export const SEARCH_MEMORY_MB = 1536;
 
@@ -27,6 +28,7 @@ export const SEARCH_RULES: Record<string, string> = {
   'input-mutation': 'A handler never changes the message it is given.',
   determinism: 'Handlers are deterministic: the same state and input give the same output and state.',
   uncloneable: 'Role state lives in plain fields (numbers, strings, arrays, Maps, Sets, objects) that can be cloned.',
+  goal: 'Doing nothing is not enough: some order of deliveries lets a value be chosen (a quorum of acceptors votes for it in one round) and, with learners, lets a learner decide.',
 };
 
 /** A failed search names the checker it broke: rule `search.<checker>` (e.g. search.chosen-invariant). */
@@ -41,9 +43,29 @@ export function searchSummary(r: SearchReport): string {
   return `${r.statesExplored} states, ${r.statesPerSecond} states/s, depth ${r.depthReached}, ${extent}, ${Math.round(r.elapsedMs)} ms`;
 }
 
-/** The counterexample as a text diagram: what was delivered and lost, plus the proposers' round starts. */
+/** Whether the goal was reached, one line: `goal reached in 8 steps: "v1" is chosen in round 1 (…)`. */
+export function goalSummary(r: SearchReport): string | null {
+  if (r.goalReached) return `goal reached in ${r.goalReached.depth} steps: ${r.goalReached.description}`;
+  if (r.goalMissed) return `goal not reached: ${r.goalMissed.summary}`;
+  return null;
+}
+
+/**
+ * The failure message of an unreached goal, headed by what the student's role never did when the
+ * missing step is its own ("your acceptor never votes — no order of deliveries lets …").
+ */
+export function goalFailureMessage(r: SearchReport, role: string): string {
+  const miss = r.goalMissed!;
+  const never = miss.role === role ? NEVER[miss.stage] : null;
+  return `${never ? `your ${role} ${never} — ` : ''}${miss.summary}`;
+}
+
+/**
+ * A search path (a counterexample, or the shortest path to the goal) as a text diagram: what was
+ * delivered and lost, the proposers' round starts, and the goal's closing note.
+ */
 export function counterexampleDiagram(trace: TraceEvent[]): string {
-  return renderTraceDiagram(trace, { width: 16, types: [...DEFAULT_DIAGRAM_TYPES, 'timer'] });
+  return renderTraceDiagram(trace, { width: 16, types: [...DEFAULT_DIAGRAM_TYPES, 'timer', 'log'] });
 }
 
 export async function runSearchJob(code: string, payload: SearchJobPayload, callMs: number) {
@@ -100,6 +122,13 @@ registerTestKind({
         },
       };
     }
-    return { passed: true, notes: [searchSummary(r), ...(r.note ? [r.note] : [])] };
+    if (r.verdict === 'goal-unreached' && r.goalMissed) {
+      return {
+        passed: false,
+        failure: { reason: 'violation', checker: 'goal', rule: searchRule('goal'), message: `${goalFailureMessage(r, payload.role)} (${searchSummary(r)})`, inputsSoFar: [] },
+      };
+    }
+    const goal = goalSummary(r);
+    return { passed: true, notes: [searchSummary(r), ...(goal ? [goal] : []), ...(r.note ? [r.note] : [])] };
   },
 });

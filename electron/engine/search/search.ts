@@ -4,11 +4,12 @@
  * counterexample returned as a trace.
  */
 import type { TraceEvent } from '../trace/events.js';
-import { buildCounterexampleTrace } from './counterexample.js';
+import { buildCounterexampleTrace, buildGoalTrace } from './counterexample.js';
+import { describeGoal, explainMiss, GOAL_WANTS, type GoalMiss } from './goal.js';
 import { Transitions, fingerprint, type Found, type GState } from './explorer.js';
 import { StateSet } from './state-set.js';
 import { LocalStates } from './local-states.js';
-import { layoutSlots, resolveOptions, type ResolvedOptions, type SearchOptions, type SearchRoles } from './model.js';
+import { layoutSlots, resolveOptions, type ResolvedOptions, type SearchGoal, type SearchOptions, type SearchRoles } from './model.js';
 import { privateFields, UncloneableStateError } from './state-codec.js';
 
 export interface SearchViolation {
@@ -22,9 +23,30 @@ export interface SearchViolation {
   trace: TraceEvent[];
 }
 
+/** The goal was reached: the first goal state BFS found, so `depth` is the fewest steps to it. */
+export interface SearchGoalReached {
+  name: Exclude<SearchGoal, 'none'>;
+  /** What happened, e.g. `"v1" is chosen in round 1 (acceptors 1, 2 voted it)`. */
+  description: string;
+  depth: number;
+  /** The shortest path to it, meta source 'search', ending with a `log` event naming the goal. */
+  trace: TraceEvent[];
+}
+
+/** No state within the bounds reached the goal; `message` says which protocol step never happened. */
+export interface SearchGoalMissed extends GoalMiss {
+  name: Exclude<SearchGoal, 'none'>;
+  /** e.g. "no order of deliveries lets a value be chosen …: no acceptor ever voted …". */
+  summary: string;
+}
+
 export interface SearchReport {
-  /** ok: no violation within the bounds; violation: a counterexample; error: the roles cannot be searched. */
-  verdict: 'ok' | 'violation' | 'error';
+  /**
+   * ok: no violation within the bounds and the goal reached (or none asked); violation: a
+   * counterexample; goal-unreached: safe, but no state within the bounds reached the goal; error: the
+   * roles cannot be searched.
+   */
+  verdict: 'ok' | 'violation' | 'goal-unreached' | 'error';
   statesExplored: number;
   transitions: number;
   statesPerSecond: number;
@@ -35,6 +57,10 @@ export interface SearchReport {
   stoppedBy?: 'depth' | 'time' | 'states';
   elapsedMs: number;
   violation?: SearchViolation;
+  /** Set when a goal state was found (also alongside a violation found later). */
+  goalReached?: SearchGoalReached;
+  /** Set with verdict 'goal-unreached'. */
+  goalMissed?: SearchGoalMissed;
   /** Why the roles cannot be searched (verdict 'error'). */
   error?: string;
   /** Whether inert messages were collected (see SearchOptions.reduce). */
@@ -53,7 +79,7 @@ export interface SearchHooks {
 export function runSearch(roles: SearchRoles, options: SearchOptions = {}, hooks: SearchHooks = {}): SearchReport {
   const opts = resolveOptions(options);
   const first = explore(roles, opts, hooks);
-  if (first.verdict !== 'ok' || !first.reductionBroken) return first;
+  if (first.verdict === 'violation' || first.verdict === 'error' || !first.reductionBroken) return first;
   // The role handled a message it had once ignored: collecting inert messages may have hidden
   // states. Search again without the reduction, in the time that is left.
   const again = explore(roles, { ...opts, reduce: false, timeLimitMs: Math.max(1000, opts.timeLimitMs - first.elapsedMs) }, hooks);
@@ -120,6 +146,16 @@ function explore(roles: SearchRoles, opts: ResolvedOptions, hooks: SearchHooks):
     for (let i = idx; i > 0; i = parent[i]) acts.push(via[i]);
     return acts.reverse();
   };
+  // The first goal state generated (BFS: one with the fewest steps), by its index in parent/via.
+  const wantGoal = opts.goal !== 'none';
+  let goalIdx = -1;
+  let goalState: GState | null = null;
+  const goalReached = (): SearchGoalReached | undefined => {
+    if (goalIdx < 0 || opts.goal === 'none') return undefined;
+    const actions = pathTo(parent[goalIdx], via[goalIdx]);
+    const description = describeGoal(tr, goalState!);
+    return { name: opts.goal, description, depth: actions.length, trace: buildGoalTrace(tr, init, actions, description) };
+  };
 
   outer: while (level.length > 0) {
     if (depth >= opts.maxDepth) {
@@ -152,6 +188,7 @@ function explore(roles: SearchRoles, opts: ResolvedOptions, hooks: SearchHooks):
             transitions,
             depthReached: depth + 1,
             violation: { ...t, depth: actions.length, trace: buildCounterexampleTrace(tr, init, actions, t) },
+            goalReached: goalReached(),
           });
         }
         const fp = fingerprint(t);
@@ -160,6 +197,10 @@ function explore(roles: SearchRoles, opts: ResolvedOptions, hooks: SearchHooks):
         parent.push(idx);
         via.push(act);
         next.push({ s: t, idx: ti });
+        if (wantGoal && goalIdx < 0 && tr.goalHolds(t)) {
+          goalIdx = ti;
+          goalState = t;
+        }
         if (visited.size >= opts.maxStates) {
           stoppedBy = 'states';
           depth++;
@@ -170,14 +211,23 @@ function explore(roles: SearchRoles, opts: ResolvedOptions, hooks: SearchHooks):
     level = next;
     if (next.length > 0) depth++;
   }
+  const exhausted = stoppedBy === undefined;
+  let goalMissed: SearchGoalMissed | undefined;
+  if (opts.goal !== 'none' && goalIdx < 0) {
+    const miss = explainMiss(tr);
+    const where = exhausted ? '' : ` within the bounds (${stoppedBy === 'depth' ? `${opts.maxDepth} steps` : `stopped by the ${stoppedBy} bound`})`;
+    goalMissed = { name: opts.goal, ...miss, summary: `no order of deliveries${where} lets ${GOAL_WANTS[opts.goal]}: ${miss.message}` };
+  }
   return report({
     reductionBroken: tr.collect ? (tr.inertPersists() ?? undefined) : undefined,
-    verdict: 'ok',
+    verdict: goalMissed ? 'goal-unreached' : 'ok',
     statesExplored: visited.size,
     transitions,
     depthReached: depth,
-    exhausted: stoppedBy === undefined,
+    exhausted,
     stoppedBy,
+    goalReached: goalReached(),
+    goalMissed,
   });
 }
 
