@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startCluster } from '../../electron/engine/cluster/index.js';
 import type { Cluster } from '../../electron/engine/cluster/index.js';
-import type { TraceEvent } from '../../electron/engine/trace/events.js';
+import type { SendEvent, TraceEvent } from '../../electron/engine/trace/events.js';
 import { WIRE_VERSION } from '../../electron/engine/cluster/protocol.js';
 import { RawNode, until } from './helpers.js';
 
@@ -67,9 +67,9 @@ describe('single-decree Paxos on a real cluster', () => {
     expect([2, 3, 4].every((n) => reached.has(n))).toBe(true);
     expect(reached.has(5)).toBe(false);
     // Whichever request the leader took first is the chosen value, and the survivors decide exactly it.
-    const chosen = c.trace.find((e) => e.type === 'send' && e.from === 1 && e.msg.kind === 'accept' && e.msg.rnd === rnd)!;
-    expect(['from-1', 'from-2']).toContain((chosen as { msg: { val: string } }).msg.val);
-    expect(values(c)).toEqual(new Set([(chosen as { msg: { val: string } }).msg.val]));
+    const chosen = c.trace.find((e): e is SendEvent => e.type === 'send' && e.from === 1 && e.msg.kind === 'accept' && e.msg.rnd === rnd)!;
+    expect(['from-1', 'from-2']).toContain(chosen.msg.val);
+    expect(values(c)).toEqual(new Set([chosen.msg.val]));
     expect(c.isRunning(1)).toBe(false);
   });
 
