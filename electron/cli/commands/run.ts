@@ -3,11 +3,11 @@
  * in the simulator), then a per-node report of who decided what. Exit 0 when every live node decided
  * and all agree, 1 otherwise.
  */
-import type { NodeId, Value } from '@paxlab/sdk';
+import type { Value } from '@paxlab/sdk';
 import { UsageError } from '../main.js';
 import { FaultSpecError, parseFaultSpec } from '../../engine/faults/index.js';
 import { writeTrace } from '../../engine/trace/io.js';
-import type { TraceEvent } from '../../engine/trace/events.js';
+import type { SingleDecreeRunOutcome } from '../../engine/single-decree-run.js';
 
 interface RunOptions {
   nodes: string;
@@ -22,11 +22,7 @@ interface RunOptions {
   crash?: string[];
 }
 
-export interface RunOutcome {
-  trace: TraceEvent[];
-  decisions: Map<NodeId, Value>;
-  live: NodeId[];
-}
+type RunOutcome = SingleDecreeRunOutcome;
 
 function number(flag: string, text: string, min: number, max: number, integer = false): number {
   const v = Number(text);

@@ -2,6 +2,6 @@
 export { startCluster, Cluster } from './supervisor.js';
 export type { ClusterOptions, Durability, NodeProgram, NodeSnapshot } from './supervisor.js';
 export { runSingleDecreeCluster } from './single-decree-run.js';
-export type { SingleDecreeRunOptions, SingleDecreeRunOutcome } from './single-decree-run.js';
+export type { ClusterRunOptions } from './single-decree-run.js';
 export { Hub, HUB_HOST } from './hub.js';
 export type { HubOptions } from './hub.js';

@@ -1,32 +1,9 @@
-import type { NodeId, Value } from '@paxlab/sdk';
 import { SingleDecreeNode } from '../../../labs/paxos-node/node.js';
-import type { FaultSchedule } from '../faults/schedule.js';
-import type { TraceEvent } from '../trace/events.js';
+import type { SingleDecreeRunOptions, SingleDecreeRunOutcome } from '../single-decree-run.js';
 import { Simulation } from './simulation.js';
 
-export interface SingleDecreeSimOptions {
-  nodes: number;
-  /** Client values: the first goes to node 1, the next to node 2, and so on (wrapping around). */
-  propose: string[];
-  loss: number;
-  dup: number;
-  /** Uniform delay range in ms. */
-  delay?: [number, number];
-  seed: number;
-  /** Virtual time limit. */
-  timeoutMs: number;
-  schedule?: FaultSchedule;
-}
-
-export interface SingleDecreeOutcome {
-  trace: TraceEvent[];
-  decisions: Map<NodeId, Value>;
-  /** Nodes up at the end. */
-  live: NodeId[];
-}
-
 /** One single-decree instance of the reference node in the simulator (`paxlab run --sim`). */
-export async function runSingleDecreeSim(opts: SingleDecreeSimOptions): Promise<SingleDecreeOutcome> {
+export async function runSingleDecreeSim(opts: SingleDecreeRunOptions): Promise<SingleDecreeRunOutcome> {
   const sim = new Simulation({
     nodes: opts.nodes,
     nodeClass: SingleDecreeNode,
