@@ -46,6 +46,8 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private readonly tokenBytes: Buffer;
   /** Each connected node's socket, and its deliver frames waiting for `flush`. */
   private readonly conns = new Map<NodeId, Peer>();
+  /** Nodes that connected at least once: a message to one that is gone now was lost to a crash. */
+  private readonly everConnected = new Set<NodeId>();
   private readonly sockets = new Set<net.Socket>();
   /** The peers whose outbox holds frames. */
   private readonly pending = new Set<Peer>();
@@ -249,6 +251,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     }
     // Deliver frames start at this outbox; whatever the old connection had queued is lost with it.
     this.conns.set(node, { socket, out: new FrameWriter() });
+    this.everConnected.add(node);
     // Whoever holds the token and says hello is up, whatever the supervisor marked before.
     this.model.setDown(node, false);
     const welcome: WelcomeFrame = { type: 'welcome', node, nodes: [...this.opts.nodes], t0: this.t0 };
@@ -346,7 +349,9 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const blockedBy = recheck ? this.model.blocked(from, to) : null;
     const peer = this.conns.get(to);
     if (blockedBy || !peer) {
-      recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blockedBy ?? 'crashed', copy });
+      // No connection: the addressee crashed, or (at start-up) has not connected yet.
+      const reason = blockedBy ?? (this.everConnected.has(to) ? 'crashed' : 'down');
+      recorder.recordOwned({ type: 'drop', t, id, from, to, reason, copy });
       return;
     }
     recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy, seq: 0, lc: 0 });
