@@ -7,17 +7,9 @@ import type { BuildOk } from '../build/build-student.js';
 import type { LabPack } from '../labs/lab-pack.js';
 import type { Sandbox } from './sandbox.js';
 import type { StackMapper } from './stack-map.js';
-import type { Failure } from './verdict.js';
+import type { Failure, TestIdentity } from './verdict.js';
 
-export interface GradeTest {
-  /** Unique within the lab, e.g. 'trace:public/prepare-lower-round'. */
-  id: string;
-  kind: string;
-  name: string;
-  title: string;
-  set: 'public' | 'hidden';
-  /** Share of the lab's points (relative to the other tests run). */
-  weight: number;
+export interface GradeTest extends TestIdentity {
   /** Whatever the kind needs to run it (the trace, the scenario, …). */
   data: unknown;
 }

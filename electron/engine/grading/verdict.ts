@@ -63,14 +63,19 @@ export interface Failure {
   diagram?: string;
 }
 
-export interface TestResult {
-  /** Stable id, e.g. 'trace:public/prepare-lower-round'. */
+/** What names a test and weighs it: shared by the test as listed and its result. */
+export interface TestIdentity {
+  /** Unique within the lab and stable, e.g. 'trace:public/prepare-lower-round'. */
   id: string;
   kind: string;
   name: string;
   title: string;
   set: 'public' | 'hidden';
+  /** Share of the lab's points (relative to the other tests run). */
   weight: number;
+}
+
+export interface TestResult extends TestIdentity {
   points: number;
   maxPoints: number;
   passed: boolean;
