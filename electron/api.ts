@@ -179,6 +179,11 @@ export interface ClusterInfo {
   network: NetworkConfig;
   roles: { acceptor: RoleSource; proposer: RoleSource; learner: RoleSource };
   startedAt: string;
+  /**
+   * The most trace events the cluster keeps (meta line included); older ones are discarded a
+   * tenth at a time, so the first event after the meta line may have a seq above 1.
+   */
+  maxTraceEvents?: number;
 }
 
 export interface NodeSnapshot {

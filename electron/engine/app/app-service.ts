@@ -35,6 +35,13 @@ import {
 import { Workspace, writeFileAtomic } from '../workspace/index.js';
 import type { ClusterHandle, EnginePorts, LabPack } from './ports.js';
 import { EventBatcher } from './event-batcher.js';
+import { eventsSince, exportableTrace } from './trace-window.js';
+
+/**
+ * How many trace events a playground cluster keeps: an undecided cluster's heartbeats add
+ * thousands a second, and the renderer keeps as many again.
+ */
+export const PLAYGROUND_TRACE_EVENTS = 200_000;
 
 export interface AppServiceOptions {
   workspaceDir: string;
@@ -45,6 +52,8 @@ export interface AppServiceOptions {
   eventBatchMs?: number;
   /** Watch the workspace for external edits (default true). */
   watch?: boolean;
+  /** The playground cluster's trace bound (default PLAYGROUND_TRACE_EVENTS). */
+  maxTraceEvents?: number;
 }
 
 interface RunningCluster {
@@ -219,8 +228,9 @@ export class AppService implements PaxLabService {
     const clusterId = randomUUID();
     this.emit({ type: 'cluster-status', clusterId, status: 'starting' });
     let handle: ClusterHandle;
+    const maxTraceEvents = this.opts.maxTraceEvents ?? PLAYGROUND_TRACE_EVENTS;
     try {
-      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths });
+      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths, maxTraceEvents });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.emit({ type: 'cluster-status', clusterId, status: 'failed', message });
@@ -238,6 +248,7 @@ export class AppService implements PaxLabService {
       network: handle.network(),
       roles,
       startedAt: new Date().toISOString(),
+      maxTraceEvents,
     };
     const batcher = new EventBatcher<TraceEvent>(this.opts.eventBatchMs ?? 25, (events) =>
       this.emit({ type: 'cluster-events', clusterId, events }),
@@ -348,7 +359,7 @@ export class AppService implements PaxLabService {
 
   async getClusterTrace(clusterId: string, sinceSeq = 0): Promise<TraceEvent[]> {
     const c = this.running(clusterId);
-    return c.handle.trace.filter((e) => e.seq >= sinceSeq);
+    return eventsSince(c.handle.trace, sinceSeq);
   }
 
   // ---- traces --------------------------------------------------------------------------------
@@ -390,7 +401,7 @@ export class AppService implements PaxLabService {
 
   async exportTrace(request: ExportTraceRequest): Promise<ExportedTrace> {
     let events: TraceEvent[];
-    if (request.clusterId !== undefined) events = [...this.running(request.clusterId).handle.trace];
+    if (request.clusterId !== undefined) events = exportableTrace(this.running(request.clusterId).handle.trace);
     else events = request.events ?? [];
     if (events[0]?.type !== 'meta') throw new ApiError('bad-argument', 'a trace starts with its meta event');
     const text = this.ports.traces.serialize(events);

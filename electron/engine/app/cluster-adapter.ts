@@ -16,6 +16,7 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         network: launch.network,
         nodeProgram: { roles: launch.roles },
         title: 'playground',
+        ...(launch.maxTraceEvents !== undefined ? { maxTraceEvents: launch.maxTraceEvents } : {}),
         ...(nodeCommand ? { nodeCommand } : {}),
       });
       try {

@@ -56,6 +56,8 @@ export interface ClusterLaunch {
   network?: Partial<NetworkConfig>;
   /** Built student role modules; a role left out runs the reference. */
   roles: { acceptor?: string; proposer?: string; learner?: string };
+  /** Keep at most this many trace events, discarding the oldest (unbounded when left out). */
+  maxTraceEvents?: number;
 }
 
 /** A running cluster of real node processes. */
@@ -71,6 +73,7 @@ export interface ClusterHandle {
   clientRequest(node: number, value: string): Promise<string> | string;
   /** Null state when the node is down. */
   snapshot(node: number): Promise<{ up: boolean; state: unknown }>;
+  /** The meta line, then the events kept (all, or the newest under `maxTraceEvents`), in seq order. */
   readonly trace: readonly TraceEvent[];
   subscribe(listener: (event: TraceEvent) => void): () => void;
   /** Called once if the cluster fails on its own (a node program that cannot start, …). */

@@ -24,6 +24,7 @@ import { DURABILITY_LEVELS, NODE_CONFIG_ENV } from './node-config.js';
 import type { Durability, NodeProcessConfig, NodeProgram } from './node-config.js';
 import { defaultNodeScript } from './node-script.js';
 import { killAllOnExit } from './exit-hooks.js';
+import { boundTrace, checkTraceBound } from './trace-bound.js';
 
 export type { NodeSnapshot } from './control-channel.js';
 export type { Durability, NodeProgram } from './node-config.js';
@@ -51,6 +52,11 @@ export interface ClusterOptions {
   startTimeoutMs?: number;
   /** Free-form title for the trace's meta line. */
   title?: string;
+  /**
+   * Keep at most this many trace events (the meta line included), discarding the oldest tenth at a
+   * time; `decisions()` still knows every decision. Unlimited by default (CLI runs, tests).
+   */
+  maxTraceEvents?: number;
 }
 
 type ExitReason = 'crash' | 'stop' | 'hang' | 'shutdown';
@@ -117,6 +123,7 @@ export class Cluster {
     if (opts.durability !== undefined && !DURABILITY_LEVELS.includes(opts.durability)) {
       throw new RangeError(`durability must be one of ${DURABILITY_LEVELS.join(', ')}, got ${String(opts.durability)}`);
     }
+    if (opts.maxTraceEvents !== undefined) checkTraceBound(opts.maxTraceEvents);
     this.nodes = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.seed = opts.seed ?? 1;
     const network = normalizeNetwork(opts.network ?? {});
@@ -126,9 +133,11 @@ export class Cluster {
     this.storageDir = opts.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'paxlab-store-'));
     mkdirSync(this.storageDir, { recursive: true });
     this.releaseExitHook = killAllOnExit(() => this.killAllSync());
+    // Decisions are kept apart from the trace, so a bounded trace never forgets one.
     this.recorder.subscribe((e) => {
       if (e.type === 'decide' && e.slot === 0 && !this.decided.has(e.node)) this.decided.set(e.node, e.value);
     });
+    if (opts.maxTraceEvents !== undefined) boundTrace(this.recorder, opts.maxTraceEvents);
     this.ready = this.boot(network);
     // A failed start is reported through `ready`; do not also crash the process as unhandled.
     this.ready.catch(() => {});
@@ -136,9 +145,17 @@ export class Cluster {
 
   // ---- what the caller reads ----
 
-  /** Every event so far (the live array: copy it to keep a snapshot). */
+  /**
+   * Every event so far, or with `maxTraceEvents` the meta line and the newest ones (the live array:
+   * copy it to keep a snapshot). seq grows by one per event, but after a discard it is not the index.
+   */
   get trace(): TraceEvent[] {
     return this.recorder.events;
+  }
+
+  /** How many events `maxTraceEvents` has discarded so far (0 when unbounded). */
+  get discardedEvents(): number {
+    return this.recorder.discarded;
   }
 
   /** Call `listener` for each new event; returns the unsubscribe function. */

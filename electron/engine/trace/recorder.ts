@@ -15,6 +15,10 @@ export class TraceRecorder {
   private sendClock: number[] = [];
   private maxClock = 0;
   private listeners = new Set<Listener>();
+  /** The next event's seq: not events.length, since discardOldest may shorten the array. */
+  private nextSeq = 1;
+  /** How many events after the meta line discardOldest has removed. */
+  discarded = 0;
 
   constructor(meta: Omit<MetaEvent, 'seq' | 'lc' | 'type' | 'format' | 't'> & { t?: number }) {
     this.events.push({ type: 'meta', format: 'paxlab-trace/1', seq: 0, lc: 0, t: meta.t ?? 0, ...meta } as MetaEvent);
@@ -33,7 +37,7 @@ export class TraceRecorder {
   record(event: UnstampedEvent): TraceEvent {
     const lc = this.clockFor(event);
     if (lc > this.maxClock) this.maxClock = lc;
-    const stamped = { ...event, seq: this.events.length, lc } as TraceEvent;
+    const stamped = { ...event, seq: this.nextSeq++, lc } as TraceEvent;
     this.events.push(stamped);
     for (const l of this.listeners) l(stamped);
     return stamped;
@@ -49,11 +53,22 @@ export class TraceRecorder {
     const lc = this.clockFor(event);
     if (lc > this.maxClock) this.maxClock = lc;
     const stamped = event as TraceEvent;
-    stamped.seq = this.events.length;
+    stamped.seq = this.nextSeq++;
     stamped.lc = lc;
     this.events.push(stamped);
     if (this.listeners.size > 0) for (const l of this.listeners) l(stamped);
     return stamped;
+  }
+
+  /**
+   * Remove the `count` oldest events after the meta line (to bound a long run's memory); later
+   * events keep their seq, so seq stays monotonic but no longer equals the array index.
+   */
+  discardOldest(count: number): number {
+    const n = Math.max(0, Math.min(Math.floor(count), this.events.length - 1));
+    if (n > 0) this.events.splice(1, n);
+    this.discarded += n;
+    return n;
   }
 
   private tick(node: NodeId, atLeast = 0): number {

@@ -8,8 +8,11 @@ import { defineStore } from 'pinia';
 import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { ClusterInfo, ClusterStartOptions, NetworkConfig, NodeSnapshot, TraceEvent } from '../api/types.js';
 import { TraceIndex, type Arrow, type AxisMode } from '../diagram/trace-index.js';
-import { summarize } from '../diagram/summary.js';
+import { emptySummaryBase, foldIntoBase, summarize } from '../diagram/summary.js';
 import { messageOf, useAppStore } from './app.js';
+
+/** The live trace's bound when the cluster does not name one (as the app service's default). */
+const DEFAULT_TRACE_BOUND = 200_000;
 
 /** Message kinds that flood the diagram and say little about the protocol: hidden by default. */
 export const NOISY_KINDS = ['heartbeat'];
@@ -44,6 +47,8 @@ export const useClusterStore = defineStore('cluster', () => {
   /** Status changes that arrive while startCluster's reply is still on its way. */
   const pendingStatus = new Map<string, ClusterInfo['status']>();
   let lastSeq = -1;
+  /** What the events discarded from the front of a bounded live trace left behind. */
+  let base = emptySummaryBase();
   let redrawQueued = false;
   let pollTimer: ReturnType<typeof setInterval> | undefined;
 
@@ -54,10 +59,16 @@ export const useClusterStore = defineStore('cluster', () => {
   /** The cluster as it is now (for the controls), whatever the diagram's playhead shows. */
   const summary = computed(() => {
     void version.value;
-    return summarize(index.value, index.value.length);
+    return summarize(index.value, index.value.length, base);
   });
   /** The cluster as of the playhead (paused or scrubbed view). */
-  const playhead = computed(() => (live.value ? summary.value : summarize(index.value, shown.value)));
+  const playhead = computed(() => (live.value ? summary.value : summarize(index.value, shown.value, base)));
+  /** How many older events of the live trace are gone (discarded by the cluster or here). */
+  const discarded = computed(() => {
+    void version.value;
+    const r = raw.value;
+    return source.value === 'live' && r.length > 1 && r[0].type === 'meta' ? r[1].seq - 1 : 0;
+  });
   const running = computed(() => info.value !== null && (info.value.status === 'running' || info.value.status === 'starting'));
   /** The leader most live nodes agree on (from their snapshots), else the one the trace suggests. */
   const leader = computed<number | null>(() => {
@@ -97,7 +108,31 @@ export const useClusterStore = defineStore('cluster', () => {
       if (e.type === 'send') kindById.set(e.id, e.msg.kind);
       if (isShown(e)) idx.append(e);
     }
+    discardOldest();
     queueRedraw();
+  }
+
+  /**
+   * Keep a live trace within the cluster's bound: past it, drop the oldest tenth (the meta line
+   * stays) and re-index, keeping the playhead and the selection on the same events.
+   */
+  function discardOldest(): void {
+    const max = info.value?.maxTraceEvents ?? DEFAULT_TRACE_BOUND;
+    const r = raw.value;
+    if (source.value !== 'live' || r.length <= max) return;
+    const removed = r.splice(1, r.length - (max - Math.ceil(max / 10)));
+    foldIntoBase(base, removed);
+    for (const e of removed) if (e.type === 'send') kindById.delete(e.id);
+    const old = index.value;
+    const idx = markRaw(new TraceIndex());
+    for (const e of r) if (isShown(e)) idx.append(e);
+    const gone = old.length - idx.length;
+    const sel = selectedEvent.value;
+    if (sel !== null) selectedEvent.value = idx.events[sel - gone] === old.events[sel] ? sel - gone : sel === 0 ? 0 : null;
+    const arrow = selectedArrow.value;
+    if (arrow) selectedArrow.value = idx.arrows.find((a) => a.id === arrow.id && a.copy === arrow.copy) ?? null;
+    if (!live.value) limit.value = Math.max(0, limit.value - gone);
+    index.value = idx;
   }
 
   function queueRedraw(): void {
@@ -123,6 +158,7 @@ export const useClusterStore = defineStore('cluster', () => {
     raw.value = markRaw([]);
     kindById.clear();
     lastSeq = -1;
+    base = emptySummaryBase();
     source.value = src;
     live.value = src === 'live';
     for (const k of Object.keys(snapshots)) delete snapshots[Number(k)];
@@ -301,7 +337,7 @@ export const useClusterStore = defineStore('cluster', () => {
   });
 
   return {
-    info, starting, title, source, raw, index, version, hidden, axis, live, limit, shown, summary, playhead, leader, running,
+    info, starting, title, source, raw, index, version, discarded, hidden, axis, live, limit, shown, summary, playhead, leader, running,
     selectedArrow, selectedEvent, selectedNode, snapshots,
     start, stop, crash, restart, setLink, partition, heal, request, setNetwork, snapshot,
     pause, resume, step, scrub, toggleKind, loadTrace, exportTrace, importTrace, reindex,
