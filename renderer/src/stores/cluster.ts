@@ -47,6 +47,8 @@ export const useClusterStore = defineStore('cluster', () => {
   /** Status changes that arrive while startCluster's reply is still on its way. */
   const pendingStatus = new Map<string, ClusterInfo['status']>();
   let lastSeq = -1;
+  /** Live batches that arrived while the events missed in a gap are being fetched. */
+  let heldBack: TraceEvent[][] | null = null;
   /** What the events discarded from the front of a bounded live trace left behind. */
   let base = emptySummaryBase();
   let redrawQueued = false;
@@ -158,6 +160,7 @@ export const useClusterStore = defineStore('cluster', () => {
     raw.value = markRaw([]);
     kindById.clear();
     lastSeq = -1;
+    heldBack = null;
     base = emptySummaryBase();
     source.value = src;
     live.value = src === 'live';
@@ -317,11 +320,22 @@ export const useClusterStore = defineStore('cluster', () => {
   app.onEvent((e) => {
     if (e.type === 'cluster-events') {
       if (info.value?.clusterId === e.clusterId && source.value === 'live') {
-        if (e.events.length && e.events[0].seq > lastSeq + 1 && lastSeq >= 0) {
-          // A gap (reconnect): fetch what was missed, then the batch dedupes by seq.
-          void app.need().getClusterTrace(e.clusterId, lastSeq + 1).then(ingest).catch(() => {});
-        }
-        ingest(e.events);
+        if (heldBack) heldBack.push(e.events);
+        else if (e.events.length && e.events[0].seq > lastSeq + 1 && lastSeq >= 0) {
+          // A gap (reconnect): fetch what was missed first, holding back this batch and any that
+          // follow, so events land in seq order and none is mistaken for a duplicate.
+          heldBack = [e.events];
+          const clusterId = e.clusterId;
+          void app
+            .need()
+            .getClusterTrace(clusterId, lastSeq + 1)
+            .then(ingest, () => {})
+            .finally(() => {
+              const batches = heldBack ?? [];
+              heldBack = null;
+              if (info.value?.clusterId === clusterId) for (const b of batches) ingest(b);
+            });
+        } else ingest(e.events);
       } else if (starting.value) {
         const buf = pendingByCluster.get(e.clusterId) ?? [];
         buf.push(...e.events);
