@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import type { AppEvent } from '../../electron/api.js';
 import { createWebSocketApi, type WebSocketApi } from '../../electron/api-ws-client.js';
+import { alive, waitUntil as until } from '../support/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let tmp: string;
@@ -21,23 +22,6 @@ let url: string;
 let token: string;
 let api: WebSocketApi;
 const events: AppEvent[] = [];
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-
-async function until(cond: () => boolean, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'paxlab-serve-it-'));

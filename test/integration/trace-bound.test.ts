@@ -14,6 +14,7 @@ import { createEnginePorts } from '../../electron/engine/app/engine-ports.js';
 import { parseTrace } from '../../electron/engine/trace/io.js';
 import { TraceIndex } from '../../renderer/src/diagram/trace-index.js';
 import { emptySummaryBase, foldIntoBase, summarize } from '../../renderer/src/diagram/summary.js';
+import { waitUntil as until } from '../support/wait.js';
 
 const BOUND = 500;
 const clusters: Cluster[] = [];
@@ -24,14 +25,6 @@ afterEach(async () => {
 afterAll(() => {
   for (const t of tmps) rmSync(t, { recursive: true, force: true });
 });
-
-async function until(cond: () => boolean | Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 /** The meta line first, then seqs counting up by one from where the window starts. */
 function expectWindow(trace: readonly TraceEvent[]) {

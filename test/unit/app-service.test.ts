@@ -11,27 +11,13 @@ import { fileURLToPath } from 'node:url';
 import { ApiError, type AppEvent } from '../../electron/api.js';
 import { AppService } from '../../electron/engine/app/app-service.js';
 import { createEnginePorts } from '../../electron/engine/app/engine-ports.js';
+import { alive, waitUntil as until } from '../support/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let tmp: string;
 let service: AppService;
 const events: AppEvent[] = [];
 
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
-async function until(cond: () => boolean, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 const code = (p: Promise<unknown>) => p.then(() => 'resolved', (e) => (e instanceof ApiError ? e.code : `not an ApiError: ${e}`));
 
 beforeAll(async () => {

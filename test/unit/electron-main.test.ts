@@ -112,19 +112,11 @@ vi.mock('electron', async () => {
 
 import { API_CHANNELS, API_METHODS, EVENT_CHANNEL } from '../../electron/api.js';
 import { appUrlToFile, serveAppProtocol } from '../../electron/main/app-protocol.js';
+import { alive } from '../support/wait.js';
 
 const s = h.state;
 const trusted = { senderFrame: { url: 'app://paxlab/index.html' } };
 const call = (method: string, ...args: unknown[]) => s.handlers.get(`paxlab:${method}`)!(trusted, ...args) as Promise<any>;
-
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 beforeAll(async () => {
   s.userData = mkdtempSync(path.join(os.tmpdir(), 'paxlab-electron-test-'));
