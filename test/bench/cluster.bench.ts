@@ -116,13 +116,8 @@ interface Rate {
 
 const MSG = { kind: 'accept', from: 1, rnd: 12, val: 'a client command of moderate length' };
 
-export async function hubThroughput(n: number): Promise<Rate> {
-  const hub = await Hub.listen({ nodes: [1, 2], token: 't', seed: 1, network: NO_FAULTS, recorder: new TraceRecorder({ source: 'cluster', nodes: [1, 2] }) });
-  const [a, b] = await Promise.all([connect(hub.port), connect(hub.port)]);
-  a.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 1 }));
-  b.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 2 }));
-  const done = countFrames(b, n, 1); // skip the welcome
-  while (!(hub.isConnected(1) && hub.isConnected(2))) await new Promise((r) => setTimeout(r, 5));
+/** Send `n` identical frames from `a` and time until `b` has them all: the same for hub and raw relay. */
+async function timedRelay(a: net.Socket, b: net.Socket, n: number, done: Promise<unknown>): Promise<Rate> {
   const frames = Array.from({ length: n }, () => encodeFrame({ type: 'send', to: 2, msg: MSG }));
   const t = performance.now();
   const cpu = process.cpuUsage();
@@ -132,8 +127,19 @@ export async function hubThroughput(n: number): Promise<Rate> {
   const c = process.cpuUsage(cpu);
   a.destroy();
   b.destroy();
-  await hub.close();
   return { wall: (n / ms) * 1000, cpu: (n / ((c.user + c.system) / 1000)) * 1000 };
+}
+
+export async function hubThroughput(n: number): Promise<Rate> {
+  const hub = await Hub.listen({ nodes: [1, 2], token: 't', seed: 1, network: NO_FAULTS, recorder: new TraceRecorder({ source: 'cluster', nodes: [1, 2] }) });
+  const [a, b] = await Promise.all([connect(hub.port), connect(hub.port)]);
+  a.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 1 }));
+  b.write(encodeFrame({ type: 'hello', version: WIRE_VERSION, token: 't', node: 2 }));
+  const done = countFrames(b, n, 1); // skip the welcome
+  while (!(hub.isConnected(1) && hub.isConnected(2))) await new Promise((r) => setTimeout(r, 5));
+  const rate = await timedRelay(a, b, n, done);
+  await hub.close();
+  return rate;
 }
 
 export async function rawThroughput(n: number): Promise<Rate> {
@@ -143,17 +149,9 @@ export async function rawThroughput(n: number): Promise<Rate> {
   b.write(encodeFrame({ type: 'hello', node: 2 }));
   while (!relay.has(1) || !relay.has(2)) await new Promise((r) => setTimeout(r, 5));
   const done = countFrames(b, n);
-  const frames = Array.from({ length: n }, () => encodeFrame({ type: 'send', to: 2, msg: MSG }));
-  const t = performance.now();
-  const cpu = process.cpuUsage();
-  await writeAll(a, frames);
-  await done;
-  const ms = performance.now() - t;
-  const c = process.cpuUsage(cpu);
-  a.destroy();
-  b.destroy();
+  const rate = await timedRelay(a, b, n, done);
   await relay.close();
-  return { wall: (n / ms) * 1000, cpu: (n / ((c.user + c.system) / 1000)) * 1000 };
+  return rate;
 }
 
 /** Two request/response round trips through the bare relay to an echo peer in its own process. */
