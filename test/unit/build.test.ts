@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildStudentModule } from '../../electron/engine/build/index.js';
+import { removeStaleCaches } from '../../electron/engine/build/typecheck.js';
 
 const fixtures = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../fixtures');
 const broken = (name: string) => path.join(fixtures, 'broken', name, 'acceptor.ts');
@@ -75,5 +77,32 @@ describe('buildStudentModule', () => {
     await buildStudentModule(path.join(dir, 'acceptor.ts'), { exportName: 'Acceptor' });
     const after = await Promise.all((await readdir(dir)).map(async (f) => [f, await readFile(path.join(dir, f), 'utf8'), (await stat(path.join(dir, f))).mtimeMs]));
     expect(after).toEqual(before);
+  });
+});
+
+describe('the TypeScript code cache folder', () => {
+  it('keeps the cache in use and the two newest others, and removes older ones and nothing else', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-tscache-'));
+    try {
+      const names = ['typescript-1-a.v8cache', 'typescript-2-b.v8cache', 'typescript-3-c.v8cache', 'typescript-4-d.v8cache', 'typescript-5-e.v8cache'];
+      // Written one after another: a is the oldest, e (the one in use) the newest.
+      for (const [i, name] of names.entries()) {
+        await writeFile(path.join(dir, name), 'x');
+        const at = new Date(Date.now() - (names.length - i) * 60_000);
+        await utimes(path.join(dir, name), at, at);
+      }
+      await writeFile(path.join(dir, 'typescript-6-f.v8cache.123.tmp'), 'being written');
+      await writeFile(path.join(dir, 'notes.txt'), 'not a cache');
+      removeStaleCaches(dir, 'typescript-5-e.v8cache');
+      expect((await readdir(dir)).sort()).toEqual([
+        'notes.txt',
+        'typescript-3-c.v8cache',
+        'typescript-4-d.v8cache',
+        'typescript-5-e.v8cache',
+        'typescript-6-f.v8cache.123.tmp',
+      ]);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -4,6 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { checkLab, recordLabTraces } from '../../electron/engine/grading/index.js';
 import { labsDir } from '../../electron/engine/labs/paths.js';
+import { Ajv } from 'ajv';
+import { MANIFEST_SCHEMA } from '../../electron/engine/labs/manifest-schema.js';
+import { SCENARIO_SCHEMA } from '../../electron/engine/labs/scenario-schema.js';
 
 const MIN_MUTANTS = { acceptor: 8, proposer: 8, learner: 4 } as const;
 let tmp: string | null = null;
@@ -12,6 +15,17 @@ afterEach(async () => {
   delete process.env.PAXLAB_LABS_DIR;
   if (tmp) await rm(tmp, { recursive: true, force: true });
   tmp = null;
+});
+
+describe('lab pack schemas', () => {
+  // lab-pack.ts compiles them without this check, to keep it out of every CLI run's start-up.
+  it('are valid JSON Schemas (checked against the meta-schema)', () => {
+    const ajv = new Ajv({ strict: false });
+    for (const schema of [MANIFEST_SCHEMA, SCENARIO_SCHEMA]) {
+      expect(ajv.validateSchema(schema), JSON.stringify(ajv.errors)).toBe(true);
+    }
+    expect(ajv.validateSchema({ type: 'object', properties: { id: { type: 'nosuchtype' } } })).toBe(false);
+  });
 });
 
 describe('lab check', () => {

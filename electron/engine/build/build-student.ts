@@ -4,7 +4,7 @@ import path from 'node:path';
 import { sdkEntry as defaultSdkEntry } from '../labs/paths.js';
 import type { Diagnostic } from './diagnostics.js';
 import { submissionFiles, type SubmissionFiles } from './student-files.js';
-import { typeCheckAsync } from './typecheck-client.js';
+import { prepareTypeCheckAsync, typeCheckAsync } from './typecheck-client.js';
 
 export interface BuildOptions {
   /** The named export the module must have (e.g. 'Acceptor'); checked when given. */
@@ -79,6 +79,12 @@ export function withTypeDiagnostics(bundle: BuildOk, typeDiags: Diagnostic[], op
  * SDK's types; in a worker thread when one is built). Empty for plain JavaScript and with
  * typeCheck 'off'; errors become warnings with 'warn'.
  */
+/** Have the type checker load TypeScript and the SDK's types now, ahead of `typeCheckStudentModule`. */
+export function prepareTypeCheck(opts: BuildOptions = {}): void {
+  if ((opts.typeCheck ?? 'error') === 'off') return;
+  prepareTypeCheckAsync(opts.sdkEntry ?? defaultSdkEntry());
+}
+
 export async function typeCheckStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<Diagnostic[]> {
   if ((opts.typeCheck ?? 'error') === 'off') return [];
   const { entry, sdk, files } = resolveInputs(entryPath, opts);

@@ -1,6 +1,7 @@
 export {
   buildStudentModule,
   bundleStudentModule,
+  prepareTypeCheck,
   typeCheckStudentModule,
   withTypeDiagnostics,
   type BuildOptions,

@@ -46,6 +46,21 @@ function getWorker(): Worker | null {
   return worker;
 }
 
+/**
+ * Start the worker loading TypeScript and parsing the library and SDK files now, so that a check
+ * requested a moment later finds them ready. Does nothing without a worker: in-process, it would
+ * only block the caller earlier.
+ */
+export function prepareTypeCheckAsync(sdkEntry: string): void {
+  const w = getWorker();
+  if (!w) return;
+  const id = nextId++;
+  // Not ref'd: a process that ends up needing no check (the module did not build) need not wait.
+  // A failed preparation costs nothing: the check itself loads what it needs.
+  pending.set(id, { resolve: () => {}, reject: () => {} });
+  w.postMessage({ id, prepare: true, sdkEntry } satisfies TypeCheckRequest);
+}
+
 export async function typeCheckAsync(entry: string, sdkEntry: string, root: string): Promise<Diagnostic[]> {
   const w = getWorker();
   if (!w) return typeCheck(entry, sdkEntry, root);

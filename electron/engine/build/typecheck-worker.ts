@@ -4,17 +4,18 @@
  * as its process and keeps TypeScript's parsed library files between requests.
  */
 import { parentPort } from 'node:worker_threads';
-import { typeCheck } from './typecheck.js';
+import { prepareTypeCheck, typeCheck } from './typecheck.js';
 
-export interface TypeCheckRequest {
-  id: number;
-  entry: string;
-  sdkEntry: string;
-  root: string;
-}
+/** A check of `entry`, or (`prepare`) only loading TypeScript and parsing the shared files. */
+export type TypeCheckRequest = { id: number; sdkEntry: string } & ({ prepare: true } | { prepare?: false; entry: string; root: string });
 
 parentPort?.on('message', (req: TypeCheckRequest) => {
   try {
+    if (req.prepare) {
+      prepareTypeCheck(req.sdkEntry);
+      parentPort!.postMessage({ id: req.id, diagnostics: [] });
+      return;
+    }
     parentPort!.postMessage({ id: req.id, diagnostics: typeCheck(req.entry, req.sdkEntry, req.root) });
   } catch (e) {
     parentPort!.postMessage({ id: req.id, error: (e as Error).message });

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,6 +47,7 @@ function loadTypeScript(): TypeScript {
           const tmp = `${cacheFile}.${process.pid}.tmp`;
           writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
           renameSync(tmp, cacheFile);
+          removeStaleCaches(dir, path.basename(cacheFile));
         } catch {
           // No cache this time; the next run compiles again.
         }
@@ -56,6 +57,18 @@ function loadTypeScript(): TypeScript {
   } catch {
     return req('typescript') as TypeScript;
   }
+}
+
+/**
+ * Each TypeScript install and Node version gets its own cache (about 3.5 MB), and every fresh
+ * install has a new one: keep `keep` and the two most recently written others, remove the rest.
+ */
+export function removeStaleCaches(dir: string, keep: string): void {
+  const others = readdirSync(dir)
+    .filter((f) => f !== keep && /^typescript-.*\.v8cache$/.test(f))
+    .map((f) => ({ f, at: statSync(path.join(dir, f)).mtimeMs }))
+    .sort((a, b) => b.at - a.at);
+  for (const { f } of others.slice(2)) rmSync(path.join(dir, f), { force: true });
 }
 
 /** Globals a student may use for debugging without pulling in Node's or the DOM's types. */
@@ -85,14 +98,17 @@ function options(sdkEntry: string): TS.CompilerOptions {
 }
 
 /**
- * Diagnostics (syntax and type errors) for the student's files reachable from `entry`: the files
- * under `root` (the others are the SDK and the libraries). Runs in-process; typecheck-client.ts
- * runs it in a worker thread.
+ * Load TypeScript and parse the library and SDK files ahead of a check (a grade calls this while it
+ * prepares its tests): the first check of a process then only parses and checks the student's files.
  */
-export function typeCheck(entry: string, sdkEntry: string, root: string): Diagnostic[] {
-  const { isStudentFile, display: displayName } = submissionFiles(root, sdkEntry);
+export function prepareTypeCheck(sdkEntry: string): void {
   const t = ts();
   const opts = options(sdkEntry);
+  t.createProgram([GLOBALS_FILE, sdkEntry], opts, compilerHost(t, opts, () => false));
+}
+
+/** A compiler host that parses each library and SDK file once per process (`sharedFiles`) and the student's files afresh. */
+function compilerHost(t: TypeScript, opts: TS.CompilerOptions, isStudentFile: (file: string) => boolean): TS.CompilerHost {
   const host = t.createCompilerHost(opts, true);
   const readFresh = host.getSourceFile.bind(host);
   host.getSourceFile = (fileName, lang, onError, create) => {
@@ -111,6 +127,19 @@ export function typeCheck(entry: string, sdkEntry: string, root: string): Diagno
   };
   const origExists = host.fileExists.bind(host);
   host.fileExists = (f) => f === GLOBALS_FILE || origExists(f);
+  return host;
+}
+
+/**
+ * Diagnostics (syntax and type errors) for the student's files reachable from `entry`: the files
+ * under `root` (the others are the SDK and the libraries). Runs in-process; typecheck-client.ts
+ * runs it in a worker thread.
+ */
+export function typeCheck(entry: string, sdkEntry: string, root: string): Diagnostic[] {
+  const { isStudentFile, display: displayName } = submissionFiles(root, sdkEntry);
+  const t = ts();
+  const opts = options(sdkEntry);
+  const host = compilerHost(t, opts, isStudentFile);
   const program = t.createProgram([entry, GLOBALS_FILE], opts, host);
   const out: Diagnostic[] = [];
   for (const sf of program.getSourceFiles()) {

@@ -6,7 +6,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleStudentModule, typeCheckStudentModule, withTypeDiagnostics, type BuildOk } from '../build/build-student.js';
+import { bundleStudentModule, prepareTypeCheck, typeCheckStudentModule, withTypeDiagnostics, type BuildOk } from '../build/build-student.js';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { loadLab, type LabPack } from '../labs/lab-pack.js';
 import { Sandbox } from './sandbox.js';
@@ -76,6 +76,8 @@ export async function listGradeTests(labId: string, opts: Pick<GradeOptions, 'hi
 
 export async function gradeModule(labId: string, modulePath: string, opts: GradeOptions = {}): Promise<GradeReport> {
   const started = performance.now();
+  // TypeScript loads and parses its libraries in the worker while the lab and the module load.
+  prepareTypeCheck({ typeCheck: opts.typeCheck });
   const lab = await loadLab(labId);
   const hidden = opts.hidden ?? false;
   const base = {

@@ -2,6 +2,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { labsDir } from './paths.js';
 import { MANIFEST_SCHEMA, type LabManifest } from './manifest-schema.js';
 import { SCENARIO_SCHEMA, type ScenarioScript } from './scenario-schema.js';
@@ -27,11 +28,19 @@ export interface LoadedTrace {
   trace: RoleTrace;
 }
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validateManifest = ajv.compile<LabManifest>(MANIFEST_SCHEMA);
-const validateScenario = ajv.compile<ScenarioScript>(SCENARIO_SCHEMA);
+/**
+ * The validators, compiled on first use. The schemas are this project's own constants, so ajv does
+ * not check them against its meta-schema at run time (test/unit/lab-packs.test.ts does): that
+ * check alone cost a CLI run tens of milliseconds of start-up.
+ */
+let ajv: Ajv | undefined;
+let manifestValidator: ValidateFunction<LabManifest> | undefined;
+let scenarioValidator: ValidateFunction<ScenarioScript> | undefined;
+const compiler = () => (ajv ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }));
+const validateManifest = (data: unknown): data is LabManifest => (manifestValidator ??= compiler().compile<LabManifest>(MANIFEST_SCHEMA))(data);
+const validateScenario = (data: unknown): data is ScenarioScript => (scenarioValidator ??= compiler().compile<ScenarioScript>(SCENARIO_SCHEMA))(data);
 
-function schemaErrors(errors: typeof validateManifest.errors): string {
+function schemaErrors(errors: ValidateFunction['errors']): string {
   return (errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}`).join('; ');
 }
 
@@ -80,7 +89,7 @@ export class LabPack {
       } catch (e) {
         throw new LabError(`${where}: not JSON: ${(e as Error).message}`);
       }
-      if (!validateScenario(data)) throw new LabError(`${where}: ${schemaErrors(validateScenario.errors)}`);
+      if (!validateScenario(data)) throw new LabError(`${where}: ${schemaErrors(scenarioValidator!.errors)}`);
       const problems = this.scenarioProblems(data, f);
       if (problems.length) throw new LabError(`${where}: ${problems.join('; ')}`);
       out.push(data);
@@ -142,7 +151,7 @@ async function readPack(dir: string): Promise<LabPack> {
   } catch (e) {
     throw new LabError(`${where}: ${(e as Error).message}`);
   }
-  if (!validateManifest(data)) throw new LabError(`${where}: ${schemaErrors(validateManifest.errors)}`);
+  if (!validateManifest(data)) throw new LabError(`${where}: ${schemaErrors(manifestValidator!.errors)}`);
   const pack = new LabPack(data, dir);
   if (pack.role.exportName !== data.export) {
     throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (LAB-API.md), not '${data.export}'`);

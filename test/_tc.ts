@@ -1,0 +1,11 @@
+const t0 = performance.now();
+const { typeCheck } = await import('/work/main/electron/engine/build/typecheck.js');
+const { createRequire } = await import('node:module');
+const t1 = performance.now();
+const req = createRequire(import.meta.url);
+const sdk = req.resolve('@paxlab/sdk');
+const d = typeCheck('/work/main/labs/01-acceptor/reference/acceptor.ts', sdk, '/work/main/labs/01-acceptor/reference');
+const t2 = performance.now();
+typeCheck('/work/main/labs/01-acceptor/reference/acceptor.ts', sdk, '/work/main/labs/01-acceptor/reference');
+const t3 = performance.now();
+console.log('import', (t1 - t0).toFixed(0), 'first check', (t2 - t1).toFixed(0), 'second', (t3 - t2).toFixed(0), d.length);
