@@ -219,8 +219,8 @@ async function startupMs(): Promise<number> {
 }
 
 /** The first decision of a fresh cluster of reference nodes: its code runs for the first time. */
-async function firstDecisionMs(durability: Durability): Promise<number> {
-  const c = startCluster({ nodes: 5, network: NO_FAULTS, durability });
+async function firstDecisionMs(): Promise<number> {
+  const c = startCluster({ nodes: 5, network: NO_FAULTS });
   try {
     await c.ready;
     // Let the failure detectors settle so node 1 is the undisputed leader.
@@ -249,30 +249,33 @@ async function instancesProgram(dir: string): Promise<string> {
   return out;
 }
 
+/** Instances decided, untimed, before a warm cluster's decisions are timed. */
+const WARM_UP_INSTANCES = 5;
+
 /**
- * Decisions of a warm cluster: single-decree instances 1..`count` decided one after another by the
- * same node processes (support/instances-node.ts), each timed from the client request at the
- * leader to the leader's decision, as the first decision is. Instances wait until the previous one
- * is decided everywhere and a heartbeat period has passed, so they do not overlap. Returns the time
- * of each instance.
+ * The median decision of a warm cluster: single-decree instances decided one after another by the
+ * same node processes (support/instances-node.ts), each timed from the client request at the leader
+ * to the leader's decision, as the first decision is. The first WARM_UP_INSTANCES are not timed.
+ * Instances wait until the previous one is decided everywhere and a heartbeat period has passed, so
+ * they do not overlap.
  */
-async function warmDecisionsMs(program: string, durability: Durability, count: number, nodes = 5): Promise<number[]> {
+async function warmDecisionMs(program: string, durability: Durability, timed: number, nodes = 5): Promise<number> {
   const c = startCluster({ nodes, network: NO_FAULTS, durability, nodeProgram: { module: program } });
   try {
     await c.ready;
     await new Promise((r) => setTimeout(r, SETTLE_MS));
     const times: number[] = [];
-    for (let k = 1; k <= count; k++) {
+    for (let k = 1; k <= WARM_UP_INSTANCES + timed; k++) {
       const from = c.trace.length;
       const request = c.clientRequest(1 as NodeId, `v${k}`, `instance-${k}`);
       const decides = () => c.trace.slice(from).filter((e) => e.type === 'decide' && e.slot === k);
       await c.waitFor(() => decides().length === nodes, 10_000);
       const req = c.trace.slice(from).find((e) => e.type === 'client-request' && e.request === request)!;
       const dec = decides().find((e) => e.type === 'decide' && e.node === 1)!;
-      times.push(dec.t - req.t);
+      if (k > WARM_UP_INSTANCES) times.push(dec.t - req.t);
       await new Promise((r) => setTimeout(r, 20));
     }
-    return times;
+    return median(times);
   } finally {
     await c.shutdown();
   }
@@ -300,7 +303,7 @@ export async function bench(): Promise<Figure[]> {
   // a warm cluster's decisions with the hot relay's round trips; first decisions are shown beside
   // the first round trips of a fresh echo process.
   const firsts: number[] = [];
-  for (let i = 0; i < 5; i++) firsts.push(await firstDecisionMs('process'));
+  for (let i = 0; i < 5; i++) firsts.push(await firstDecisionMs());
   const first = median(firsts);
   const dir = mkdtempSync(path.join(tmpdir(), 'paxlab-bench-'));
   let warm: number;
@@ -308,10 +311,9 @@ export async function bench(): Promise<Figure[]> {
   let warm3: number;
   try {
     const program = await instancesProgram(dir);
-    // Instances 1-5 warm the code up; the rest are timed.
-    warm = median((await warmDecisionsMs(program, 'process', 45)).slice(5));
-    warmFsync = median((await warmDecisionsMs(program, 'fsync', 25)).slice(5));
-    warm3 = median((await warmDecisionsMs(program, 'process', 25, 3)).slice(5));
+    warm = await warmDecisionMs(program, 'process', 40);
+    warmFsync = await warmDecisionMs(program, 'fsync', 20);
+    warm3 = await warmDecisionMs(program, 'process', 20, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

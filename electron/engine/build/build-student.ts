@@ -51,9 +51,12 @@ interface Resolved {
 function resolveInputs(entryPath: string, opts: BuildOptions): Resolved {
   const entry = path.resolve(entryPath);
   const root = path.resolve(opts.root ?? path.dirname(entry));
-  const sdk = opts.sdkEntry ?? defaultSdkEntry();
+  const sdk = sdkOf(opts);
   return { entry, sdk, files: submissionFiles(root, sdk) };
 }
+
+const sdkOf = (opts: BuildOptions): string => opts.sdkEntry ?? defaultSdkEntry();
+const typeChecking = (opts: BuildOptions): boolean => (opts.typeCheck ?? 'error') !== 'off';
 
 /**
  * Builds a student's role module: bundle it (see {@link bundleStudentModule}), then type-check it
@@ -74,19 +77,19 @@ export function withTypeDiagnostics(bundle: BuildOk, typeDiags: Diagnostic[], op
   return { ...bundle, diagnostics: [...bundle.diagnostics, ...typeDiags] };
 }
 
+/** Have the type checker load TypeScript and the SDK's types now, ahead of `typeCheckStudentModule`. */
+export function prepareTypeCheck(opts: BuildOptions = {}): void {
+  if (!typeChecking(opts)) return;
+  prepareTypeCheckAsync(sdkOf(opts));
+}
+
 /**
  * The type checker's diagnostics for the student's files (TypeScript compiler API, strict, the
  * SDK's types; in a worker thread when one is built). Empty for plain JavaScript and with
  * typeCheck 'off'; errors become warnings with 'warn'.
  */
-/** Have the type checker load TypeScript and the SDK's types now, ahead of `typeCheckStudentModule`. */
-export function prepareTypeCheck(opts: BuildOptions = {}): void {
-  if ((opts.typeCheck ?? 'error') === 'off') return;
-  prepareTypeCheckAsync(opts.sdkEntry ?? defaultSdkEntry());
-}
-
 export async function typeCheckStudentModule(entryPath: string, opts: BuildOptions = {}): Promise<Diagnostic[]> {
-  if ((opts.typeCheck ?? 'error') === 'off') return [];
+  if (!typeChecking(opts)) return [];
   const { entry, sdk, files } = resolveInputs(entryPath, opts);
   const diags = await typeCheckAsync(entry, sdk, files.root);
   return opts.typeCheck === 'warn' ? diags.map((d) => ({ ...d, severity: 'warning' as const })) : diags;

@@ -16,6 +16,8 @@ let worker: Worker | null = null;
 let broken = false;
 let nextId = 1;
 const pending = new Map<number, { resolve: (d: Diagnostic[]) => void; reject: (e: Error) => void }>();
+/** SDK entries the worker was asked to prepare for. */
+const prepared = new Set<string>();
 
 function workerEntry(): string {
   return path.join(paxlabRoot(), 'dist', 'typecheck-worker.js');
@@ -52,8 +54,11 @@ function getWorker(): Worker | null {
  * only block the caller earlier.
  */
 export function prepareTypeCheckAsync(sdkEntry: string): void {
+  // Once per worker and SDK: later checks find the files parsed.
+  if (prepared.has(sdkEntry)) return;
   const w = getWorker();
   if (!w) return;
+  prepared.add(sdkEntry);
   const id = nextId++;
   // Not ref'd: a process that ends up needing no check (the module did not build) need not wait.
   // A failed preparation costs nothing: the check itself loads what it needs.

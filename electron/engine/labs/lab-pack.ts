@@ -37,8 +37,8 @@ let ajv: Ajv | undefined;
 let manifestValidator: ValidateFunction<LabManifest> | undefined;
 let scenarioValidator: ValidateFunction<ScenarioScript> | undefined;
 const compiler = () => (ajv ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }));
-const validateManifest = (data: unknown): data is LabManifest => (manifestValidator ??= compiler().compile<LabManifest>(MANIFEST_SCHEMA))(data);
-const validateScenario = (data: unknown): data is ScenarioScript => (scenarioValidator ??= compiler().compile<ScenarioScript>(SCENARIO_SCHEMA))(data);
+const manifestSchema = () => (manifestValidator ??= compiler().compile<LabManifest>(MANIFEST_SCHEMA));
+const scenarioSchema = () => (scenarioValidator ??= compiler().compile<ScenarioScript>(SCENARIO_SCHEMA));
 
 function schemaErrors(errors: ValidateFunction['errors']): string {
   return (errors ?? []).map((e) => `${e.instancePath || '(top)'} ${e.message}`).join('; ');
@@ -89,7 +89,8 @@ export class LabPack {
       } catch (e) {
         throw new LabError(`${where}: not JSON: ${(e as Error).message}`);
       }
-      if (!validateScenario(data)) throw new LabError(`${where}: ${schemaErrors(scenarioValidator!.errors)}`);
+      const validate = scenarioSchema();
+      if (!validate(data)) throw new LabError(`${where}: ${schemaErrors(validate.errors)}`);
       const problems = this.scenarioProblems(data, f);
       if (problems.length) throw new LabError(`${where}: ${problems.join('; ')}`);
       out.push(data);
@@ -151,7 +152,8 @@ async function readPack(dir: string): Promise<LabPack> {
   } catch (e) {
     throw new LabError(`${where}: ${(e as Error).message}`);
   }
-  if (!validateManifest(data)) throw new LabError(`${where}: ${schemaErrors(manifestValidator!.errors)}`);
+  const validate = manifestSchema();
+  if (!validate(data)) throw new LabError(`${where}: ${schemaErrors(validate.errors)}`);
   const pack = new LabPack(data, dir);
   if (pack.role.exportName !== data.export) {
     throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (LAB-API.md), not '${data.export}'`);
