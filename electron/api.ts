@@ -9,8 +9,10 @@
  * rejected call keeps its {@link ApiErrorCode} across IPC and WebSocket alike.
  */
 import type { NetworkConfig, TraceEvent } from './engine/trace/events.js';
+import type { TraceHighlight, TraceStep } from './engine/failing-run/types.js';
 
 export type { NetworkConfig, TraceEvent } from './engine/trace/events.js';
+export type { TraceHighlight, TraceStep } from './engine/failing-run/types.js';
 
 // ---------------------------------------------------------------------------------------------
 // Data types
@@ -28,13 +30,28 @@ export interface AppInfo {
 
 export type LabStatus = 'not-started' | 'in-progress' | 'passed';
 
+/** One grading run, as the lab's progress remembers it. */
+export interface GradeRunSummary {
+  score: number;
+  maxScore: number;
+  /** Every test passed. */
+  passed: boolean;
+  failed: number;
+  total: number;
+  /** ISO time of the run. */
+  at: string;
+}
+
 export interface LabProgress {
+  /** 'passed' once any run passed every test (the best run), 'in-progress' once started. */
   status: LabStatus;
   /** Points of the best grading run so far (0 when never graded). */
   score: number;
   maxScore: number;
   /** ISO time of the last grading run, if any. */
   lastGradedAt?: string;
+  /** The latest grading run, whatever its score (absent before the first run). */
+  last?: GradeRunSummary;
 }
 
 export interface LabSummary {
@@ -73,8 +90,24 @@ export interface WorkspaceFile {
   labId: string;
   name: string;
   text: string;
-  /** Modification time on disk, ms since the epoch; echo it back to detect concurrent edits. */
+  /** Modification time on disk, ms since the epoch. */
   mtimeMs: number;
+  /**
+   * The text's version (a content hash). A write names the version it replaces
+   * ({@link WriteOptions.baseVersion}) and is refused when the file changed since.
+   */
+  version: string;
+}
+
+export interface WriteOptions {
+  /**
+   * The version this write replaces (from `readLabFile`, an earlier write or a `file-changed`
+   * event). When the file on disk is another version, the write is refused with `conflict` and
+   * nothing is written. Left out, the write replaces whatever is there.
+   */
+  baseVersion?: string;
+  /** Keep the text this write replaces as a numbered backup (for "keep mine" after a conflict). */
+  backupReplaced?: boolean;
 }
 
 export interface WriteResult {
@@ -82,10 +115,17 @@ export interface WriteResult {
   name: string;
   mtimeMs: number;
   bytes: number;
+  /** The version now on disk. */
+  version: string;
+  /** Where the replaced text was kept, when `backupReplaced` asked for it and the text changed. */
+  backup?: string | null;
 }
 
 export interface ResetResult extends WorkspaceFile {
-  /** Where the previous text was kept (a `.bak` beside the file), or null when nothing was kept. */
+  /**
+   * Where the previous text was kept (the next numbered backup beside the file, e.g.
+   * `acceptor.ts.2.bak`; older backups are never overwritten), or null when nothing was kept.
+   */
   backup: string | null;
 }
 
@@ -138,8 +178,29 @@ export interface Verdict {
   /** The student's state at the failure, when it could be read. */
   state?: unknown;
   stack?: string;
-  /** The failing run as trace events, for the diagram. */
+  /**
+   * The failing run as trace events (meta first), for the diagram: a scenario's whole simulated run
+   * or a search counterexample, ending with an error event that names the violation; for a trace
+   * test, the replayed calls. A long run is cut to a window around the violation (see `traceEvents`).
+   */
   trace?: TraceEvent[];
+  /** How many events the whole failing run has: more than `trace.length` when it was cut. */
+  traceEvents?: number;
+  /** The events of `trace` that break the rule (the two conflicting decides, …), by seq. */
+  highlights?: TraceHighlight[];
+  /** A search counterexample's numbered steps. */
+  counterexample?: TraceStep[];
+  /** The checker that failed ('agreement', 'chosen-invariant', 'liveness', …). */
+  checker?: string;
+  /** The scenario seed that reproduces the failure (`paxlab grade --seed N`). */
+  seed?: number;
+}
+
+/** A test a grading run will run, before its verdict is known. */
+export interface GradeTestRef {
+  id: string;
+  name: string;
+  kind: string;
 }
 
 export interface GradeReportView {
@@ -206,8 +267,10 @@ export interface TraceFileInfo {
 export interface ExportTraceRequest {
   /** Export this cluster's trace so far… */
   clusterId?: string;
-  /** …or these events (a meta event first). */
+  /** …or these events (a meta event first)… */
   events?: TraceEvent[];
+  /** …or the whole failing run of a verdict of the latest grading run (not only the part shown). */
+  run?: { runId: string; verdictId: string };
   /** File name in the workspace's traces folder; `.jsonl` is added when missing. */
   name?: string;
 }
@@ -238,8 +301,14 @@ export interface SdkTypeFile {
 export type AppEvent =
   | { type: 'cluster-events'; clusterId: string; events: TraceEvent[] }
   | { type: 'cluster-status'; clusterId: string; status: ClusterStatus; message?: string }
+  /** A grading run began: the tests it will run, in order (their verdicts follow as `grade-progress`). */
+  | { type: 'grade-started'; labId: string; runId: string; tests: GradeTestRef[] }
   | { type: 'grade-progress'; labId: string; runId: string; done: number; total: number; verdict?: Verdict }
-  | { type: 'file-changed'; labId: string; name: string; text: string; mtimeMs: number }
+  /**
+   * A student file changed on disk: saved by another window (or by this one: compare `version`), or
+   * edited in another editor.
+   */
+  | { type: 'file-changed'; labId: string; name: string; text: string; mtimeMs: number; version: string }
   | { type: 'progress-changed'; labId: string; progress: LabProgress };
 
 export type AppEventType = AppEvent['type'];
@@ -257,9 +326,9 @@ export interface PaxLabApi {
 
   /** The student's file for a lab; created from the starter on first open. */
   readLabFile(labId: string, name: string): Promise<WorkspaceFile>;
-  /** Autosave: atomic write of the whole file. */
-  writeLabFile(labId: string, name: string, text: string): Promise<WriteResult>;
-  /** Restore the starter; the previous text is kept as `<name>.bak`. */
+  /** Autosave: atomic write of the whole file; refused with `conflict` when `baseVersion` is stale. */
+  writeLabFile(labId: string, name: string, text: string, options?: WriteOptions): Promise<WriteResult>;
+  /** Restore the starter; the previous text is kept as the next numbered backup (`<name>.<n>.bak`). */
   resetLabFile(labId: string, name: string): Promise<ResetResult>;
 
   /** Build (bundle + type-check) the student's module and return diagnostics. */
@@ -359,6 +428,18 @@ export class ApiError extends Error {
   }
 }
 
+/** The words every refused stale write's message carries (see {@link isStaleWrite}). */
+export const STALE_WRITE_TEXT = 'was changed elsewhere';
+
+/**
+ * Whether an error is a write refused because the file changed since the version it named. Checks
+ * the code, and the message too: Electron's context bridge hands the page an error's message only.
+ */
+export function isStaleWrite(err: unknown): boolean {
+  const e = err as { code?: unknown; message?: unknown } | null;
+  return e?.code === 'conflict' || (typeof e?.message === 'string' && e.message.includes(STALE_WRITE_TEXT));
+}
+
 /** Turn a reply envelope back into a value or a thrown {@link ApiError}. */
 export function unwrapReply<T>(reply: ApiReply<T>): T {
   if (reply && typeof reply === 'object' && reply.ok === true) return reply.value;
@@ -428,6 +509,8 @@ const num =
 const bool: Check<boolean> = (v, at) => (typeof v === 'boolean' ? v : fail(at, 'true or false'));
 const id: Check<string> = (v, at) =>
   typeof v === 'string' && /^[A-Za-z0-9-]{1,64}$/.test(v) ? v : fail(at, 'an id');
+const verdictId: Check<string> = (v, at) =>
+  typeof v === 'string' && /^[A-Za-z0-9][A-Za-z0-9:/._-]{0,199}$/.test(v) ? v : fail(at, 'a test id');
 const optional =
   <T>(c: Check<T>): Check<T | undefined> =>
   (v, at) =>
@@ -493,7 +576,12 @@ const ARG_CHECKS: ArgChecks = {
   listLabs: [],
   getLab: [labId],
   readLabFile: [labId, fileName],
-  writeLabFile: [labId, fileName, text(MAX_TEXT)],
+  writeLabFile: [
+    labId,
+    fileName,
+    text(MAX_TEXT),
+    optional(object<WriteOptions>({ baseVersion: optional((v, at) => (typeof v === 'string' && /^[0-9a-f]{16}$/.test(v) ? v : fail(at, 'a file version'))), backupReplaced: optional(bool) })),
+  ],
   resetLabFile: [labId, fileName],
   buildLab: [labId],
   gradeLab: [labId],
@@ -518,8 +606,13 @@ const ARG_CHECKS: ArgChecks = {
   listTraces: [],
   exportTrace: [
     (v, at) => {
-      const req = object<ExportTraceRequest>({ clusterId: optional(id), events: optional(traceEvents), name: optional(fileName) })(v, at);
-      if ((req.clusterId === undefined) === (req.events === undefined)) fail(at, 'exactly one of clusterId or events');
+      const req = object<ExportTraceRequest>({
+        clusterId: optional(id),
+        events: optional(traceEvents),
+        run: optional(object<{ runId: string; verdictId: string }>({ runId: id, verdictId: verdictId })),
+        name: optional(fileName),
+      })(v, at);
+      if ([req.clusterId, req.events, req.run].filter((x) => x !== undefined).length !== 1) fail(at, 'exactly one of clusterId, events or run');
       return req;
     },
   ],

@@ -60,6 +60,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--gradescope <file>', "write Gradescope's results.json")
     .option('--seed <n>', 'run scenario tests with this one seed (reproduces a failure)')
     .option('--only <kinds>', 'only these test kinds: trace,scenario,search')
+    .option('--traces <dir>', 'write each failing run as a trace file (JSON lines) into this folder')
     .action(use(() => import('./commands/grade.js')));
 
   program

@@ -34,7 +34,13 @@ describe('api contract', () => {
   it('accepts well-formed calls and returns normalized arguments', () => {
     expect(validateArgs('getAppInfo', [])).toEqual([]);
     expect(validateArgs('readLabFile', ['acceptor', 'acceptor.ts'])).toEqual(['acceptor', 'acceptor.ts']);
-    expect(validateArgs('writeLabFile', ['acceptor', 'acceptor.ts', 'export class Acceptor {}'])).toHaveLength(3);
+    expect(validateArgs('writeLabFile', ['acceptor', 'acceptor.ts', 'export class Acceptor {}'])).toEqual(['acceptor', 'acceptor.ts', 'export class Acceptor {}', undefined]);
+    expect(validateArgs('writeLabFile', ['acceptor', 'acceptor.ts', 'x', { baseVersion: '0123456789abcdef', backupReplaced: true }])[3]).toEqual({
+      baseVersion: '0123456789abcdef',
+      backupReplaced: true,
+    });
+    expect(badArg('writeLabFile', ['acceptor', 'acceptor.ts', 'x', { baseVersion: '../etc' }])).toMatch(/file version/);
+    expect(badArg('writeLabFile', ['acceptor', 'acceptor.ts', 'x', { force: true }])).toMatch(/no such field/);
     expect(validateArgs('startCluster', [{ nodes: 5, roles: { acceptor: 'student' }, network: { loss: 0.2 } }])).toEqual([
       { nodes: 5, roles: { acceptor: 'student' }, network: { loss: 0.2 } },
     ]);

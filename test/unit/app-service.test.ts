@@ -55,11 +55,21 @@ describe('app service', () => {
     expect(readFileSync(reset.backup!, 'utf8')).toBe('// my learner\n');
   });
 
+  it('tells every window of a save, and refuses a save on top of a stale version', async () => {
+    const opened = await service.readLabFile('acceptor', 'acceptor.ts');
+    const saved = await service.writeLabFile('acceptor', 'acceptor.ts', '// window 1\n', { baseVersion: opened.version });
+    expect(events).toContainEqual(expect.objectContaining({ type: 'file-changed', labId: 'acceptor', text: '// window 1\n', version: saved.version }));
+    expect(await code(service.writeLabFile('acceptor', 'acceptor.ts', '// window 2\n', { baseVersion: opened.version }))).toBe('conflict');
+    expect(readFileSync(path.join(tmp, 'acceptor', 'acceptor.ts'), 'utf8')).toBe('// window 1\n');
+    const kept = await service.writeLabFile('acceptor', 'acceptor.ts', '// window 2\n', { baseVersion: saved.version, backupReplaced: true });
+    expect(readFileSync(kept.backup!, 'utf8')).toBe('// window 1\n');
+  });
+
   it('reports an edit made on disk as a file-changed event', async () => {
     await service.readLabFile('proposer', 'proposer.ts');
     writeFileSync(path.join(tmp, 'proposer', 'proposer.ts'), '// edited in vim\n');
     await until(() => events.some((e) => e.type === 'file-changed' && e.text === '// edited in vim\n'), 5000, 'file-changed');
-    expect(events.find((e) => e.type === 'file-changed')).toMatchObject({ labId: 'proposer', name: 'proposer.ts' });
+    expect(events.find((e) => e.type === 'file-changed' && e.text === '// edited in vim\n')).toMatchObject({ labId: 'proposer', name: 'proposer.ts' });
   });
 
   it('grades, streams progress and records the best result', async () => {

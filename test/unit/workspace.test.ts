@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ApiError } from '../../electron/api.js';
-import { ProgressStore, Workspace, defaultWorkspaceDir, writeFileAtomic } from '../../electron/engine/workspace/index.js';
+import { ProgressStore, Workspace, defaultWorkspaceDir, fileVersion, listBackups, writeFileAtomic } from '../../electron/engine/workspace/index.js';
 
 let dir: string;
 let ws: Workspace;
@@ -41,17 +41,105 @@ describe('workspace files', () => {
     expect(readdirSync(path.join(dir, 'learner'))).toEqual(['learner.ts']);
   });
 
-  it('reset keeps the previous text as .bak and restores the starter', () => {
+  it('reset keeps the previous text as a numbered backup and restores the starter', () => {
     ws.open('proposer', 'proposer.ts', 'starter');
     ws.write('proposer', 'proposer.ts', 'work of an afternoon');
     const r = ws.reset('proposer', 'proposer.ts', 'starter');
     expect(r.text).toBe('starter');
-    expect(r.backup).toBe(path.join(dir, 'proposer', 'proposer.ts.bak'));
+    expect(r.backup).toBe(path.join(dir, 'proposer', 'proposer.ts.1.bak'));
     expect(readFileSync(r.backup!, 'utf8')).toBe('work of an afternoon');
     // Resetting an untouched file keeps the backup of the real work.
     const again = ws.reset('proposer', 'proposer.ts', 'starter');
     expect(again.backup).toBeNull();
     expect(readFileSync(r.backup!, 'utf8')).toBe('work of an afternoon');
+  });
+
+  it('backups are numbered and never overwritten: every reset keeps its own', () => {
+    ws.open('proposer', 'proposer.ts', 'starter');
+    const texts = ['monday', 'tuesday', 'wednesday'];
+    const backups = texts.map((t) => {
+      ws.write('proposer', 'proposer.ts', t);
+      return ws.reset('proposer', 'proposer.ts', 'starter').backup!;
+    });
+    expect(backups.map((b) => path.basename(b))).toEqual(['proposer.ts.1.bak', 'proposer.ts.2.bak', 'proposer.ts.3.bak']);
+    expect(listBackups(path.join(dir, 'proposer', 'proposer.ts')).map((b) => readFileSync(b, 'utf8'))).toEqual(texts);
+    // A number already taken (say, a backup restored by hand) is skipped, never replaced.
+    writeFileSync(path.join(dir, 'proposer', 'proposer.ts.7.bak'), 'kept by hand');
+    ws.write('proposer', 'proposer.ts', 'thursday');
+    expect(path.basename(ws.reset('proposer', 'proposer.ts', 'starter').backup!)).toBe('proposer.ts.8.bak');
+    expect(readFileSync(path.join(dir, 'proposer', 'proposer.ts.7.bak'), 'utf8')).toBe('kept by hand');
+  });
+
+  it('a write that names the version it replaces is refused when the file changed since', () => {
+    const opened = ws.open('acceptor', 'acceptor.ts', 'starter');
+    expect(opened.version).toBe(fileVersion('starter'));
+    // Window 1 saves on top of what it loaded.
+    const first = ws.write('acceptor', 'acceptor.ts', 'window 1', { baseVersion: opened.version });
+    expect(first.version).toBe(fileVersion('window 1'));
+    // Window 2 still holds the starter's version: its write is refused and changes nothing.
+    expect(() => ws.write('acceptor', 'acceptor.ts', 'window 2', { baseVersion: opened.version })).toThrowError(
+      expect.objectContaining({ code: 'conflict' }),
+    );
+    expect(readFileSync(path.join(dir, 'acceptor', 'acceptor.ts'), 'utf8')).toBe('window 1');
+    // After reading the new version, window 2 may keep its text; the replaced one is backed up.
+    const kept = ws.write('acceptor', 'acceptor.ts', 'window 2', { baseVersion: first.version, backupReplaced: true });
+    expect(readFileSync(path.join(dir, 'acceptor', 'acceptor.ts'), 'utf8')).toBe('window 2');
+    expect(readFileSync(kept.backup!, 'utf8')).toBe('window 1');
+    // An edit made in another editor is a new version too.
+    writeFileSync(path.join(dir, 'acceptor', 'acceptor.ts'), 'from vim');
+    expect(() => ws.write('acceptor', 'acceptor.ts', 'stale', { baseVersion: kept.version })).toThrowError(expect.objectContaining({ code: 'conflict' }));
+    expect(ws.read('acceptor', 'acceptor.ts')).toMatchObject({ text: 'from vim', version: fileVersion('from vim') });
+  });
+
+  it('a file keeps its permission bits across saves, resets and backups', () => {
+    ws.open('acceptor', 'acceptor.ts', 'starter');
+    const file = path.join(dir, 'acceptor', 'acceptor.ts');
+    chmodSync(file, 0o600);
+    ws.write('acceptor', 'acceptor.ts', 'private work');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const r = ws.reset('acceptor', 'acceptor.ts', 'starter');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(statSync(r.backup!).mode & 0o777).toBe(0o600);
+    chmodSync(file, 0o640);
+    ws.write('acceptor', 'acceptor.ts', 'shared with the group');
+    expect(statSync(file).mode & 0o777).toBe(0o640);
+  });
+
+  it('a symbolic link is followed, never replaced', () => {
+    const elsewhere = mkdtempSync(path.join(os.tmpdir(), 'paxlab-ws-link-'));
+    try {
+      mkdirSync(path.join(dir, 'acceptor'), { recursive: true });
+      const link = path.join(dir, 'acceptor', 'acceptor.ts');
+      const real = path.join(elsewhere, 'my-acceptor.ts');
+      writeFileSync(real, 'kept in my own repository');
+      symlinkSync(real, link);
+      expect(ws.open('acceptor', 'acceptor.ts', 'starter').text).toBe('kept in my own repository');
+      ws.write('acceptor', 'acceptor.ts', 'edited in the app');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(real, 'utf8')).toBe('edited in the app');
+      const r = ws.reset('acceptor', 'acceptor.ts', 'starter');
+      expect(lstatSync(link).isSymbolicLink()).toBe(true);
+      expect(readFileSync(real, 'utf8')).toBe('starter');
+      expect(readFileSync(r.backup!, 'utf8')).toBe('edited in the app');
+
+      // A dangling link (relative, to a file not written yet): the target is created, the link stays.
+      const link2 = path.join(dir, 'learner', 'learner.ts');
+      mkdirSync(path.dirname(link2), { recursive: true });
+      symlinkSync(path.relative(path.dirname(link2), path.join(elsewhere, 'learner.ts')), link2);
+      expect(ws.open('learner', 'learner.ts', 'learner starter').text).toBe('learner starter');
+      expect(lstatSync(link2).isSymbolicLink()).toBe(true);
+      expect(readFileSync(path.join(elsewhere, 'learner.ts'), 'utf8')).toBe('learner starter');
+
+      // A link into a folder that does not exist: the user is told, the link is left alone.
+      const link3 = path.join(dir, 'proposer', 'proposer.ts');
+      mkdirSync(path.dirname(link3), { recursive: true });
+      symlinkSync(path.join(elsewhere, 'gone', 'proposer.ts'), link3);
+      expect(() => ws.open('proposer', 'proposer.ts', 'starter')).toThrowError(/symbolic link .*folder does not exist/);
+      expect(() => ws.write('proposer', 'proposer.ts', 'x')).toThrowError(expect.objectContaining({ code: 'not-found' }));
+      expect(readlinkSync(link3)).toBe(path.join(elsewhere, 'gone', 'proposer.ts'));
+    } finally {
+      rmSync(elsewhere, { recursive: true, force: true });
+    }
   });
 
   it('refuses names that would leave the lab folder', () => {
@@ -98,8 +186,22 @@ describe('progress.json', () => {
     p.recordGrade('acceptor', { score: 4, maxScore: 10, passed: false });
     expect(p.get('acceptor')).toMatchObject({ status: 'in-progress', score: 4, maxScore: 10 });
     p.recordGrade('acceptor', { score: 10, maxScore: 10, passed: true });
-    p.recordGrade('acceptor', { score: 2, maxScore: 10, passed: false });
+    p.recordGrade('acceptor', { score: 2, maxScore: 10, passed: false, failed: 4, total: 5 });
     expect(new ProgressStore(file).get('acceptor')).toMatchObject({ status: 'passed', score: 10, maxScore: 10 });
+  });
+
+  it('remembers the latest run beside the best one', () => {
+    const file = path.join(dir, 'p.json');
+    const p = new ProgressStore(file);
+    expect(p.get('proposer', 30).last).toBeUndefined();
+    p.recordGrade('proposer', { score: 30, maxScore: 30, passed: true, failed: 0, total: 18 });
+    p.recordGrade('proposer', { score: 21.44, maxScore: 30, passed: false, failed: 4, total: 18 });
+    // Best: passed with 30; latest: 4 of 18 failing with 21.44 — both survive a restart.
+    expect(new ProgressStore(file).get('proposer')).toMatchObject({
+      status: 'passed',
+      score: 30,
+      last: { score: 21.44, maxScore: 30, passed: false, failed: 4, total: 18 },
+    });
   });
 
   it('sets a corrupt file aside instead of overwriting it', () => {

@@ -2,6 +2,7 @@
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../main.js';
 import { gradeModule, LabError, formatReportText, toGradescope, toJUnitXml, type TestKindName } from '../../engine/grading/index.js';
+import { writeFailingRuns } from '../../engine/failing-run/index.js';
 
 const KINDS: TestKindName[] = ['trace', 'scenario', 'search'];
 
@@ -21,7 +22,7 @@ export function parseSeed(seed: string | undefined): number | undefined {
 export async function run(
   labId: string,
   modulePath: string,
-  opts: { json?: boolean; hidden?: boolean; junit?: string; gradescope?: string; seed?: string; only?: string },
+  opts: { json?: boolean; hidden?: boolean; junit?: string; gradescope?: string; seed?: string; only?: string; traces?: string },
 ): Promise<number> {
   const only = parseOnly(opts.only);
   const seed = parseSeed(opts.seed);
@@ -36,6 +37,12 @@ export async function run(
   if (opts.gradescope) await writeFile(opts.gradescope, JSON.stringify(toGradescope(report), null, 2) + '\n');
   if (opts.json) process.stdout.write(JSON.stringify(report, null, 2) + '\n');
   else process.stdout.write(formatReportText(report, { color: Boolean(process.stdout.isTTY) && !process.env.NO_COLOR }));
+  if (opts.traces) {
+    // On stderr, so `--json` output stays one JSON document.
+    const written = writeFailingRuns(opts.traces, report);
+    if (written.length === 0) process.stderr.write('no failing run to write\n');
+    for (const w of written) process.stderr.write(`failing run of ${w.test}: ${w.file} (${w.events} events; paxlab trace show ${w.file})\n`);
+  }
   if (report.status !== 'graded') return 2;
   return report.passed ? 0 : 1;
 }

@@ -30,6 +30,7 @@ import {
   type TraceEvent,
   type TraceFileInfo,
   type WorkspaceFile,
+  type WriteOptions,
   type WriteResult,
 } from '../../api.js';
 import { Workspace, writeFileAtomic } from '../workspace/index.js';
@@ -71,6 +72,8 @@ export class AppService implements PaxLabService {
   private readonly ports: EnginePorts;
   private readonly listeners = new Set<AppEventListener>();
   private cluster: RunningCluster | null = null;
+  /** The whole failing runs of each lab's latest grading run, for export: lab → run id → verdict id → events. */
+  private failingRuns = new Map<string, { runId: string; runs: ReadonlyMap<string, TraceEvent[]> }>();
   private clusterStarting: Promise<unknown> | null = null;
   private closed = false;
 
@@ -147,17 +150,21 @@ export class AppService implements PaxLabService {
     return file;
   }
 
-  async writeLabFile(labId: string, name: string, text: string): Promise<WriteResult> {
+  async writeLabFile(labId: string, name: string, text: string, options: WriteOptions = {}): Promise<WriteResult> {
     await this.labFile(labId, name);
     const before = this.workspace.progress.get(labId).status;
-    const { mtimeMs, bytes } = this.workspace.write(labId, name, text);
+    const { mtimeMs, bytes, version, backup } = this.workspace.write(labId, name, text, options);
     if (before === 'not-started') this.emitProgress(labId);
-    return { labId, name, mtimeMs, bytes };
+    // Every window on this file hears of the save (the writer recognises its own version).
+    this.emit({ type: 'file-changed', labId, name, text, mtimeMs, version });
+    return { labId, name, mtimeMs, bytes, version, ...(options.backupReplaced ? { backup } : {}) };
   }
 
   async resetLabFile(labId: string, name: string): Promise<ResetResult> {
     const { starter } = await this.labFile(labId, name);
-    return this.workspace.reset(labId, name, starter);
+    const reset = this.workspace.reset(labId, name, starter);
+    this.emit({ type: 'file-changed', labId, name, text: reset.text, mtimeMs: reset.mtimeMs, version: reset.version });
+    return reset;
   }
 
   private emitProgress(labId: string): void {
@@ -186,15 +193,22 @@ export class AppService implements PaxLabService {
     const started = Date.now();
     const runId = randomUUID();
     const entry = await this.mainModule(labId);
+    // The list first, so the window shows every test waiting before the first verdict arrives.
+    const tests = await this.ports.grade.list?.(labId).catch(() => undefined);
+    if (tests) this.emit({ type: 'grade-started', labId, runId, tests });
     const outcome = await this.ports.grade.grade(labId, entry, (done, total, verdict) =>
       this.emit({ type: 'grade-progress', labId, runId, done, total, ...(verdict ? { verdict } : {}) }),
     );
-    const report: GradeReportView = { ...outcome, labId, runId, durationMs: Date.now() - started };
+    const { runs, ...view } = outcome;
+    this.failingRuns.set(labId, { runId, runs: runs ?? new Map() });
+    const report: GradeReportView = { ...view, labId, runId, durationMs: Date.now() - started };
     if (report.built && !report.error) {
       const progress = this.workspace.progress.recordGrade(labId, {
         score: report.score,
         maxScore: report.maxScore,
         passed: report.total > 0 && report.failed === 0,
+        failed: report.failed,
+        total: report.total,
       });
       this.emit({ type: 'progress-changed', labId, progress });
     }
@@ -402,6 +416,7 @@ export class AppService implements PaxLabService {
   async exportTrace(request: ExportTraceRequest): Promise<ExportedTrace> {
     let events: TraceEvent[];
     if (request.clusterId !== undefined) events = exportableTrace(this.running(request.clusterId).handle.trace);
+    else if (request.run !== undefined) events = this.failingRun(request.run.runId, request.run.verdictId);
     else events = request.events ?? [];
     if (events[0]?.type !== 'meta') throw new ApiError('bad-argument', 'a trace starts with its meta event');
     const text = this.ports.traces.serialize(events);
@@ -415,6 +430,17 @@ export class AppService implements PaxLabService {
     const file = this.tracePath(name);
     writeFileAtomic(file, text);
     return { name: path.basename(file), path: file, text };
+  }
+
+  /** The whole failing run of a verdict of a lab's latest grading run. */
+  private failingRun(runId: string, verdictId: string): TraceEvent[] {
+    for (const latest of this.failingRuns.values()) {
+      if (latest.runId !== runId) continue;
+      const events = latest.runs.get(verdictId);
+      if (events) return events;
+      throw new ApiError('not-found', `test ${verdictId} of that grading run has no failing run`);
+    }
+    throw new ApiError('not-found', 'that grading run is no longer kept (only the latest run of each lab is); run the tests again');
   }
 
   async importTrace(name: string, text: string): Promise<ImportedTrace> {

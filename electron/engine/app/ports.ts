@@ -3,7 +3,7 @@
  * real engine (lab packs, student build, grader, cluster supervisor, trace I/O); tests may bind a
  * part to something else. Keeping them narrow keeps the service readable and the wiring in one place.
  */
-import type { Diagnostic, GradeReportView, NetworkConfig, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
+import type { Diagnostic, GradeReportView, GradeTestRef, NetworkConfig, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
 
 export interface LabPackSummary {
   id: string;
@@ -40,9 +40,14 @@ export interface BuildPort {
   dispose?(): void;
 }
 
-export type GradeOutcome = Omit<GradeReportView, 'labId' | 'runId' | 'durationMs'>;
+export type GradeOutcome = Omit<GradeReportView, 'labId' | 'runId' | 'durationMs'> & {
+  /** The whole failing run of each failed verdict (the view carries a window of a long one), by verdict id. */
+  runs?: ReadonlyMap<string, TraceEvent[]>;
+};
 
 export interface GradePort {
+  /** The tests `grade` will run, in order (cheap: read from the lab, nothing runs). */
+  list?(labId: string): Promise<GradeTestRef[]>;
   grade(
     labId: string,
     modulePath: string,

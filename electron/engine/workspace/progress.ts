@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, renameSync } from 'node:fs';
-import type { LabProgress } from '../../api.js';
+import type { GradeRunSummary, LabProgress } from '../../api.js';
 import { writeFileAtomic } from './atomic-write.js';
 
 interface StoredLab {
@@ -10,6 +10,8 @@ interface StoredLab {
   maxScore: number;
   passed: boolean;
   lastGradedAt?: string;
+  /** The latest run, whatever its score. */
+  last?: GradeRunSummary;
 }
 
 interface ProgressFile {
@@ -18,8 +20,8 @@ interface ProgressFile {
 }
 
 /**
- * The student's progress per lab, in `progress.json` at the workspace root. Keeps the BEST run: a
- * worse later run never takes away a passed lab. A corrupt file is set aside (never overwritten
+ * The student's progress per lab, in `progress.json` at the workspace root. Keeps the BEST run (a
+ * worse later run never takes away a passed lab) and, beside it, the latest run as it was. A corrupt file is set aside (never overwritten
  * silently) and progress starts over.
  */
 export class ProgressStore {
@@ -37,6 +39,7 @@ export class ProgressStore {
       score: lab.score,
       maxScore: lab.maxScore || maxScore,
       ...(lab.lastGradedAt ? { lastGradedAt: lab.lastGradedAt } : {}),
+      ...(lab.last ? { last: { ...lab.last } } : {}),
     };
   }
 
@@ -49,10 +52,11 @@ export class ProgressStore {
     return true;
   }
 
-  recordGrade(labId: string, run: { score: number; maxScore: number; passed: boolean; at?: Date }): LabProgress {
+  recordGrade(labId: string, run: { score: number; maxScore: number; passed: boolean; failed?: number; total?: number; at?: Date }): LabProgress {
     const lab = this.entry(labId);
     lab.started = true;
     lab.lastGradedAt = (run.at ?? new Date()).toISOString();
+    lab.last = { score: run.score, maxScore: run.maxScore, passed: run.passed, failed: run.failed ?? 0, total: run.total ?? 0, at: lab.lastGradedAt };
     lab.maxScore = run.maxScore;
     if (run.score >= lab.score) lab.score = run.score;
     lab.passed = lab.passed || run.passed;

@@ -1,8 +1,10 @@
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { watch, type FSWatcher } from 'chokidar';
-import { ApiError } from '../../api.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { ApiError, STALE_WRITE_TEXT } from '../../api.js';
+import { LinkLoopError, resolveLinkTarget, writeFileAtomic } from './atomic-write.js';
+import { writeBackup } from './backups.js';
+import { fileVersion } from './file-version.js';
 import { ProgressStore } from './progress.js';
 
 export interface FileChange {
@@ -10,6 +12,23 @@ export interface FileChange {
   name: string;
   text: string;
   mtimeMs: number;
+  /** The text's version (a content hash): what a later write names as the text it replaces. */
+  version: string;
+}
+
+export interface WriteOptions {
+  /** The version this write replaces; when the file on disk is another version, the write is refused. */
+  baseVersion?: string;
+  /** Keep the text this write replaces as a numbered backup (a conflict resolved as "keep mine"). */
+  backupReplaced?: boolean;
+}
+
+export interface Written {
+  mtimeMs: number;
+  bytes: number;
+  version: string;
+  /** The backup of the replaced text, when one was asked for and the text changed. */
+  backup: string | null;
 }
 
 const LAB_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
@@ -21,8 +40,11 @@ const isOwnFile = (name: string) => name.startsWith('.') || name.endsWith('.bak'
  * The student's workspace folder: one sub-folder per lab with the files they edit (copied from the
  * starter on first open), `progress.json`, and `traces/` for exported and imported traces.
  *
- * Writes are atomic; a reset keeps the previous text as `<name>.bak`. Edits made on disk by another
- * editor are reported through `watch()`; our own writes are not echoed back.
+ * Writes are atomic, keep the file's permission bits and follow symbolic links (the link stays a
+ * link). A write may name the version it replaces and is then refused when the file changed since
+ * (another window, another editor): nobody's edit is overwritten unseen. A reset keeps the previous
+ * text as a numbered backup (`<name>.<n>.bak`), never overwriting an older one. Edits made on disk by
+ * another editor are reported through `watch()`; our own writes are not echoed back.
  */
 export class Workspace {
   readonly progress: ProgressStore;
@@ -53,12 +75,33 @@ export class Workspace {
     return path.join(this.labDir(labId), name);
   }
 
-  /** Read the student's file, creating it from `starter` on first open. */
+  /**
+   * Where the student's file really is: the file, or the end of its chain of symbolic links. A
+   * dangling link names the file to create; a link into a folder that does not exist is an error
+   * that says so (the link is never replaced).
+   */
+  private target(labId: string, name: string): string {
+    const file = this.filePath(labId, name);
+    let target: string;
+    try {
+      target = resolveLinkTarget(file);
+    } catch (err) {
+      if (err instanceof LinkLoopError) throw new ApiError('conflict', `${labId}/${name} is a symbolic link that loops; fix or remove the link`);
+      throw err;
+    }
+    if (target !== file && !existsSync(path.dirname(target))) {
+      throw new ApiError('not-found', `${labId}/${name} is a symbolic link to ${target}, whose folder does not exist; fix or remove the link`);
+    }
+    return target;
+  }
+
+  /** Read the student's file, creating it from `starter` on first open (a dangling link: its target). */
   open(labId: string, name: string, starter: string): FileChange {
     const file = this.filePath(labId, name);
-    if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileAtomic(file, starter);
+    mkdirSync(path.dirname(file), { recursive: true });
+    const target = this.target(labId, name);
+    if (!existsSync(target)) {
+      writeFileAtomic(target, starter);
       this.progress.markStarted(labId);
     }
     return this.read(labId, name);
@@ -69,30 +112,45 @@ export class Workspace {
     if (!existsSync(file)) throw new ApiError('not-found', `${labId}/${name} does not exist in the workspace`);
     const text = readFileSync(file, 'utf8');
     this.known.set(file, text);
-    return { labId, name, text, mtimeMs: statSync(file).mtimeMs };
+    return { labId, name, text, mtimeMs: statSync(file).mtimeMs, version: fileVersion(text) };
   }
 
-  write(labId: string, name: string, text: string): { mtimeMs: number; bytes: number } {
+  /** The text on disk now, or null when there is no file. */
+  private current(file: string): string | null {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw err;
+    }
+  }
+
+  /**
+   * Replace the student's file with `text`. With `baseVersion`, only if the file on disk is still
+   * that version: otherwise ApiError 'conflict', and nothing is written.
+   */
+  write(labId: string, name: string, text: string, opts: WriteOptions = {}): Written {
     const file = this.filePath(labId, name);
     mkdirSync(path.dirname(file), { recursive: true });
+    const target = this.target(labId, name);
+    const before = this.current(target);
+    if (opts.baseVersion !== undefined && before !== null && fileVersion(before) !== opts.baseVersion) {
+      throw new ApiError(
+        'conflict',
+        `${name} ${STALE_WRITE_TEXT} (another window or editor) since this version was loaded; nothing was written`,
+      );
+    }
+    let backup: string | null = null;
+    if (opts.backupReplaced && before !== null && before !== text) backup = writeBackup(file, before, statSync(target).mode & 0o7777);
     this.known.set(file, text);
-    writeFileAtomic(file, text);
+    writeFileAtomic(target, text);
     this.progress.markStarted(labId);
-    return { mtimeMs: statSync(file).mtimeMs, bytes: Buffer.byteLength(text) };
+    return { mtimeMs: statSync(target).mtimeMs, bytes: Buffer.byteLength(text), version: fileVersion(text), backup };
   }
 
-  /** Put the starter back; the current text (if any, and if different) is kept as `<name>.bak`. */
+  /** Put the starter back; the current text (if any, and if different) is kept as the next numbered backup. */
   reset(labId: string, name: string, starter: string): FileChange & { backup: string | null } {
-    const file = this.filePath(labId, name);
-    let backup: string | null = null;
-    if (existsSync(file)) {
-      const current = readFileSync(file, 'utf8');
-      if (current !== starter) {
-        backup = `${file}.bak`;
-        writeFileAtomic(backup, current);
-      }
-    }
-    this.write(labId, name, starter);
+    const { backup } = this.write(labId, name, starter, { backupReplaced: true });
     return { ...this.read(labId, name), backup };
   }
 
@@ -126,7 +184,7 @@ export class Workspace {
       }
       if (this.known.get(file) === text) return;
       this.known.set(file, text);
-      onChange({ labId, name, text, mtimeMs });
+      onChange({ labId, name, text, mtimeMs, version: fileVersion(text) });
     };
     watcher.on('add', changed).on('change', changed);
     return new Promise((resolve) => watcher.once('ready', () => resolve()));

@@ -14,6 +14,10 @@ export interface Palette {
   crash: string;
   restart: string;
   client: string;
+  /** The events that break a rule, and a counterexample's step numbers. */
+  highlight: string;
+  step: string;
+  stepFg: string;
   kinds: Record<string, string>;
   other: string;
   font: string;
@@ -37,6 +41,9 @@ export function readPalette(el: Element): Palette {
     crash: v('--danger', '#dc2626'),
     restart: v('--ok', '#15803d'),
     client: v('--diagram-client', '#0e7490'),
+    highlight: v('--danger', '#b91c1c'),
+    step: v('--accent', '#1d4ed8'),
+    stepFg: v('--accent-fg', '#ffffff'),
     kinds: {
       prepare: v('--msg-prepare', '#2563eb'),
       promise: v('--msg-promise', '#0d9488'),

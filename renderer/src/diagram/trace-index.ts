@@ -182,6 +182,21 @@ export class TraceIndex {
     return arrow;
   }
 
+  /**
+   * The index of the first event whose seq is at least `seq` (events are appended in seq order;
+   * a filtered index skips some seqs); `length` when there is none.
+   */
+  indexOfSeq(seq: number): number {
+    let lo = 0;
+    let hi = this.events.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.events[mid].seq < seq) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
   /** The axis position of event i. */
   pos(i: number, mode: AxisMode): number {
     return mode === 'order' ? i : this.timePos[i];

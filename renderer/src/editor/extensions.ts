@@ -4,10 +4,10 @@
  */
 import { basicEditor } from './setup.js';
 import { javascript } from '@codemirror/lang-javascript';
-import { Compartment, type Extension, type Text } from '@codemirror/state';
+import { Compartment, Prec, type EditorState, type Extension, type Text } from '@codemirror/state';
 import { EditorView, keymap } from '@codemirror/view';
 import { autocompletion } from '@codemirror/autocomplete';
-import { linter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
+import { forEachDiagnostic, linter, type Diagnostic as CmDiagnostic } from '@codemirror/lint';
 import { oneDark } from '@codemirror/theme-one-dark';
 import { tsAutocompleteWorker, tsFacetWorker, tsHoverWorker, tsLinterWorker, tsSyncWorker } from '@valtown/codemirror-ts';
 import type { WorkerShape } from '@valtown/codemirror-ts/worker';
@@ -44,23 +44,63 @@ export function toCmDiagnostics(doc: Text, diags: Diagnostic[]): CmDiagnostic[] 
   });
 }
 
+/** A problem the editor shows now (a live type error or a build's diagnostic), by line and column. */
+export interface EditorProblem {
+  line: number;
+  column: number;
+  severity: 'error' | 'warning';
+  message: string;
+  source: string;
+}
+
+/**
+ * Every diagnostic the editor shows in its current state, in document order, one per place and
+ * message (the live type checker and a build often report the same error).
+ */
+export function editorProblems(state: EditorState): EditorProblem[] {
+  const out: EditorProblem[] = [];
+  const seen = new Set<string>();
+  forEachDiagnostic(state, (d, from) => {
+    if (d.severity !== 'error' && d.severity !== 'warning') return;
+    const line = state.doc.lineAt(from);
+    const p = { line: line.number, column: from - line.from + 1, severity: d.severity, message: d.message, source: d.source ?? 'ts' };
+    const k = `${p.line}:${p.column}:${p.message}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    out.push(p);
+  });
+  return out.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
 export function baseExtensions(opts: {
   onChange(text: string): void;
   onSave(): void;
   onRun(): void;
-  buildDiagnostics(): Diagnostic[];
+  /** The build diagnostics that belong to exactly this text (none when the text changed since). */
+  buildDiagnostics(text: string): Diagnostic[];
+  onProblems(problems: EditorProblem[]): void;
   dark: boolean;
 }): Extension {
+  let lastProblems = '';
   return [
+    // Above the default keymap, whose Mod-Enter would insert a blank line first.
+    Prec.highest(
+      keymap.of([
+        { key: 'Mod-s', preventDefault: true, run: () => (opts.onSave(), true) },
+        { key: 'Mod-Enter', preventDefault: true, run: () => (opts.onRun(), true) },
+      ]),
+    ),
     basicEditor(),
     javascript({ typescript: true }),
-    keymap.of([
-      { key: 'Mod-s', preventDefault: true, run: () => (opts.onSave(), true) },
-      { key: 'Mod-Enter', preventDefault: true, run: () => (opts.onRun(), true) },
-    ]),
-    linter((view) => toCmDiagnostics(view.state.doc, opts.buildDiagnostics()), { delay: 200 }),
+    linter((view) => toCmDiagnostics(view.state.doc, opts.buildDiagnostics(view.state.doc.toString())), { delay: 200 }),
     EditorView.updateListener.of((u) => {
       if (u.docChanged) opts.onChange(u.state.doc.toString());
+      const problems = editorProblems(u.state);
+      const sig = JSON.stringify(problems);
+      if (sig !== lastProblems) {
+        lastProblems = sig;
+        opts.onProblems(problems);
+      }
     }),
     EditorView.lineWrapping,
     EditorView.contentAttributes.of({ 'aria-label': 'Code editor' }),

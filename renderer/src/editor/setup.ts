@@ -20,7 +20,7 @@ import { bracketMatching, defaultHighlightStyle, foldGutter, foldKeymap, indentO
 import { defaultKeymap, history, historyKeymap, indentWithTab } from '@codemirror/commands';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { closeBrackets, closeBracketsKeymap, completionKeymap } from '@codemirror/autocomplete';
-import { lintKeymap } from '@codemirror/lint';
+import { lintKeymap, setDiagnostics } from '@codemirror/lint';
 
 /** Holds the undo history, so a document replaced from outside can start a fresh one. */
 const historySlot = new Compartment();
@@ -35,6 +35,8 @@ export function replaceDocument(view: EditorView, text: string): void {
     annotations: Transaction.addToHistory.of(false),
     effects: historySlot.reconfigure([]),
   });
+  // The old text's diagnostics say nothing about the new one; the linters check it afresh.
+  view.dispatch(setDiagnostics(view.state, []));
   view.dispatch({ effects: historySlot.reconfigure(history()) });
 }
 

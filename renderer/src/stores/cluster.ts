@@ -72,18 +72,32 @@ export const useClusterStore = defineStore('cluster', () => {
     return source.value === 'live' && r.length > 1 && r[0].type === 'meta' ? r[1].seq - 1 : 0;
   });
   const running = computed(() => info.value !== null && (info.value.status === 'running' || info.value.status === 'starting'));
-  /** The leader most live nodes agree on (from their snapshots), else the one the trace suggests. */
+  /**
+   * The leader most live nodes agree on (from their snapshots), else the one the trace suggests.
+   * A node that is down is never the leader, whatever the others have not noticed yet: its crown
+   * goes when it crashes and comes to whoever the live nodes follow next.
+   */
   const leader = computed<number | null>(() => {
     if (!live.value || !running.value) return playhead.value.leader;
+    const down = summary.value.down;
     const votes = new Map<number, number>();
     for (const s of Object.values(snapshots)) {
       const l = leaderIn(s.state);
-      if (s.up && typeof l === 'number') votes.set(l, (votes.get(l) ?? 0) + 1);
+      if (s.up && !down.has(s.node) && typeof l === 'number' && !down.has(l) && snapshotFresh(s.node)) votes.set(l, (votes.get(l) ?? 0) + 1);
     }
     let best: number | null = null;
     for (const [n, c] of votes) if (best === null || c > (votes.get(best) ?? 0)) best = n;
     return best ?? summary.value.leader;
   });
+  /** When each snapshot was taken, as the trace's newest seq then (for the inspector and the crown). */
+  const snapshotAt = reactive<Record<number, { seq: number; at: number }>>({});
+  /** A snapshot taken before the node's latest crash or restart says nothing about it now. */
+  function snapshotFresh(node: number): boolean {
+    const at = snapshotAt[node];
+    if (!at) return false;
+    return at.seq >= (lastLifeEvent.get(node) ?? -1);
+  }
+  const lastLifeEvent = new Map<number, number>();
 
   function isShown(e: TraceEvent): boolean {
     switch (e.type) {
@@ -108,6 +122,7 @@ export const useClusterStore = defineStore('cluster', () => {
       }
       raw.value.push(e);
       if (e.type === 'send') kindById.set(e.id, e.msg.kind);
+      if (e.type === 'crash' || e.type === 'restart') lastLifeEvent.set(e.node, e.seq);
       if (isShown(e)) idx.append(e);
     }
     discardOldest();
@@ -165,6 +180,8 @@ export const useClusterStore = defineStore('cluster', () => {
     source.value = src;
     live.value = src === 'live';
     for (const k of Object.keys(snapshots)) delete snapshots[Number(k)];
+    for (const k of Object.keys(snapshotAt)) delete snapshotAt[Number(k)];
+    lastLifeEvent.clear();
     index.value = markRaw(new TraceIndex());
     selectedArrow.value = null;
     selectedEvent.value = null;
@@ -238,7 +255,11 @@ export const useClusterStore = defineStore('cluster', () => {
     const ci = info.value;
     if (!ci) return;
     try {
-      snapshots[n] = await app.need().snapshotNode(ci.clusterId, n);
+      const seq = lastSeq;
+      const snap = await app.need().snapshotNode(ci.clusterId, n);
+      if (info.value?.clusterId !== ci.clusterId) return;
+      snapshots[n] = snap;
+      snapshotAt[n] = { seq, at: Date.now() };
     } catch {
       /* a node that is starting or gone has no snapshot; the inspector says so */
     }
@@ -284,8 +305,17 @@ export const useClusterStore = defineStore('cluster', () => {
     reindex();
   }
 
+  function closeInspector(): boolean {
+    const open = selectedArrow.value !== null || selectedEvent.value !== null || selectedNode.value !== null;
+    selectedArrow.value = null;
+    selectedEvent.value = null;
+    selectedNode.value = null;
+    return open;
+  }
+
   function loadTrace(events: TraceEvent[], name: string): void {
     stopPolling();
+    selectedNode.value = null;
     info.value = null;
     title.value = `Trace ${name}`;
     reset('import', events);
@@ -352,7 +382,7 @@ export const useClusterStore = defineStore('cluster', () => {
 
   return {
     info, starting, title, source, raw, index, version, discarded, hidden, axis, live, limit, shown, summary, playhead, leader, running,
-    selectedArrow, selectedEvent, selectedNode, snapshots,
+    selectedArrow, selectedEvent, selectedNode, snapshots, snapshotAt, closeInspector,
     start, stop, crash, restart, setLink, partition, heal, request, setNetwork, snapshot,
     pause, resume, step, scrub, toggleKind, loadTrace, exportTrace, importTrace, reindex,
   };

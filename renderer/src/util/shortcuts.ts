@@ -14,10 +14,10 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'Alt+2', what: 'Last opened lab', where: 'everywhere' },
   { keys: 'Alt+3', what: 'Cluster playground', where: 'everywhere' },
   { keys: 'Alt+T', what: 'Toggle light / dark theme', where: 'everywhere' },
-  { keys: 'Ctrl+= / Ctrl+-  (Alt+= / Alt+-)', what: 'Bigger / smaller text (projector)', where: 'everywhere' },
+  { keys: 'Ctrl+= / Ctrl+-', what: 'Bigger / smaller text, for a projector (Alt+= / Alt+- too)', where: 'everywhere' },
   { keys: 'Esc', what: 'Close dialogs; in the editor, then Tab leaves it', where: 'everywhere' },
   { keys: 'Ctrl+S', what: 'Save now (autosave runs anyway)', where: 'lab' },
-  { keys: 'Ctrl+Enter', what: 'Run the public tests', where: 'lab' },
+  { keys: 'Ctrl+Enter', what: 'Run the public tests (in the editor too, without a new line)', where: 'lab' },
   { keys: 'Ctrl+B', what: 'Build (check for errors)', where: 'lab' },
   { keys: 'Space', what: 'Pause / resume the live diagram', where: 'playground' },
   { keys: '. / ,', what: 'Step one event forward / back', where: 'playground' },
@@ -25,6 +25,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: '+ / −', what: 'Zoom the diagram in / out', where: 'playground' },
   { keys: 'End', what: 'Jump to the newest event (live)', where: 'playground' },
   { keys: '1 … 7', what: 'Inspect node S1 … S7', where: 'playground' },
+  { keys: 'Esc', what: 'Close the inspector', where: 'playground' },
 ];
 
 export function isTyping(target: EventTarget | null): boolean {

@@ -4,19 +4,27 @@
  * student's node, each output leaves it, a learned value is a decision, and the failing call ends
  * with an error event saying what was expected.
  */
-import type { GradeStep, TraceEvent } from '../../api.js';
+import type { TraceEvent } from '../trace/events.js';
+
+/** One replayed handler call: what went in, what the reference returned, what the student's did. */
+export interface ReplayStep {
+  method: string;
+  input: unknown;
+  expected?: unknown;
+  actual?: unknown;
+}
 
 type Msg = { kind: string; from?: number; to?: number; [k: string]: unknown };
 
 const isMsg = (v: unknown): v is Msg => typeof v === 'object' && v !== null && typeof (v as Msg).kind === 'string';
 
-function studentIdOf(steps: GradeStep[]): number {
+function studentIdOf(steps: ReplayStep[]): number {
   for (const s of steps) for (const out of [s.expected, s.actual]) if (isMsg(out) && typeof out.from === 'number') return out.from;
   for (const s of steps) if (isMsg(s.input) && s.input.kind === 'promise' && typeof s.input.to === 'number') return s.input.to;
   return 1;
 }
 
-export function roleStepsToTrace(steps: GradeStep[], failure?: { message: string }): TraceEvent[] {
+export function roleStepsToTrace(steps: ReplayStep[], failure?: { message: string }): TraceEvent[] {
   const me = studentIdOf(steps);
   const ids = new Set<number>([me]);
   for (const s of steps) for (const v of [s.input, s.expected, s.actual]) {
