@@ -9,6 +9,8 @@ import { readFileSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { ensureFreshRenderer, repoRoot } from './helpers/renderer-build.js';
+import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
+import { serializeTrace } from '../../electron/engine/trace/io.js';
 import { startServe, type Served } from './helpers/serve.js';
 import { launch, SCREENSHOTS, type Browser } from './helpers/browser.js';
 
@@ -114,7 +116,7 @@ describe('renderer in Chromium against paxlab serve', () => {
     expect(await page.locator('[data-testid^=verdict-][data-passed=false]').count()).toBe(0);
     await shot('grading-passing-light');
     expect(pageErrors).toEqual([]);
-  });
+  }, 180_000);
 
   test('playground: 5 real nodes, crash the leader, a new leader decides', async () => {
     await page.getByTestId('nav-playground').click();
@@ -129,6 +131,8 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.locator('[data-testid=node-1][data-leader=true]').waitFor({ timeout: 15_000 });
     await page.getByTestId('crash-1').click();
     await page.locator('[data-testid=node-1][data-down=true]').waitFor({ timeout: 15_000 });
+    // The crown leaves the crashed node at once, before the survivors notice it is gone.
+    expect(await page.getByTestId('node-1').getAttribute('data-leader')).toBe('false');
     // A new leader among the survivors.
     await page.locator('[data-testid^=node-][data-leader=true]:not([data-testid=node-1])').waitFor({ timeout: 20_000 });
     const newLeader = await page.locator('[data-testid^=node-][data-leader=true]').getAttribute('data-testid');
@@ -147,9 +151,21 @@ describe('renderer in Chromium against paxlab serve', () => {
     await shot('playground-dark');
     await setTheme('light');
 
+    // Esc closes the inspector.
+    await page.getByRole('button', { name: 'Inspect S2' }).click();
+    await page.getByTestId('inspector').waitFor();
+    expect(await page.getByTestId('snapshot-moment').innerText()).toMatch(/^Live state, as of event #\d+\.$/);
+    await page.keyboard.press('Escape');
+    await page.getByTestId('inspector').waitFor({ state: 'detached', timeout: 5000 });
+
     // Pause freezes the view while the cluster keeps recording; Live catches up.
     await page.getByTestId('pause').click();
     const frozen = Number(await diagram.getAttribute('data-events'));
+    // A node's state while paused says which moment it is: the live node now, not the playhead.
+    await page.getByRole('button', { name: 'Inspect S3' }).click();
+    expect(await page.getByTestId('snapshot-moment').innerText()).toMatch(/At the playhead \(#\d+\) the trace shows S3 up.*the live node now/s);
+    await shot('playground-paused-snapshot');
+    await page.keyboard.press('Escape');
     await page.getByTestId('restart-1').click();
     // The controls show the cluster as it is; the diagram stays frozen.
     await page.locator('[data-testid=node-1][data-down=false]').waitFor({ timeout: 15_000 });
@@ -157,8 +173,28 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.getByTestId('live').click();
     await expect.poll(async () => Number(await diagram.getAttribute('data-events'))).toBeGreaterThan(frozen);
 
+    // Importing a trace while the cluster runs asks first; saying no keeps the cluster and its view.
+    const rec = new TraceRecorder({ source: 'sim', nodes: [1, 2, 3], title: 'small' });
+    rec.record({ type: 'client-request', t: 1, node: 1, request: 'r1', value: 'v' });
+    rec.record({ type: 'decide', t: 2, node: 1, value: 'v', slot: 0 });
+    const traceFile = { name: 'small.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(serializeTrace(rec.events)) };
+    const asked: string[] = [];
+    page.once('dialog', (d) => {
+      asked.push(d.message());
+      void d.dismiss();
+    });
+    await page.getByTestId('import-file').setInputFiles(traceFile);
+    await expect.poll(() => asked.length).toBe(1);
+    expect(asked[0]).toMatch(/A cluster is running\. Stop it and show the trace small\.jsonl instead\?/);
+    expect(await page.getByTestId('cluster-status').innerText()).toBe('running');
+    expect(await page.locator('.stage-head strong').innerText()).toMatch(/^Live cluster/);
+
     await page.getByTestId('stop-cluster').click();
     await page.getByTestId('cluster-status').filter({ hasText: 'stopped' }).waitFor({ timeout: 15_000 });
+    // With no cluster running the trace opens without a question.
+    await page.getByTestId('import-file').setInputFiles(traceFile);
+    await page.locator('.stage-head strong').filter({ hasText: /^Trace small/ }).waitFor({ timeout: 10_000 });
+    expect(asked).toHaveLength(1);
     expect(pageErrors).toEqual([]);
-  });
+  }, 120_000);
 });

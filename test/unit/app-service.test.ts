@@ -93,6 +93,33 @@ describe('app service', () => {
     expect((await service.listLabs()).find((l) => l.id === 'learner')!.progress.status).toBe('passed');
   });
 
+  it("lists a run's tests first, and draws and exports a scenario's real failing run", async () => {
+    const mutant = readFileSync(path.join(root, 'labs', '02-proposer', 'mutants', 'ignores-promised-values.ts'), 'utf8');
+    await service.writeLabFile('proposer', 'proposer.ts', mutant);
+    const report = await service.gradeLab('proposer');
+    const mine = events.filter((e) => (e.type === 'grade-started' || e.type === 'grade-progress') && e.runId === report.runId);
+    // The list of tests comes before any verdict, in the order the verdicts follow.
+    expect(mine[0]).toMatchObject({ type: 'grade-started', labId: 'proposer' });
+    const listed = mine[0].type === 'grade-started' ? mine[0].tests.map((t) => t.id) : [];
+    expect(listed).toEqual(report.verdicts.map((v) => v.id));
+
+    const v = report.verdicts.find((x) => x.id === 'scenario:split-vote')!;
+    expect(v).toMatchObject({ passed: false, checker: 'agreement', seed: 11 });
+    expect(v.trace![0]).toMatchObject({ type: 'meta', nodes: [1, 2, 3, 4, 5] });
+    expect(v.highlights!.map((h) => h.label)).toEqual([expect.stringMatching(/^conflict: S\d decided "x"$/), expect.stringMatching(/^conflict: S\d decided "y"$/)]);
+    const search = report.verdicts.find((x) => x.kind === 'search' && !x.passed)!;
+    expect(search.counterexample!.length).toBeGreaterThan(3);
+
+    const out = await service.exportTrace({ run: { runId: report.runId, verdictId: v.id }, name: 'split-vote.jsonl' });
+    const saved = out.text.trim().split('\n');
+    expect(saved).toHaveLength(v.traceEvents!);
+    expect(JSON.parse(saved[saved.length - 1])).toMatchObject({ type: 'error', message: expect.stringMatching(/^violation \(agreement\)/) });
+    expect(await code(service.exportTrace({ run: { runId: report.runId, verdictId: 'trace:public/none' } }))).toBe('not-found');
+    expect(await code(service.exportTrace({ run: { runId: 'gone', verdictId: v.id } }))).toBe('not-found');
+    // The lab remembers this run as the latest, whatever the best.
+    expect((await service.listLabs()).find((l) => l.id === 'proposer')!.progress.last).toMatchObject({ score: report.score, failed: report.failed, total: report.total });
+  });
+
   it('returns build diagnostics with file, line and column', async () => {
     await service.writeLabFile('proposer', 'proposer.ts', "import { x } from 'fs';\nexport class Proposer {}\n");
     const build = await service.buildLab('proposer');

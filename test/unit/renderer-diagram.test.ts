@@ -6,7 +6,10 @@ import { describe, expect, test } from 'vitest';
 import { lowerBound, upperBound } from '../../renderer/src/diagram/search.js';
 import { TraceIndex } from '../../renderer/src/diagram/trace-index.js';
 import { summarize } from '../../renderer/src/diagram/summary.js';
-import { makeLayout, arrowGeom, distToSegment } from '../../renderer/src/diagram/layout.js';
+import { makeLayout, arrowGeom, distToSegment, posAt } from '../../renderer/src/diagram/layout.js';
+import { drawDiagram } from '../../renderer/src/diagram/draw.js';
+import { chooseLeader } from '../../renderer/src/diagram/leader.js';
+import type { Palette } from '../../renderer/src/diagram/palette.js';
 import { hitTest } from '../../renderer/src/diagram/hit-test.js';
 import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
 import type { TraceEvent } from '../../electron/engine/trace/events.js';
@@ -131,5 +134,82 @@ describe('geometry and hit testing', () => {
     expect(hitTest(idx, l, idx.length, mid.x, mid.y)).toEqual({ kind: 'arrow', arrow: idx.arrows[0] });
     expect(hitTest(idx, l, idx.length, 10, l.rowY.get(2)!)).toEqual({ kind: 'node', node: 2 });
     expect(hitTest(idx, l, idx.length, mid.x, mid.y - 60)).toBeNull();
+  });
+});
+
+describe('the axis counts events by seq', () => {
+  /** A 2D context that records what is written where (drawing itself is not under test). */
+  function recordingContext() {
+    const texts: { text: string; x: number }[] = [];
+    const ctx = new Proxy(
+      {},
+      {
+        get(_t, key) {
+          if (key === 'fillText') return (text: string, x: number) => texts.push({ text, x });
+          if (key === 'measureText') return (text: string) => ({ width: text.length * 7 });
+          return () => {};
+        },
+        set: () => true,
+      },
+    ) as unknown as CanvasRenderingContext2D;
+    return { ctx, texts };
+  }
+  const palette = new Proxy({ kinds: {} }, { get: (t, k) => (k in t ? (t as Record<string | symbol, unknown>)[k] : '#000') }) as unknown as Palette;
+
+  test('with events filtered out, each tick names the seq of the event it stands on (as the inspector does)', () => {
+    // Heartbeats filtered out: the shown events have seqs 0, 3, 6, 9, … — positions and seqs differ.
+    const all = trace((r) => {
+      for (let i = 0; i < 200; i++) r.record({ type: 'send', t: i, id: i, from: 1, to: 2, msg: i % 3 === 2 ? prepare(1, i) : { kind: 'heartbeat', from: 1 } });
+    });
+    const idx = new TraceIndex(all.filter((e) => e.type === 'meta' || (e.type === 'send' && e.msg.kind !== 'heartbeat')));
+    const l = makeLayout({ x0: -1, scale: 12, mode: 'order', width: 800, height: 300 }, idx.nodes);
+    const { ctx, texts } = recordingContext();
+    drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
+    const ticks = texts.filter((t) => /^#\d+$/.test(t.text));
+    expect(ticks.length).toBeGreaterThan(2);
+    for (const t of ticks) {
+      const pos = Math.round(posAt(l, t.x));
+      expect(t.text).toBe(`#${idx.events[pos].seq}`);
+    }
+    // Ticks never crowd: at least 60 px apart.
+    for (let k = 1; k < ticks.length; k++) expect(ticks[k].x - ticks[k - 1].x).toBeGreaterThanOrEqual(60);
+  });
+
+  test('a failing run’s marks: numbered tags on the highlighted events and the steps', () => {
+    const events = trace((r) => {
+      r.record({ type: 'decide', t: 1, node: 1, value: 'x', slot: 0 });
+      r.record({ type: 'decide', t: 2, node: 2, value: 'y', slot: 0 });
+    });
+    const idx = new TraceIndex(events);
+    const l = makeLayout({ x0: -1, scale: 40, mode: 'order', width: 600, height: 300 }, idx.nodes);
+    const { ctx, texts } = recordingContext();
+    const marks = { highlights: new Map([[1, 1], [2, 2]]), steps: new Map([[1, { n: 1 }]]) };
+    drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false, marks });
+    expect(texts.map((t) => t.text)).toEqual(expect.arrayContaining(['⚠1', '⚠2', '1']));
+  });
+});
+
+describe('the playground crown', () => {
+  const vote = (node: number, leader: number, takenAtSeq = 10, up = true) => ({ node, up, leader, takenAtSeq });
+
+  test('follows what most live nodes say', () => {
+    expect(chooseLeader([vote(1, 1), vote(2, 1), vote(3, 3)], new Set(), new Map(), null)).toBe(1);
+  });
+
+  test('leaves a crashed node at once, even while the others still name it', () => {
+    // S1 crashed at seq 20; S2..S5 have not noticed and still name S1.
+    const down = new Set([1]);
+    const votes = [vote(2, 1), vote(3, 1), vote(4, 1), vote(5, 1)];
+    expect(chooseLeader(votes, down, new Map([[1, 20]]), 1)).toBeNull();
+    // Once some of them follow S2, the crown goes there.
+    expect(chooseLeader([vote(2, 2, 30), vote(3, 2, 30), vote(4, 1), vote(5, 1)], down, new Map([[1, 20]]), 1)).toBe(2);
+    // The trace's own guess is no better when it names the crashed node.
+    expect(chooseLeader([], down, new Map(), 1)).toBeNull();
+    expect(chooseLeader([], down, new Map(), 3)).toBe(3);
+  });
+
+  test('a snapshot from before the voter restarted does not count', () => {
+    // S2 restarted at seq 40; its snapshot from seq 35 (naming S3) is stale.
+    expect(chooseLeader([vote(2, 3, 35), vote(4, 4, 50)], new Set(), new Map([[2, 40]]), null)).toBe(4);
   });
 });

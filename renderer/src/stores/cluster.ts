@@ -9,6 +9,7 @@ import { computed, markRaw, reactive, ref, shallowRef } from 'vue';
 import type { ClusterInfo, ClusterStartOptions, NetworkConfig, NodeSnapshot, TraceEvent } from '../api/types.js';
 import { TraceIndex, type Arrow, type AxisMode } from '../diagram/trace-index.js';
 import { emptySummaryBase, foldIntoBase, summarize } from '../diagram/summary.js';
+import { chooseLeader } from '../diagram/leader.js';
 import { messageOf, useAppStore } from './app.js';
 
 /** The live trace's bound when the cluster does not name one (as the app service's default). */
@@ -72,32 +73,17 @@ export const useClusterStore = defineStore('cluster', () => {
     return source.value === 'live' && r.length > 1 && r[0].type === 'meta' ? r[1].seq - 1 : 0;
   });
   const running = computed(() => info.value !== null && (info.value.status === 'running' || info.value.status === 'starting'));
-  /**
-   * The leader most live nodes agree on (from their snapshots), else the one the trace suggests.
-   * A node that is down is never the leader, whatever the others have not noticed yet: its crown
-   * goes when it crashes and comes to whoever the live nodes follow next.
-   */
+  /** When each snapshot was asked for, as the trace's newest seq then (for the inspector and the crown). */
+  const snapshotAt = reactive<Record<number, { seq: number; at: number }>>({});
+  /** Each node's latest crash or restart (seq): a snapshot from before it says nothing about now. */
+  const lastLifeEvent = new Map<number, number>();
+  /** The crown: see chooseLeader. Paused or replaying, the trace's leader at the playhead. */
   const leader = computed<number | null>(() => {
     if (!live.value || !running.value) return playhead.value.leader;
-    const down = summary.value.down;
-    const votes = new Map<number, number>();
-    for (const s of Object.values(snapshots)) {
-      const l = leaderIn(s.state);
-      if (s.up && !down.has(s.node) && typeof l === 'number' && !down.has(l) && snapshotFresh(s.node)) votes.set(l, (votes.get(l) ?? 0) + 1);
-    }
-    let best: number | null = null;
-    for (const [n, c] of votes) if (best === null || c > (votes.get(best) ?? 0)) best = n;
-    return best ?? summary.value.leader;
+    const votes = Object.values(snapshots).map((s) => ({ node: s.node, up: s.up, leader: leaderIn(s.state), takenAtSeq: snapshotAt[s.node]?.seq ?? -1 }));
+    return chooseLeader(votes, summary.value.down, lastLifeEvent, summary.value.leader);
   });
-  /** When each snapshot was taken, as the trace's newest seq then (for the inspector and the crown). */
-  const snapshotAt = reactive<Record<number, { seq: number; at: number }>>({});
-  /** A snapshot taken before the node's latest crash or restart says nothing about it now. */
-  function snapshotFresh(node: number): boolean {
-    const at = snapshotAt[node];
-    if (!at) return false;
-    return at.seq >= (lastLifeEvent.get(node) ?? -1);
-  }
-  const lastLifeEvent = new Map<number, number>();
+
 
   function isShown(e: TraceEvent): boolean {
     switch (e.type) {
