@@ -66,6 +66,24 @@ describe('renderer in Chromium against paxlab serve', () => {
     await setTheme('dark');
     await shot('catalog-dark');
     await setTheme('light');
+
+    // The help overlay: its columns stay apart, every key and description inside its own column.
+    await page.keyboard.press('?');
+    const columns = page.getByTestId('help-columns').locator('section');
+    await columns.first().waitFor();
+    const overflow = await columns.evaluateAll((sections) =>
+      sections.flatMap((sec) => {
+        const box = sec.getBoundingClientRect();
+        return [...sec.querySelectorAll('dt, dd, kbd')]
+          .map((el) => el.getBoundingClientRect())
+          .filter((r) => r.right > box.right + 0.5 || r.left < box.left - 0.5)
+          .map((r) => `${sec.querySelector('h3')?.textContent}: ${Math.round(r.left)}..${Math.round(r.right)} outside ${Math.round(box.left)}..${Math.round(box.right)}`);
+      }),
+    );
+    expect(overflow).toEqual([]);
+    await shot('help-overlay');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('help-columns').waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
   });
 

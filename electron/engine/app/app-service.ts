@@ -144,6 +144,9 @@ export class AppService implements PaxLabService {
 
   async readLabFile(labId: string, name: string): Promise<WorkspaceFile> {
     const { starter } = await this.labFile(labId, name);
+    // A student who opens a lab runs its tests soon: the type checker loads meanwhile, so the first
+    // run's trace verdicts do not wait for TypeScript to start.
+    this.ports.grade.prepare?.();
     const started = this.workspace.progress.get(labId).status;
     const file = this.workspace.open(labId, name, starter);
     if (started === 'not-started' && this.workspace.progress.get(labId).status !== 'not-started') this.emitProgress(labId);

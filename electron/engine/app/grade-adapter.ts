@@ -1,4 +1,5 @@
 import { gradeModule, listGradeTests } from '../grading/index.js';
+import { prepareTypeCheck } from '../build/build-student.js';
 import type { GradePort } from './ports.js';
 import { toVerdictWithRun } from './verdict-view.js';
 import type { TraceEvent } from '../trace/events.js';
@@ -8,6 +9,7 @@ import type { Verdict } from '../../api.js';
 /** The engine's grader, public tests only (what a student may see), in the renderer's terms. */
 export function engineGrader(): GradePort {
   return {
+    prepare: () => prepareTypeCheck(),
     async list(labId) {
       const tests = await listGradeTests(labId, { hidden: false });
       return tests.map((t) => ({ id: t.id, name: t.title || t.name, kind: t.kind }));

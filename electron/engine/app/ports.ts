@@ -46,6 +46,8 @@ export type GradeOutcome = Omit<GradeReportView, 'labId' | 'runId' | 'durationMs
 };
 
 export interface GradePort {
+  /** Start loading what grading needs (the type checker) ahead of the first run; returns at once. */
+  prepare?(): void;
   /** The tests `grade` will run, in order (cheap: read from the lab, nothing runs). */
   list?(labId: string): Promise<GradeTestRef[]>;
   grade(
