@@ -60,6 +60,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   const timers = new Map<string, ReturnType<typeof setTimeout>>();
   /** Files with a save or reset on its way to the host, and the change events that came meanwhile. */
   const busy = new Map<string, FileChangedEvent | null>();
+  /** The request on its way per file, so a later save waits for it instead of racing it. */
+  const inflight = new Map<string, Promise<unknown>>();
   const key = (labId: string, name: string) => `${labId}/${name}`;
 
   async function open(labId: string, name: string): Promise<OpenFile> {
@@ -106,9 +108,12 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   async function changing<T>(f: OpenFile, run: () => Promise<T>): Promise<T> {
     const k = key(f.labId, f.name);
     busy.set(k, null);
+    const request = run();
+    inflight.set(k, request.catch(() => {}));
     try {
-      return await run();
+      return await request;
     } finally {
+      inflight.delete(k);
       const deferred = busy.get(k);
       busy.delete(k);
       if (deferred) onFileChanged(deferred);
@@ -119,10 +124,8 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const k = key(f.labId, f.name);
     clearTimeout(timers.get(k));
     timers.delete(k);
-    if (busy.has(k)) {
-      // A save is on its way; this one follows it (autosave reschedules when it lands).
-      return;
-    }
+    // A save or reset is on its way: this one follows it, from the version it leaves on disk.
+    while (inflight.has(k)) await inflight.get(k);
     if (f.conflict !== null && !opts.keepTheirs) return;
     if (f.text === f.diskText && !opts.keepTheirs) {
       if (f.status !== 'error') f.status = 'saved';
@@ -187,8 +190,9 @@ export const useWorkspaceStore = defineStore('workspace', () => {
   }
 
   async function reset(f: OpenFile): Promise<void> {
-    // Unsaved edits go to disk first, so the backup the reset keeps holds them.
-    await save(f);
+    // Unsaved edits go to disk first, so the backup the reset keeps holds them (after a conflict,
+    // the other version is backed up by that save, and ours by the reset).
+    await save(f, f.conflict !== null ? { keepTheirs: true } : {});
     const r = await changing(f, () => app.need().resetLabFile(f.labId, f.name));
     f.text = f.diskText = r.text;
     f.diskVersion = r.version;
