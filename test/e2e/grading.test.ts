@@ -80,6 +80,11 @@ describe('grading in the app', () => {
     expect(await big.getAttribute('data-highlights')).toBe('2');
     expect((await big.boundingBox())!.height).toBeGreaterThan(400);
     await shot(page, 'failing-run-full-size');
+    await page.keyboard.press('Alt+t');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    await shot(page, 'failing-run-full-size-dark');
+    await page.keyboard.press('Alt+t');
+    await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('light');
     const download = page.waitForEvent('download');
     await viewer.getByTestId('trace-viewer-export').click();
     const file = await download;
