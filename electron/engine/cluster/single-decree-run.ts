@@ -34,7 +34,7 @@ export async function runSingleDecreeCluster(opts: ClusterRunOptions): Promise<S
     const settled = () => scheduleDone && cluster.liveNodes().every((n) => cluster.decisions().has(n));
     await cluster.waitFor(settled, opts.timeoutMs).catch(() => {});
     if (scheduleError) throw scheduleError;
-    return { trace: [...cluster.trace], decisions: cluster.decisions(), live: cluster.liveNodes() };
+    return { trace: [...cluster.trace], decisions: cluster.decisions(), live: cluster.liveNodes(), lostAtStart: cluster.startFailures() };
   } finally {
     await cluster.shutdown();
   }
