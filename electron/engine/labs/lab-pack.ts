@@ -175,7 +175,7 @@ async function readPack(dir: string): Promise<LabPack> {
   if (!validate(data)) throw new LabError(`${where}: ${schemaErrors(validate.errors)}`);
   const pack = new LabPack(data, dir);
   if (pack.role.exportName !== data.export) {
-    throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (LAB-API.md), not '${data.export}'`);
+    throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (docs/student-api.md), not '${data.export}'`);
   }
   // What a student works from must be there; what only an instructor has (reference, scenario
   // scripts, mutants, hidden traces) may be absent: a student installation ships none of it.
