@@ -74,9 +74,10 @@ export async function run(opts: RunOptions): Promise<number> {
     try {
       outcome = await runSingleDecreeCluster({ ...config, schedule });
     } catch (err) {
-      // The cluster could not start at all (no node came up, or the node program cannot run):
-      // one line that says why, not a stack trace. Every temporary folder is already gone.
-      process.stderr.write(`paxlab run: the cluster could not start: ${err instanceof Error ? err.message : String(err)}\n`);
+      // The cluster could not start at all (no node came up, or the node program cannot run), or a
+      // fault schedule entry failed: one line that says why, not a stack trace. Every temporary
+      // folder is already gone.
+      process.stderr.write(`paxlab run: ${err instanceof Error ? err.message : String(err)}\n`);
       return 2;
     }
   }

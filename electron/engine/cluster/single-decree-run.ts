@@ -21,7 +21,9 @@ export async function runSingleDecreeCluster(opts: ClusterRunOptions): Promise<S
     title: `paxlab run: ${opts.nodes} nodes, propose ${opts.propose.join(', ')}`,
   });
   try {
-    await cluster.ready;
+    await cluster.ready.catch((err: unknown) => {
+      throw new Error(`the cluster could not start: ${err instanceof Error ? err.message : String(err)}`);
+    });
     opts.propose.forEach((value, i) => cluster.clientRequest(cluster.nodes[i % cluster.nodes.length], value));
     let scheduleDone = !opts.schedule;
     let scheduleError: unknown = null;
