@@ -4,7 +4,7 @@
 // SIGKILLed supervisor, whose folders the next run sweeps).
 import { spawn, spawnSync } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -110,10 +110,11 @@ describe('paxlab run when nodes are lost', () => {
     const tmp = privateTmp();
     // A partition keeps the run from deciding before the kill: heal at 1.5 s.
     const run = start(['--timeout', '20000', '--crash', 'partition:1,2|3,4,5@0', 'heal@1500'], { TMPDIR: tmp });
-    let pid: number | undefined;
-    expect(await until(() => (pid = nodeChildren(run.child.pid!).get(2)) !== undefined && readdirSync(tmp).length === 2, 20_000, 10)).toBe(true);
-    await new Promise((r) => setTimeout(r, 500));
-    process.kill(pid!, 'SIGKILL');
+    // Node 2 is up once it saved the promise it gave node 1's prepare: its journal exists.
+    const journal = () => readdirSync(tmp).some((d) => d.startsWith('paxlab-store-') && existsSync(path.join(tmp, d, 'node-2.journal')));
+    expect(await until(journal, 20_000, 10)).toBe(true);
+    const pid = nodeChildren(run.child.pid!).get(2)!;
+    process.kill(pid, 'SIGKILL');
     const { code } = await run.exited;
     expect(run.out()).toMatch(/node 2 \[down\] no decision/);
     expect(decidedLines(run.out())).toBe(4);

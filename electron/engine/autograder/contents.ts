@@ -26,7 +26,8 @@ export interface PackageOptions {
   version: string;
 }
 
-const BUNDLES = ['cli.js', 'sandbox.js', 'typecheck-worker.js'];
+/** The bundles grading cannot do without; every other top-level bundle of dist/ goes in too. */
+const REQUIRED_BUNDLES = ['cli.js', 'sandbox.js', 'typecheck-worker.js'];
 /** Of typescript, what the type checker loads: the compiler and the standard library declarations. */
 const TYPESCRIPT_FILES = (name: string) => name === 'typescript.js' || /^lib\..*\.d\.ts$/.test(name);
 /** The parts of a lab pack grading needs; the reference, mutants and scenario scripts stay out. */
@@ -63,7 +64,10 @@ export function packageEntries(o: PackageOptions): PackageEntry[] {
     mode: 0o644,
   });
   add('paxlab/bin/paxlab.js', need(path.join(o.root, 'bin', 'paxlab.js'), 'bin/paxlab.js'), 0o755);
-  for (const b of BUNDLES) add(`paxlab/dist/${b}`, need(path.join(o.root, 'dist', b), `dist/${b}`));
+  for (const b of REQUIRED_BUNDLES) need(path.join(o.root, 'dist', b), `dist/${b}`);
+  // All of dist/'s own bundles (not the Electron shell's folder, not source maps, which would carry
+  // the reference roles' sources): a bundle the grader gains later is packaged without a change here.
+  for (const b of readdirSync(path.join(o.root, 'dist')).filter((f) => /\.(js|cjs|mjs)$/.test(f)).sort()) add(`paxlab/dist/${b}`, path.join(o.root, 'dist', b));
 
   addTree('paxlab/labs/sdk', path.join(o.root, 'labs', 'sdk'), (rel) => !rel.endsWith('.test.ts'));
   const labDir = `paxlab/labs/${path.basename(o.lab.dir)}`;
