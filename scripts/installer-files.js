@@ -20,6 +20,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export async function installerFiles(configFile = 'electron-builder.yml', projectDir = root) {
   const { getConfig } = require('app-builder-lib/out/util/config/config.js');
   const { getFileMatchers } = require('app-builder-lib/out/fileMatcher.js');
+  // Its "loaded configuration" lines would mix with the file list.
+  createRequire(require.resolve('app-builder-lib/out/fileMatcher.js'))('builder-util/out/log.js').log.stream = { write: () => true };
   const config = await getConfig(projectDir, path.resolve(projectDir, configFile), null);
   const resources = path.join(projectDir, '.installer', 'resources');
   const options = (dest) => ({
