@@ -71,6 +71,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('--jobs <n>', 'parallel workers')
     .action(use(() => import('./commands/grade-all.js')));
 
+  program
+    .command('autograder <lab-id>')
+    .description('build a Gradescope autograder package (setup.sh, run_autograder) for a lab, hidden tests included')
+    .option('--out <file>', 'zip file to write', 'autograder.zip')
+    .option('--node <file>', 'the Node binary to ship for the grader (default: the one running this command)')
+    .option('--no-node', "ship no Node binary: the grader's image provides node")
+    .action(use(() => import('./commands/autograder.js')));
+
+  program
+    .command('autograde <lab-id> <submission-dir>')
+    .description("grade a Gradescope submission folder with the hidden tests into results.json (run by run_autograder)")
+    .requiredOption('--results <file>', 'results.json to write')
+    .option('--reveal-hidden', "show hidden tests' inputs and outputs in results.json (instructors' own checks)")
+    .action(use(() => import('./commands/autograde.js')));
+
   const lab = program.command('lab').description('lab packs');
   lab
     .command('check <lab-id>')

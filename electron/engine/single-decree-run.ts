@@ -26,4 +26,6 @@ export interface SingleDecreeRunOutcome {
   decisions: Map<NodeId, Value>;
   /** Nodes up at the end. */
   live: NodeId[];
+  /** Nodes lost during start-up (real cluster only), and why; the run went on without them. */
+  lostAtStart?: Array<{ node: NodeId; reason: string }>;
 }

@@ -4,11 +4,16 @@ import type { NodeId } from '@paxlab/sdk';
  * An eventually-perfect failure detector: a peer is suspected once nothing was heard from it for its
  * timeout; hearing from a suspected peer clears the suspicion and lengthens that peer's timeout, so
  * false suspicions (a slow or lossy link) die out instead of making the leader flap forever.
+ * A peer that says how long it will stay silent (a heartbeat announcing its period, see
+ * node.ts) gets at least four such periods before it is suspected: a node that slows its beats
+ * down (in a minority) is not taken for dead by those that still hear it.
  */
 export class FailureDetector {
   private lastHeard = new Map<NodeId, number>();
   private timeout = new Map<NodeId, number>();
   private suspects = new Set<NodeId>();
+  /** The heartbeat period each peer last announced. */
+  private announced = new Map<NodeId, number>();
 
   constructor(
     private readonly self: NodeId,
@@ -24,10 +29,14 @@ export class FailureDetector {
     }
   }
 
-  /** Something arrived from `peer`. Returns true when that cleared a suspicion. */
-  heard(peer: NodeId, now: number): boolean {
+  /**
+   * Something arrived from `peer` (with `periodMs`, the time until its next heartbeat, when it said
+   * so). Returns true when that cleared a suspicion.
+   */
+  heard(peer: NodeId, now: number, periodMs?: number): boolean {
     if (!this.lastHeard.has(peer)) return false;
     this.lastHeard.set(peer, now);
+    if (periodMs !== undefined && Number.isFinite(periodMs) && periodMs > 0) this.announced.set(peer, periodMs);
     if (!this.suspects.delete(peer)) return false;
     this.timeout.set(peer, (this.timeout.get(peer) ?? this.suspectMs) + this.growMs);
     return true;
@@ -37,12 +46,16 @@ export class FailureDetector {
   check(now: number): boolean {
     let changed = false;
     for (const [peer, at] of this.lastHeard) {
-      if (!this.suspects.has(peer) && now - at > (this.timeout.get(peer) ?? this.suspectMs)) {
+      if (!this.suspects.has(peer) && now - at > this.silenceAllowed(peer)) {
         this.suspects.add(peer);
         changed = true;
       }
     }
     return changed;
+  }
+
+  private silenceAllowed(peer: NodeId): number {
+    return Math.max(this.timeout.get(peer) ?? this.suspectMs, 4 * (this.announced.get(peer) ?? 0));
   }
 
   /** The lowest-id node not suspected (this node never suspects itself). */

@@ -23,19 +23,28 @@ import { type DurableState, loadDurable } from './durable.js';
 import { FailureDetector } from './failure-detector.js';
 import { callRole, isAccept, isLearn, isPrepare, isPromise, isValue } from './guard.js';
 import type { ForwardMsg, HeartbeatMsg, NodeMsg } from './messages.js';
+import { RetransmitTimer } from './retransmit-timer.js';
 
 export type { NodeMsg, HeartbeatMsg, ForwardMsg } from './messages.js';
 
 /** Timer settings of the node, in milliseconds (virtual under simulation). */
 export interface NodeTiming {
-  /** Heartbeat period. */
+  /** Heartbeat period (while this node hears a majority). */
   heartbeatMs: number;
+  /** Longest heartbeat period: a node that hears no majority doubles its period up to this. */
+  maxHeartbeatMs: number;
   /** Silence after which a peer is suspected (initially). */
   suspectMs: number;
   /** How much a peer's timeout grows after each false suspicion of it. */
   suspectGrowMs: number;
-  /** Retransmission period of the leader (prepare/accept) and of forwarded requests. */
+  /**
+   * Shortest retransmission timeout of the leader (prepare/accept) and of forwarded requests. The
+   * timeout in force adapts to the observed round trip and doubles after each retry that got no
+   * answer (retransmit-timer.ts), between `retryMs` and `maxRetryMs`.
+   */
   retryMs: number;
+  /** Longest retransmission timeout (the bound of the backoff). */
+  maxRetryMs: number;
   /** Random extra fraction of `retryMs` (0.5 → up to +50%), which breaks duelling proposers. */
   retryJitter: number;
   /** How often one accept is resent before the leader gives up on its round and starts a higher one. */
@@ -47,13 +56,17 @@ export interface NodeTiming {
 /**
  * Tuned for both the simulator and 5 real processes on 2 cores: a leader is suspected only after 4
  * heartbeats in a row go missing (0.3^4 ≈ 1% under 30% loss), and each false suspicion makes that
- * peer's timeout longer, so loss does not make the leader flap.
+ * peer's timeout longer, so loss does not make the leader flap. The retransmission timeout starts
+ * at 60 ms and follows the round trip up to 1 s, which covers every delay the app offers (up to
+ * 200 ms each way); a minority's beats slow down to 400 ms.
  */
 export const DEFAULT_NODE_TIMING: Readonly<NodeTiming> = Object.freeze({
   heartbeatMs: 20,
+  maxHeartbeatMs: 400,
   suspectMs: 80,
   suspectGrowMs: 20,
   retryMs: 60,
+  maxRetryMs: 1000,
   retryJitter: 0.5,
   maxAcceptResends: 3,
   maxIdleRounds: 3,
@@ -68,6 +81,14 @@ export interface NodeRoles {
 
 const HEARTBEAT = 'heartbeat';
 const RETRY = 'retry';
+/** Round-trip probes kept at once (the rounds and accepts still waiting for a quorum of answers). */
+const MAX_PROBES = 8;
+
+/** A request sent to all, waiting for a quorum of answers: the time that takes is one RTT sample. */
+interface Probe {
+  sentAt: number;
+  answered: Set<NodeId>;
+}
 
 /**
  * A whole single-decree Paxos node: acceptor, proposer and learner at once, with a heartbeat failure
@@ -99,6 +120,12 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   private idleRounds = 0;
   /** The highest round seen in any prepare/promise/accept: a new round must beat it. */
   private maxSeen = 0;
+  /** The retransmission timeout, fed by round trips (prepare → promises, accept → learns). */
+  private rto!: RetransmitTimer;
+  /** Outstanding round-trip probes: `p<round>` for a prepare, `a<round>` for an accept. */
+  private readonly probes = new Map<string, Probe>();
+  /** The current heartbeat period: `heartbeatMs`, doubled at each beat while no majority is heard. */
+  private beatEvery = 0;
 
   constructor(
     private readonly ctx: NodeContext<NodeMsg>,
@@ -107,6 +134,8 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   ) {
     this.config = { nodes: [...ctx.nodes] };
     this.timing = { ...DEFAULT_NODE_TIMING, ...timing };
+    this.timing.maxRetryMs = Math.max(this.timing.maxRetryMs, this.timing.retryMs);
+    this.timing.maxHeartbeatMs = Math.max(this.timing.maxHeartbeatMs, this.timing.heartbeatMs);
     this.classes = {
       Acceptor: roles.Acceptor ?? Acceptor,
       Proposer: roles.Proposer ?? Proposer,
@@ -121,14 +150,15 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     this.rebuildRoles();
     this.decided = state.decided;
     this.fd = new FailureDetector(this.ctx.id, this.ctx.nodes, this.ctx.now(), this.timing.suspectMs, this.timing.suspectGrowMs);
+    this.rto = new RetransmitTimer(this.timing.retryMs, this.timing.maxRetryMs);
+    this.beatEvery = this.timing.heartbeatMs;
     this.leader = this.fd.leader();
     // A decided node stays silent and only answers undecided peers (see onHeartbeat).
     if (this.decided !== null) return;
     this.beat();
-    this.ctx.setTimer(HEARTBEAT, this.timing.heartbeatMs);
+    this.ctx.setTimer(HEARTBEAT, this.beatEvery);
     // A node that starts as leader runs phase 1 at once, so a client value finds the promises ready.
     if (this.leader === this.ctx.id) this.newRound();
-    else this.armRetry();
   }
 
   onMessage(from: NodeId, msg: NodeMsg): void {
@@ -136,7 +166,11 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       this.report(`ignored a malformed message from ${from}`);
       return;
     }
-    if (from !== this.ctx.id && this.fd.heard(from, this.ctx.now())) this.leaderMayHaveChanged();
+    const period = msg.kind === 'heartbeat' && typeof msg.every === 'number' ? msg.every : undefined;
+    if (from !== this.ctx.id && this.fd.heard(from, this.ctx.now(), period)) {
+      this.leaderMayHaveChanged();
+      this.beatFasterIfMajority();
+    }
     switch (msg.kind) {
       case 'prepare':
         if (isPrepare(msg)) return this.onPrepare(from, msg);
@@ -163,12 +197,14 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   onTimer(name: string): void {
     if (this.decided !== null) return;
     if (name === HEARTBEAT) {
-      this.beat();
       if (this.fd.check(this.ctx.now())) this.leaderMayHaveChanged();
-      this.ctx.setTimer(HEARTBEAT, this.timing.heartbeatMs);
+      // Without a majority nothing this node says can get a value chosen: beat ever more slowly
+      // (bounded), so an idle minority stays quiet instead of flooding its side of the cut.
+      this.beatEvery = this.hearsMajority() ? this.timing.heartbeatMs : Math.min(this.beatEvery * 2, this.timing.maxHeartbeatMs);
+      this.beat();
+      this.ctx.setTimer(HEARTBEAT, this.beatEvery);
     } else if (name === RETRY) {
       this.retry();
-      this.armRetry();
     }
   }
 
@@ -184,7 +220,10 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     this.pending.push({ id: request.id, value: request.value });
     this.proposal ??= request.value;
     if (this.leader === this.ctx.id) this.offer();
-    else this.forward(request);
+    else {
+      this.forward(request);
+      this.armRetry();
+    }
   }
 
   snapshot(): unknown {
@@ -201,6 +240,9 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       acceptor: a ? { rnd: readable(a.rnd), vrnd: readable(a.vrnd), vval: readable(a.vval) } : undefined,
       storedInputs: this.durable?.inputs.length ?? 0,
       roundsStarted: this.durable?.rounds ?? 0,
+      retransmitMs: this.rto?.rtoMs,
+      smoothedRttMs: this.rto?.smoothedMs ?? null,
+      heartbeatMs: this.beatEvery,
     };
   }
 
@@ -225,6 +267,7 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
 
   private onPromise(msg: PromiseMsg): void {
     this.seen(msg.rnd);
+    this.answered(`p${msg.rnd}`, msg.from);
     if (msg.rnd === this.round) this.promisers.add(msg.from);
     const out = callRole('proposer.handlePromise', () => this.proposer.handlePromise({ ...msg }), isAccept, this.report);
     if (out) this.sendAccept(out);
@@ -241,6 +284,8 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     const proposal = this.proposal!;
     const acc = callRole('proposer.propose', () => this.proposer.propose(proposal), isAccept, this.report);
     if (acc) this.sendAccept(acc);
+    // No quorum of promises yet: if none comes in time, the retry starts a higher round.
+    else this.armRetry();
   }
 
   /**
@@ -257,13 +302,19 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       calls++;
     } while (prep && prep.crnd <= this.maxSeen && calls < 1000);
     this.durable.rounds += calls;
-    if (!this.save() || !prep) return;
+    if (!this.save() || !prep) {
+      // Try again later (a storage hiccup may pass); the backoff keeps a broken proposer cheap.
+      this.rto.timedOut();
+      this.armRetry();
+      return;
+    }
     this.leading = true;
     this.round = prep.crnd;
     this.promisers.clear();
     this.acceptOut = null;
     this.acceptResends = 0;
     this.ctx.broadcast(prep);
+    this.probe(`p${prep.crnd}`);
     const proposal = this.proposal;
     const acc = proposal === null ? null : callRole('proposer.propose', () => this.proposer.propose(proposal), isAccept, this.report);
     if (acc) this.sendAccept(acc);
@@ -274,13 +325,21 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     this.acceptOut = acc;
     this.acceptResends = 0;
     this.ctx.broadcast(acc);
+    this.probe(`a${acc.rnd}`);
     this.armRetry();
   }
 
-  /** The retransmission timer: push the round forward, resend the accept, or re-forward requests. */
+  /**
+   * The retransmission timer fired with no answer in time: push the round forward, resend the
+   * accept, or re-forward requests, and wait twice as long next time (until a round trip is
+   * measured again). Re-armed only while there is something to retransmit.
+   */
   private retry(): void {
     if (this.leader !== this.ctx.id) {
+      if (this.pending.length === 0) return;
+      this.rto.timedOut();
       for (const r of this.pending) this.forward(r);
+      this.armRetry();
       return;
     }
     const acc = this.acceptOut;
@@ -291,13 +350,18 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       const stale = this.promisers.size < quorum || this.maxSeen > this.round;
       if (this.leading && stale && this.idleRounds < this.timing.maxIdleRounds) {
         this.idleRounds++;
+        this.rto.timedOut();
         this.newRound();
       }
       return;
     }
+    this.rto.timedOut();
     if (this.leading && acc && this.acceptResends < this.timing.maxAcceptResends && this.maxSeen <= acc.rnd) {
       this.acceptResends++;
+      // Karn's rule: an answer to a resent accept does not say which copy it answers.
+      this.probes.delete(`a${acc.rnd}`);
       this.ctx.broadcast(acc);
+      this.armRetry();
     } else {
       // Phase 1 got no quorum, or the accept keeps failing: a higher round.
       this.newRound();
@@ -308,6 +372,7 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
 
   private onLearn(msg: LearnMsg): void {
     if (this.decided !== null) return;
+    this.answered(`a${msg.rnd}`, msg.from);
     const v = callRole('learner.handleLearn', () => this.learner.handleLearn({ ...msg }), isValue, this.report);
     if (v !== null) this.decide(v);
   }
@@ -358,8 +423,9 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     if (next === this.ctx.id) {
       this.idleRounds = 0;
       this.newRound();
-    } else {
+    } else if (this.pending.length > 0) {
       for (const r of this.pending) this.forward(r);
+      this.armRetry();
     }
   }
 
@@ -368,11 +434,45 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   }
 
   private beat(): void {
-    this.ctx.broadcast(this.heartbeat(), { includeSelf: false });
+    this.ctx.broadcast({ ...this.heartbeat(), every: this.beatEvery }, { includeSelf: false });
   }
 
   private heartbeat(): HeartbeatMsg {
     return { kind: 'heartbeat', from: this.ctx.id, decided: this.decided };
+  }
+
+  /** This node and the peers it does not suspect make a majority. */
+  private hearsMajority(): boolean {
+    const n = this.ctx.nodes.length;
+    return n - this.fd.suspected().length >= Math.floor(n / 2) + 1;
+  }
+
+  /** A suspicion cleared: back to the normal heartbeat period once a majority is heard again. */
+  private beatFasterIfMajority(): void {
+    if (this.decided !== null || this.beatEvery === this.timing.heartbeatMs || !this.hearsMajority()) return;
+    this.beatEvery = this.timing.heartbeatMs;
+    this.beat();
+    this.ctx.setTimer(HEARTBEAT, this.beatEvery);
+  }
+
+  // ---- round trips -----------------------------------------------------------------------------
+
+  /** A request just went to every node: time how long a quorum of answers takes. */
+  private probe(key: string): void {
+    this.probes.delete(key);
+    this.probes.set(key, { sentAt: this.ctx.now(), answered: new Set() });
+    // Oldest first in a Map: forget the oldest beyond the bound.
+    while (this.probes.size > MAX_PROBES) this.probes.delete(this.probes.keys().next().value!);
+  }
+
+  /** `from` answered probe `key`; the answer that completes a quorum is one round-trip sample. */
+  private answered(key: string, from: NodeId): void {
+    const p = this.probes.get(key);
+    if (!p) return;
+    p.answered.add(from);
+    if (p.answered.size < Math.floor(this.ctx.nodes.length / 2) + 1) return;
+    this.probes.delete(key);
+    this.rto.sample(this.ctx.now() - p.sentAt);
   }
 
   // ---- storage and recovery --------------------------------------------------------------------
@@ -418,8 +518,8 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
   }
 
   private armRetry(): void {
-    const { retryMs, retryJitter } = this.timing;
-    this.ctx.setTimer(RETRY, Math.round(retryMs * (1 + retryJitter * this.ctx.random())));
+    if (this.decided !== null) return;
+    this.ctx.setTimer(RETRY, Math.round(this.rto.rtoMs * (1 + this.timing.retryJitter * this.ctx.random())));
   }
 
   private seen(rnd: number): void {

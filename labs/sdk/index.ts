@@ -2,7 +2,7 @@
  * `@paxlab/sdk` — everything a PaxLab student module may import.
  *
  * Two levels of API live here:
- * - the single-decree **role API** (Acceptor, Proposer, Learner) of LAB-API.md, which graders call
+ * - the single-decree **role API** (Acceptor, Proposer, Learner) of docs/student-api.md, which graders call
  *   handler by handler; and
  * - the **node API** (`PaxosNode` with a `NodeContext`) for whole-node labs, which the simulator and
  *   the real cluster drive with messages, timers and client requests.

@@ -7,7 +7,7 @@ export function quorumSize(config: ClusterConfig): number {
 
 /**
  * The next round owned by node `id` after `current`. Node i of n owns rounds i, i+n, i+2n, …
- * (LAB-API.md); from NO_ROUND the first owned round is `id` itself.
+ * (docs/student-api.md); from NO_ROUND the first owned round is `id` itself.
  */
 export function nextOwnedRound(id: NodeId, config: ClusterConfig, current: Round): Round {
   const n = config.nodes.length;

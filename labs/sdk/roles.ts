@@ -9,7 +9,7 @@ import type {
 } from './messages.js';
 
 /**
- * The acceptor of LAB-API.md. State: `rnd` (highest round promised), `vrnd` and `vval` (the last
+ * The acceptor of docs/student-api.md. State: `rnd` (highest round promised), `vrnd` and `vval` (the last
  * vote). Handlers are synchronous, deterministic, never mutate their argument and return a fresh
  * object or `null` for "no output".
  */
@@ -20,7 +20,7 @@ export interface AcceptorRole {
   handleAccept(msg: AcceptMsg): LearnMsg | null;
 }
 
-/** The proposer of LAB-API.md. */
+/** The proposer of docs/student-api.md. */
 export interface ProposerRole {
   /** Move to the next round this node owns and return its PREPARE. */
   startRound(): PrepareMsg;
@@ -30,7 +30,7 @@ export interface ProposerRole {
   handlePromise(msg: PromiseMsg): AcceptMsg | null;
 }
 
-/** The learner of LAB-API.md. */
+/** The learner of docs/student-api.md. */
 export interface LearnerRole {
   /** Tally a LEARN; return the value the first time a quorum of one round agrees. */
   handleLearn(msg: LearnMsg): Value | null;

@@ -1,4 +1,4 @@
-// One test per rule of LAB-API.md, against the reference roles. A test's name is the rule it pins.
+// One test per rule of the student API (docs/student-api.md), against the reference roles. A test's name is the rule it pins.
 import { describe, expect, it } from 'vitest';
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, LearnMsg, PrepareMsg, PromiseMsg } from '@paxlab/sdk';
@@ -22,7 +22,7 @@ function proposerInRound(id = 2, config = three): { p: Proposer; crnd: number } 
   return { p, crnd };
 }
 
-describe('LAB-API: cluster', () => {
+describe('student API: cluster', () => {
   it('quorum is floor(n/2) + 1', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => quorumSize({ nodes: Array.from({ length: n }, (_, i) => i + 1) }))).toEqual([1, 2, 2, 3, 3, 4, 4]);
   });
@@ -36,7 +36,7 @@ describe('LAB-API: cluster', () => {
   });
 });
 
-describe('LAB-API: acceptor', () => {
+describe('student API: acceptor', () => {
   it('acceptor: a first prepare is promised with vrnd NO_ROUND and vval null', () => {
     expect(new Acceptor(1, three).handlePrepare(prepare(2, 2))).toEqual({ kind: 'promise', to: 2, from: 1, rnd: 2, vrnd: NO_ROUND, vval: null });
   });
@@ -107,7 +107,7 @@ describe('LAB-API: acceptor', () => {
   });
 });
 
-describe('LAB-API: proposer', () => {
+describe('student API: proposer', () => {
   it('proposer: startRound moves crnd to the next owned round and returns its prepare', () => {
     const p = new Proposer(2, three);
     expect(p.startRound()).toEqual({ kind: 'prepare', from: 2, crnd: 2 });
@@ -253,7 +253,7 @@ describe('LAB-API: proposer', () => {
   });
 });
 
-describe('LAB-API: learner', () => {
+describe('student API: learner', () => {
   it('learner: learns of one round from a quorum of distinct senders decide that value', () => {
     const l = new Learner(1, five);
     expect(l.handleLearn(learn(1, 2, 'x'))).toBeNull();
@@ -285,7 +285,7 @@ describe('LAB-API: learner', () => {
   });
 });
 
-describe('LAB-API: every handler', () => {
+describe('student API: every handler', () => {
   it('handlers never mutate their input (messages are frozen here, so a write throws)', () => {
     const a = new Acceptor(1, three);
     const { p, crnd } = proposerInRound();

@@ -71,7 +71,7 @@ describe('lab packs on disk', () => {
     });
   }
 
-  it('traces test only what LAB-API.md pins down: promises reach their addressee, a round has one value', async () => {
+  it('traces test only what the student API pins down: promises reach their addressee, a round has one value', async () => {
     for (const id of LABS) {
       const lab = await loadLab(id);
       for (const { trace } of [...(await lab.traces('public')), ...(await lab.traces('hidden'))]) {
@@ -112,7 +112,7 @@ describe('manifest and scenario validation', () => {
     await expect(loadLab('acceptor')).rejects.toThrow(/manifest\.json: \/limits\/callMs must be integer/);
   });
 
-  it('rejects a manifest whose export is not the role class of LAB-API.md', async () => {
+  it('rejects a manifest whose export is not the role class of the student API', async () => {
     const labs = await scratchLabs();
     const file = path.join(labs, '03-learner', 'manifest.json');
     const m = JSON.parse(await readFile(file, 'utf8'));

@@ -1,7 +1,7 @@
 /** `paxlab grade <lab-id> <module>`: exit 0 every test passes, 1 some fail, 2 cannot build or load. */
 import { writeFile } from 'node:fs/promises';
 import { UsageError } from '../main.js';
-import { gradeModule, LabError, formatReportText, toGradescope, toJUnitXml, type TestKindName } from '../../engine/grading/index.js';
+import { gradeModule, LabError, loadLab, formatReportText, toGradescope, toJUnitXml, type TestKindName } from '../../engine/grading/index.js';
 import { writeFailingRuns } from '../../engine/failing-run/index.js';
 
 const KINDS: TestKindName[] = ['trace', 'scenario', 'search'];
@@ -28,6 +28,9 @@ export async function run(
   const seed = parseSeed(opts.seed);
   let report;
   try {
+    if (opts.hidden && !(await loadLab(labId)).hasHiddenTests) {
+      process.stderr.write(`paxlab grade: this installation has no hidden tests for lab '${labId}' (a student installation ships none): graded on the public tests only, a preview of the instructor's grade\n`);
+    }
     report = await gradeModule(labId, modulePath, { hidden: opts.hidden, only, seed });
   } catch (e) {
     if (e instanceof LabError) throw new UsageError(e.message);

@@ -1,7 +1,8 @@
 /**
  * `paxlab run`: one single-decree Paxos instance on a real cluster of node processes (or, with --sim,
  * in the simulator), then a per-node report of who decided what. Exit 0 when every live node decided
- * and all agree, 1 otherwise.
+ * and all agree, 1 otherwise. A node lost during start-up is reported and the run goes on with the
+ * others; a cluster that cannot start at all exits 2 with one line saying why.
  */
 import type { Value } from '@paxlab/sdk';
 import { UsageError } from '../main.js';
@@ -70,7 +71,15 @@ export async function run(opts: RunOptions): Promise<number> {
     outcome = await runSingleDecreeSim({ ...config, schedule });
   } else {
     const { runSingleDecreeCluster } = await import('../../engine/cluster/index.js');
-    outcome = await runSingleDecreeCluster({ ...config, schedule });
+    try {
+      outcome = await runSingleDecreeCluster({ ...config, schedule });
+    } catch (err) {
+      // The cluster could not start at all (no node came up, or the node program cannot run), or a
+      // fault schedule entry failed: one line that says why, not a stack trace. Every temporary
+      // folder is already gone.
+      process.stderr.write(`paxlab run: ${err instanceof Error ? err.message : String(err)}\n`);
+      return 2;
+    }
   }
 
   if (opts.trace) writeTrace(opts.trace, outcome.trace);
@@ -88,12 +97,14 @@ export function verdict(outcome: RunOutcome): { ok: boolean; values: Set<Value> 
 function formatOutcome(outcome: RunOutcome, n: number, where: string, traceFile?: string): string {
   const lines = [`single-decree Paxos, ${n} nodes, ${where}:`];
   const live = new Set(outcome.live);
+  const lost = new Map((outcome.lostAtStart ?? []).map((f) => [f.node, f.reason]));
   const messages = outcome.trace.filter((e) => e.type === 'send').length;
   const drops = outcome.trace.filter((e) => e.type === 'drop').length;
   for (let id = 1; id <= n; id++) {
     const decided = outcome.decisions.get(id);
-    const state = live.has(id) ? 'up  ' : 'down';
-    lines.push(`  node ${id} [${state}] ${decided !== undefined ? `decided ${JSON.stringify(decided)}` : 'no decision'}`);
+    const state = live.has(id) ? 'up  ' : lost.has(id) ? 'lost' : 'down';
+    const what = decided !== undefined ? `decided ${JSON.stringify(decided)}` : lost.has(id) ? `lost during start-up: ${lost.get(id)}` : 'no decision';
+    lines.push(`  node ${id} [${state}] ${what}`);
   }
   const { ok, values } = verdict(outcome);
   lines.push(

@@ -5,8 +5,8 @@
  *
  * Messages are small typed objects carried as one node-ipc event named {@link EVENT}.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
+import { ownedTempDir } from '../temp/owned-temp-dir.js';
 import path from 'node:path';
 import type { Socket } from 'node:net';
 import { IPCModule } from 'node-ipc';
@@ -84,14 +84,17 @@ export class ControlServer {
 
   /** Make the private socket folder and start listening; resolves once it accepts connections. */
   static open(handlers: { onMessage: (msg: FromNode) => void; onDisconnect: (node: NodeId) => void }): Promise<ControlServer> {
-    const socketRoot = mkdtempSync(path.join(os.tmpdir(), 'paxlab-ctl-'));
+    const socketRoot = ownedTempDir('paxlab-ctl-');
     const ipc = new IPCModule();
     quiet(ipc, SERVER_ID, socketRoot);
     const address: ControlAddress = { socketRoot, appspace: APPSPACE, serverId: SERVER_ID };
     return new Promise((resolve, reject) => {
       ipc.serve(() => resolve(server));
       const server = new ControlServer(ipc, address, handlers.onMessage, handlers.onDisconnect);
-      ipc.server.on('error', (err: Error) => reject(err));
+      ipc.server.on('error', (err: Error) => {
+        rmSync(socketRoot, { recursive: true, force: true });
+        reject(err);
+      });
       ipc.server.start();
     });
   }

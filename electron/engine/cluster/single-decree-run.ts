@@ -21,7 +21,9 @@ export async function runSingleDecreeCluster(opts: ClusterRunOptions): Promise<S
     title: `paxlab run: ${opts.nodes} nodes, propose ${opts.propose.join(', ')}`,
   });
   try {
-    await cluster.ready;
+    await cluster.ready.catch((err: unknown) => {
+      throw new Error(`the cluster could not start: ${err instanceof Error ? err.message : String(err)}`);
+    });
     opts.propose.forEach((value, i) => cluster.clientRequest(cluster.nodes[i % cluster.nodes.length], value));
     let scheduleDone = !opts.schedule;
     let scheduleError: unknown = null;
@@ -34,7 +36,7 @@ export async function runSingleDecreeCluster(opts: ClusterRunOptions): Promise<S
     const settled = () => scheduleDone && cluster.liveNodes().every((n) => cluster.decisions().has(n));
     await cluster.waitFor(settled, opts.timeoutMs).catch(() => {});
     if (scheduleError) throw scheduleError;
-    return { trace: [...cluster.trace], decisions: cluster.decisions(), live: cluster.liveNodes() };
+    return { trace: [...cluster.trace], decisions: cluster.decisions(), live: cluster.liveNodes(), lostAtStart: cluster.startFailures() };
   } finally {
     await cluster.shutdown();
   }

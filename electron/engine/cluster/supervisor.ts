@@ -8,8 +8,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { NodeId, Value } from '@paxlab/sdk';
 import { validateFaultSchedule } from '../faults/index.js';
@@ -24,6 +23,7 @@ import { DURABILITY_LEVELS, NODE_CONFIG_ENV } from './node-config.js';
 import type { Durability, NodeProcessConfig, NodeProgram } from './node-config.js';
 import { defaultNodeScript } from './node-script.js';
 import { killAllOnExit } from './exit-hooks.js';
+import { ownedTempDir } from '../temp/owned-temp-dir.js';
 import { boundTrace, checkTraceBound } from './trace-bound.js';
 
 export type { NodeSnapshot } from './control-channel.js';
@@ -66,8 +66,10 @@ interface NodeProc {
   exited: Promise<void>;
   hasExited: boolean;
   expected: ExitReason | null;
-  /** Why the node said it cannot run, if it did. */
+  /** Why the node said it cannot run, if it did (its program does not load, its config is bad). */
   fatal?: string;
+  /** Why the supervisor gave up on it (hung, did not start in time), if it did. */
+  lostWhy?: string;
   started: boolean;
   lastBeat: number;
   /** Settled when the node reports it started (connected to the hub, onStart done), or failed when it dies first. */
@@ -88,7 +90,12 @@ const HEARTBEAT_MS = 200;
 const EXIT_WAIT_MS = 2000;
 const SNAPSHOT_TIMEOUT_MS = 2000;
 
-/** Start a cluster; `await cluster.ready` before using it (it rejects if a node cannot start). */
+/**
+ * Start a cluster; `await cluster.ready` before using it. A node lost during start-up (killed, died,
+ * too slow) is reported — an error event, {@link Cluster.startFailures} — and the cluster goes on
+ * with the others; `ready` rejects when a node says its program cannot run (a module that does not
+ * load fails on every node alike) or when no node started at all.
+ */
 export function startCluster(opts: ClusterOptions): Cluster {
   return new Cluster(opts);
 }
@@ -115,6 +122,7 @@ export class Cluster {
   private shuttingDown: Promise<void> | null = null;
   private readonly releaseExitHook: () => void;
   private readonly script: string;
+  private readonly lostAtStart: Array<{ node: NodeId; reason: string }> = [];
 
   constructor(private readonly opts: ClusterOptions) {
     if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 15) {
@@ -130,7 +138,7 @@ export class Cluster {
     this.recorder = new TraceRecorder({ source: 'cluster', nodes: this.nodes, seed: this.seed, network, protocol: 'single-decree', ...(opts.title ? { title: opts.title } : {}) });
     this.script = opts.nodeCommand?.script ?? defaultNodeScript();
     this.ownsStorage = !opts.storageDir;
-    this.storageDir = opts.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'paxlab-store-'));
+    this.storageDir = opts.storageDir ?? ownedTempDir('paxlab-store-');
     mkdirSync(this.storageDir, { recursive: true });
     this.releaseExitHook = killAllOnExit(() => this.killAllSync());
     // Decisions are kept apart from the trace, so a bounded trace never forgets one.
@@ -161,6 +169,11 @@ export class Cluster {
   /** Call `listener` for each new event; returns the unsubscribe function. */
   subscribe(listener: (event: TraceEvent) => void): () => void {
     return this.recorder.subscribe(listener);
+  }
+
+  /** The nodes lost during start-up, and why; the cluster went on without them. */
+  startFailures(): Array<{ node: NodeId; reason: string }> {
+    return this.lostAtStart.map((f) => ({ ...f }));
   }
 
   /** The first value each node decided (slot 0). */
@@ -371,11 +384,19 @@ export class Cluster {
     }
     this.hangTimer = setInterval(() => this.killHung(), HEARTBEAT_MS);
     this.hangTimer.unref();
-    try {
-      await Promise.all(this.nodes.map((n) => this.spawnNode(n).up.promise));
-    } catch (err) {
+    const started = await Promise.allSettled(this.nodes.map((n) => this.spawnNode(n).up.promise));
+    const failed = this.nodes.filter((_, i) => started[i].status === 'rejected');
+    const reason = (n: NodeId) => ((started[this.nodes.indexOf(n)] as PromiseRejectedResult).reason as Error).message;
+    // A node that reports its program cannot run speaks for every node (they all run it); no node
+    // up means there is no cluster. Otherwise the lost ones are reported and the rest go on.
+    const fatal = failed.find((n) => this.procs.get(n)?.fatal !== undefined);
+    if (fatal !== undefined || (failed.length > 0 && failed.length === this.nodes.length)) {
       await this.shutdown();
-      throw err;
+      throw new Error(reason(fatal ?? failed[0]));
+    }
+    for (const node of failed) {
+      this.lostAtStart.push({ node, reason: reason(node) });
+      this.requireHub().record({ type: 'error', node, message: `node ${node} was lost during start-up (${reason(node)}); the cluster goes on without it` });
     }
   }
 
@@ -452,7 +473,9 @@ export class Cluster {
   private onExit(node: NodeId, p: NodeProc, code: number | null, signal: NodeJS.Signals | null): void {
     p.hasExited = true;
     const how = signal ? `signal ${signal}` : `code ${code}`;
-    p.up.reject(new Error(p.fatal ? `node ${node} could not start: ${p.fatal}` : `node ${node} exited (${how}) before it was up`));
+    p.up.reject(
+      new Error(p.fatal ? `node ${node} could not start: ${p.fatal}` : p.lostWhy ? `node ${node} ${p.lostWhy}` : `node ${node} exited (${how}) before it was up`),
+    );
     if (p.expected || this.shuttingDown || !this.hub) return;
     // Nobody asked it to go: it failed on its own (a bad module, a runtime error, a kill from outside).
     p.expected = 'crash';
@@ -522,7 +545,7 @@ export class Cluster {
       p.child.kill('SIGKILL');
       const hub = this.requireHub();
       const why = p.started ? `hung (no heartbeat for ${Math.round(silent)} ms)` : `did not start within ${Math.round(silent)} ms`;
-      p.fatal = why;
+      p.lostWhy = why;
       hub.record({ type: 'error', node, message: `node ${node} ${why} and was killed` });
       void this.gone(node, p).then(() => hub.record({ type: 'crash', node }));
     }

@@ -1,5 +1,5 @@
 /**
- * Judging one handler output against the recorded one (LAB-API.md, "What the graders promise"):
+ * Judging one handler output against the recorded one (docs/student-api.md, "What the graders promise"):
  * null and a missing output are the same; a malformed message is reported as such; fields are
  * compared one by one; extra fields fail; a different key order is only noted.
  */
@@ -48,7 +48,7 @@ export function judgeOutput(expected: unknown, actual: unknown, spec: MethodSpec
     .filter((k) => exp[k] !== act[k])
     .map((k) => ({ field: k, expected: exp[k], actual: act[k] }));
   const order = Object.keys(act).join(',');
-  if (order !== Object.keys(exp).join(',')) notes.push(`fields in another order than LAB-API.md's (${Object.keys(exp).join(', ')}): ${Object.keys(act).join(', ')}`);
+  if (order !== Object.keys(exp).join(',')) notes.push(`fields in another order than the student API's (${Object.keys(exp).join(', ')}): ${Object.keys(act).join(', ')}`);
   if (diff.length) {
     const text = diff.map((d) => `${d.field}: expected ${brief(d.expected)}, got ${brief(d.actual)}`).join('; ');
     return { ok: false, kind: 'mismatch', message: `wrong ${spec.output}: ${text}`, diff, notes };

@@ -20,7 +20,18 @@ export interface GradescopeResults {
   }>;
 }
 
-export function toGradescope(r: GradeReport): GradescopeResults {
+export interface GradescopeOptions {
+  /**
+   * Show hidden tests as they are (name, title, inputs, expected and actual outputs). Off by
+   * default: a results.json is shown to the student, and a hidden test's name and title describe
+   * its inputs, so a hidden test is reported by its number, its kind and the rule it found broken
+   * (the rules are public, in the lab's manifest) — never by what it fed or expected.
+   */
+  revealHidden?: boolean;
+}
+
+export function toGradescope(r: GradeReport, opts: GradescopeOptions = {}): GradescopeResults {
+  let hiddenNo = 0;
   const output =
     r.status === 'build-error'
       ? `Your module does not build:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`
@@ -32,16 +43,27 @@ export function toGradescope(r: GradeReport): GradescopeResults {
     execution_time: Math.round(r.durationMs / 1000),
     output,
     stdout_visibility: 'hidden',
-    tests: r.tests.map((t, i) => ({
-      name: `${t.set === 'hidden' ? '[hidden] ' : ''}${t.title} (${t.name})`,
-      number: String(i + 1),
-      score: t.points,
-      max_score: t.maxPoints,
-      status: t.passed ? 'passed' : 'failed',
-      output: t.passed ? '' : formatTestFailure(t).join('\n'),
-      tags: [t.kind, ...(t.failure ? [t.failure.rule.id] : [])],
-      // Hidden tests show once grades are published, never before.
-      visibility: t.set === 'hidden' ? 'after_published' : 'visible',
-    })),
+    tests: r.tests.map((t, i) => {
+      const secret = t.set === 'hidden' && !opts.revealHidden;
+      if (secret) hiddenNo++;
+      return {
+        name: secret ? `[hidden] ${t.kind} test ${hiddenNo}` : `${t.set === 'hidden' ? '[hidden] ' : ''}${t.title} (${t.name})`,
+        number: String(i + 1),
+        score: t.points,
+        max_score: t.maxPoints,
+        status: t.passed ? 'passed' : 'failed',
+        output: t.passed ? '' : secret ? hiddenFailure(t) : formatTestFailure(t).join('\n'),
+        tags: [t.kind, ...(t.failure ? [t.failure.rule.id] : [])],
+        // Hidden tests show once grades are published, never before.
+        visibility: t.set === 'hidden' ? 'after_published' : 'visible',
+      };
+    }),
   };
+}
+
+/** What a student may learn of a failed hidden test: the rule it found broken, nothing it used. */
+function hiddenFailure(t: GradeReport['tests'][number]): string {
+  const f = t.failure;
+  if (!f) return 'This hidden test failed.';
+  return `This hidden test failed: your code breaks rule ${f.rule.id}: ${f.rule.text}\n(Hidden tests do not show their inputs or expected outputs.)`;
 }

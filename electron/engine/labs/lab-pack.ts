@@ -63,8 +63,23 @@ export class LabPack {
   get starterPath(): string {
     return this.file(this.manifest.files.starter);
   }
+  /**
+   * The reference implementation. A student installation has none (docs/builds.md): asking for it
+   * there is a LabError that says so; {@link hasReference} tells first.
+   */
   get referencePath(): string {
-    return this.file(this.manifest.files.reference);
+    const file = this.file(this.manifest.files.reference);
+    if (!existsSync(file)) {
+      throw new LabError(`lab '${this.id}' has no reference implementation here (${file}): a student installation ships none; use the repository or an instructor build`);
+    }
+    return file;
+  }
+  get hasReference(): boolean {
+    return existsSync(this.file(this.manifest.files.reference));
+  }
+  /** Whether this installation holds the lab's hidden traces (an instructor's does, a student's does not). */
+  get hasHiddenTests(): boolean {
+    return existsSync(this.traceDir('hidden'));
   }
   get instructionsPath(): string {
     return this.file(this.manifest.files.instructions);
@@ -76,9 +91,13 @@ export class LabPack {
     return this.manifest.rules.find((r) => r.id === id)?.text;
   }
 
-  /** The scenario scripts, validated against the schema, the role's handlers and the rule list. */
+  /**
+   * The scenario scripts, validated against the schema, the role's handlers and the rule list. A
+   * student installation ships none (they hold the hidden tests' inputs): then there are none.
+   */
   async scenarios(): Promise<ScenarioScript[]> {
     const dir = this.file(this.manifest.files.scenarios);
+    if (!existsSync(dir)) return [];
     const names = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
     const out: ScenarioScript[] = [];
     for (const f of names) {
@@ -156,10 +175,13 @@ async function readPack(dir: string): Promise<LabPack> {
   if (!validate(data)) throw new LabError(`${where}: ${schemaErrors(validate.errors)}`);
   const pack = new LabPack(data, dir);
   if (pack.role.exportName !== data.export) {
-    throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (LAB-API.md), not '${data.export}'`);
+    throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (docs/student-api.md), not '${data.export}'`);
   }
-  for (const [key, rel] of Object.entries(data.files)) {
-    if (!existsSync(pack.file(rel)) && key !== 'mutants' && key !== 'traces') throw new LabError(`${where}: files.${key}: ${rel} does not exist`);
+  // What a student works from must be there; what only an instructor has (reference, scenario
+  // scripts, mutants, hidden traces) may be absent: a student installation ships none of it.
+  for (const key of ['instructions', 'starter'] as const) {
+    const rel = data.files[key];
+    if (!existsSync(pack.file(rel))) throw new LabError(`${where}: files.${key}: ${rel} does not exist`);
   }
   return pack;
 }

@@ -5,7 +5,7 @@ export interface LabManifest {
   id: string;
   title: string;
   role: RoleName;
-  /** The class the student's module must export (LAB-API.md: Acceptor, Proposer, Learner). */
+  /** The class the student's module must export (docs/student-api.md: Acceptor, Proposer, Learner). */
   export: string;
   /** Points for the whole lab, shared among its tests by weight. */
   points: number;
@@ -23,7 +23,7 @@ export interface LabManifest {
     traces: string;
     mutants: string;
   };
-  /** The rules of LAB-API.md this lab tests; trace steps name them by id. */
+  /** The rules of docs/student-api.md this lab tests; trace steps name them by id. */
   rules: Array<{ id: string; text: string }>;
 }
 

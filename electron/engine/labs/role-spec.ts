@@ -1,5 +1,5 @@
 /**
- * What each role of LAB-API.md looks like from outside: the class a module exports and, per handler,
+ * What each role of docs/student-api.md looks like from outside: the class a module exports and, per handler,
  * what it takes and what it returns. Scenario validation, trace replay and output checks all read
  * this one table.
  */
@@ -45,7 +45,7 @@ export const ROLE_SPECS: Record<RoleName, RoleSpec> = {
   },
 };
 
-/** The fields of each message kind, in LAB-API.md's order. */
+/** The fields of each message kind, in docs/student-api.md's order. */
 export const MESSAGE_FIELDS: Record<'prepare' | 'promise' | 'accept' | 'learn', readonly string[]> = {
   prepare: ['kind', 'from', 'crnd'],
   promise: ['kind', 'to', 'from', 'rnd', 'vrnd', 'vval'],

@@ -30,7 +30,7 @@ export interface SearchOptions {
   learners?: number;
   /**
    * propose() calls per proposer (default 1, at most 6): the first with its own value, later ones
-   * with the next values (a client that changes its mind; LAB-API: a later call replaces the value).
+   * with the next values (a client that changes its mind; docs/student-api.md: a later call replaces the value).
    */
   proposals?: number;
   /** Rounds each proposer may start (default 2). */
@@ -129,7 +129,7 @@ const isInt = (x: unknown): x is number => typeof x === 'number' && Number.isInt
 const isVal = (x: unknown): x is string => typeof x === 'string';
 
 /**
- * Checks a handler's output against LAB-API.md and returns it normalized to the API's fields, or a
+ * Checks a handler's output against docs/student-api.md and returns it normalized to the API's fields, or a
  * reason it is not a message. `null` and `undefined` both mean "no output".
  */
 export function normalizeOutput(kind: 'prepare' | 'promise' | 'accept' | 'learn', out: unknown): WireMessage | null | string {

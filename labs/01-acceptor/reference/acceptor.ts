@@ -1,7 +1,7 @@
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 
-/** Reference acceptor: LAB-API.md, rule by rule. */
+/** Reference acceptor: docs/student-api.md, rule by rule. */
 export class Acceptor implements AcceptorRole {
   rnd: Round = NO_ROUND;
   vrnd: Round = NO_ROUND;

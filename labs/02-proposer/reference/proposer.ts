@@ -1,7 +1,7 @@
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 
-/** Reference proposer: LAB-API.md, rule by rule. */
+/** Reference proposer: docs/student-api.md, rule by rule. */
 export class Proposer implements ProposerRole {
   crnd: Round = NO_ROUND;
   /** Promises collected for `crnd`, by sender, until the quorum is fixed. */

@@ -1,7 +1,7 @@
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 
-/** Reference learner: LAB-API.md, rule by rule. */
+/** Reference learner: docs/student-api.md, rule by rule. */
 export class Learner implements LearnerRole {
   /** Distinct senders per round. */
   votes = new Map<Round, Set<NodeId>>();

@@ -31,7 +31,7 @@ const LEARNER_IDS = Array.from({ length: STORY_LEARNERS }, (_, i) => STORY_PROPO
 
 /**
  * The story's proposers number their rounds among the 3 proposers (1,4,7 / 2,5,8 / 3,6,9) while their
- * quorum is a majority of the 5 acceptors. LAB-API ties both to one cluster config, so the reference
+ * quorum is a majority of the 5 acceptors. The student API (docs/student-api.md) ties both to one cluster config, so the reference
  * proposer gets the acceptors as its config (quorum 3) and this subclass re-numbers its rounds.
  */
 class StoryProposer extends Proposer {
