@@ -4,7 +4,7 @@
  * kind of machine; and an adversarial history that must answer `unknown` within its step budget.
  */
 import { checkLinearizability, type HistoryEvent } from '../../electron/engine/history/index.js';
-import { numbered, sequentialHistory } from '../support/histories.js';
+import { type Timed, numbered, sequentialHistory } from '../support/histories.js';
 
 type Figure = { name: string; value: number; unit: string; target?: string; note?: string };
 
@@ -41,7 +41,7 @@ export async function bench(): Promise<Figure[]> {
   }
 
   // Adversarial: 40 concurrent writes of distinct values, reads that pin them in conflicting orders.
-  const timed: Array<{ t: number; e: Omit<HistoryEvent, 'seq'> }> = [];
+  const timed: Timed = [];
   for (let i = 0; i < 40; i++) {
     timed.push({ t: i, e: { type: 'invoke', client: `c${i}`, request: `c${i}:1`, op: { f: 'put', key: 'k', value: `v${i}` } } });
     timed.push({ t: 1000 + i, e: { type: 'ok', client: `c${i}`, request: `c${i}:1`, result: null } });

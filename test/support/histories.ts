@@ -38,6 +38,9 @@ export interface GenOptions {
   spread?: number;
 }
 
+/** Omit that distributes over a union (the built-in one collapses it). */
+export type Timed = Array<{ t: number; e: HistoryEvent extends infer E ? (E extends HistoryEvent ? Omit<E, 'seq'> : never) : never }>;
+
 let unique = 0;
 const fresh = (tag: string) => `[${tag}${++unique}]`;
 
@@ -64,7 +67,7 @@ export function sequentialHistory(seed: number, o: GenOptions): HistoryEvent[] {
   const spread = o.spread ?? 3;
   const state = new Map<string, unknown>();
   const lastRet = new Array<number>(o.clients).fill(-Infinity);
-  const timed: Array<{ t: number; e: Omit<HistoryEvent, 'seq'> }> = [];
+  const timed: Timed = [];
   for (let i = 0; i < o.ops; i++) {
     const point = 10 * (i + 1);
     // A client whose previous op has ended before this point.
@@ -118,7 +121,7 @@ function resultOf(model: ModelName, op: Op, before: unknown, after: unknown, cli
 }
 
 /** Events sorted by time, numbered 0, 1, 2, … as a trace's seq. */
-export function numbered(timed: Array<{ t: number; e: Omit<HistoryEvent, 'seq'> }>): HistoryEvent[] {
+export function numbered(timed: Timed): HistoryEvent[] {
   return timed
     .map((x, k) => ({ ...x, k }))
     .sort((a, b) => a.t - b.t || a.k - b.k)
@@ -138,7 +141,7 @@ export function injectAnomaly(events: HistoryEvent[], anomaly: Anomaly, seed: nu
   const key = `anomaly${seed}`;
   const step = Math.max(0.001, (end - start) / 12);
   let t = start;
-  const timed: Array<{ t: number; e: Omit<HistoryEvent, 'seq'> }> = events.map((e) => ({ t: e.t ?? e.seq, e }));
+  const timed: Timed = events.map((e) => ({ t: e.t ?? e.seq, e }));
   let n = 0;
   const add = (client: string, op: Op, result: unknown) => {
     const request = `${client}:a${++n}`;

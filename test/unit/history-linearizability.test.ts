@@ -15,7 +15,7 @@ import {
   type Op,
   type Operation,
 } from '../../electron/engine/history/index.js';
-import { type Anomaly, Rand, injectAnomaly, numbered, sequentialHistory } from '../support/histories.js';
+import { type Anomaly, Rand, type Timed, injectAnomaly, numbered, sequentialHistory } from '../support/histories.js';
 
 const models: ModelName[] = ['kv', 'lock', 'log'];
 
@@ -124,7 +124,7 @@ function randomSmallHistory(seed: number, model: ModelName): HistoryEvent[] {
   const clients = 1 + r.int(4);
   const busyUntil = new Array<number>(clients).fill(0);
   const vals = ['a', 'b', 'c'];
-  const timed: Array<{ t: number; e: Omit<HistoryEvent, 'seq'> }> = [];
+  const timed: Timed = [];
   for (let i = 0; i < n; i++) {
     const c = r.int(clients);
     const client = `c${c + 1}`;
@@ -179,7 +179,7 @@ describe('agrees with a brute-force search over all orders', () => {
 describe('bounded: an adversarial history answers unknown within its budget', () => {
   test('many concurrent writes and one impossible read spend the budget, not the machine', () => {
     // 60 overlapping puts of distinct values and reads that no order can satisfy all at once.
-    const timed: Array<{ t: number; e: Omit<HistoryEvent, 'seq'> }> = [];
+    const timed: Timed = [];
     for (let i = 0; i < 60; i++) {
       timed.push({ t: i, e: { type: 'invoke', client: `c${i}`, request: `c${i}:1`, op: { f: 'put', key: 'k', value: `v${i}` } } });
       timed.push({ t: 1000 + i, e: { type: 'ok', client: `c${i}`, request: `c${i}:1`, result: null } });
