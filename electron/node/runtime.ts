@@ -122,6 +122,11 @@ export class NodeRuntime {
         this.hub.send({ type: 'decide', value, slot });
       },
       reply: (request: string, result: Value) => this.hub.send({ type: 'reply', request: String(request), result: String(result) }),
+      redirect: (request: string, to: NodeId) => {
+        if (!this.nodeSet.has(to)) throw new RangeError(`redirect to unknown node ${String(to)}`);
+        this.hub.send({ type: 'redirect', request: String(request), to });
+      },
+      reject: (request: string, reason: string) => this.hub.send({ type: 'refuse', request: String(request), reason: String(reason) }),
       storage: this.storage,
       log: (...parts: unknown[]) => this.hub.send({ type: 'log', text: parts.map(show).join(' ') }),
     };

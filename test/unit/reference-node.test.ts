@@ -245,6 +245,8 @@ function harness(id: NodeId, storage: StableStorage, nodes = [1, 2, 3]) {
     random: () => 0.5,
     decide: () => {},
     reply: () => {},
+    redirect: () => {},
+    reject: () => {},
     log: () => {},
   };
   return { ctx, out };

@@ -34,6 +34,18 @@ export interface ReplyFrame {
   request: string;
   result: Value;
 }
+/** Not executed here: the client should ask node `to`. */
+export interface RedirectFrame {
+  type: 'redirect';
+  request: string;
+  to: NodeId;
+}
+/** Not executed, and never will be (`ctx.reject`; named apart from the handshake's `reject`). */
+export interface RefuseFrame {
+  type: 'refuse';
+  request: string;
+  reason: string;
+}
 export interface LogFrame {
   type: 'log';
   text: string;
@@ -48,7 +60,7 @@ export interface TimerFrame {
   name: string;
 }
 
-export type NodeFrame = HelloFrame | SendFrame | DecideFrame | ReplyFrame | LogFrame | ErrorFrame | TimerFrame;
+export type NodeFrame = HelloFrame | SendFrame | DecideFrame | ReplyFrame | RedirectFrame | RefuseFrame | LogFrame | ErrorFrame | TimerFrame;
 
 // ---- hub → node ----
 
