@@ -25,6 +25,7 @@ import type { Durability, NodeProcessConfig, NodeProgram } from './node-config.j
 import { defaultNodeScript } from './node-script.js';
 import { killAllOnExit } from './exit-hooks.js';
 import { boundTrace, checkTraceBound } from './trace-bound.js';
+import { ClientGroup, type ClientHost, type ClientPlan, type ClientTiming } from '../clients/index.js';
 
 export type { NodeSnapshot } from './control-channel.js';
 export type { Durability, NodeProgram } from './node-config.js';
@@ -57,6 +58,11 @@ export interface ClusterOptions {
    * time; `decisions()` still knows every decision. Unlimited by default (CLI runs, tests).
    */
   maxTraceEvents?: number;
+  /**
+   * Client sessions (docs/history.md), hosted here: their requests and the nodes' answers go through
+   * the hub, so the network's faults apply to them. They start with `startClients()`.
+   */
+  clients?: { plan: ClientPlan; timing?: Partial<ClientTiming> };
 }
 
 type ExitReason = 'crash' | 'stop' | 'hang' | 'shutdown';
@@ -115,6 +121,9 @@ export class Cluster {
   private shuttingDown: Promise<void> | null = null;
   private readonly releaseExitHook: () => void;
   private readonly script: string;
+  /** The client sessions, when the cluster has clients. */
+  readonly clients: ClientGroup | null = null;
+  private readonly clientTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly opts: ClusterOptions) {
     if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 15) {
@@ -127,7 +136,17 @@ export class Cluster {
     this.nodes = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.seed = opts.seed ?? 1;
     const network = normalizeNetwork(opts.network ?? {});
-    this.recorder = new TraceRecorder({ source: 'cluster', nodes: this.nodes, seed: this.seed, network, protocol: 'single-decree', ...(opts.title ? { title: opts.title } : {}) });
+    const plan = opts.clients?.plan;
+    this.recorder = new TraceRecorder({
+      source: 'cluster',
+      nodes: this.nodes,
+      seed: this.seed,
+      network,
+      protocol: 'single-decree',
+      ...(opts.title ? { title: opts.title } : {}),
+      ...(plan ? { clients: plan.clients.map((c) => c.id), model: plan.model, workload: plan.text } : {}),
+    });
+    if (plan) this.clients = new ClientGroup(plan, this.clientHost(), opts.clients?.timing);
     this.script = opts.nodeCommand?.script ?? defaultNodeScript();
     this.ownsStorage = !opts.storageDir;
     this.storageDir = opts.storageDir ?? mkdtempSync(path.join(os.tmpdir(), 'paxlab-store-'));
@@ -225,6 +244,55 @@ export class Cluster {
       const poll = setInterval(check, 50);
       const unsubscribe = this.recorder.subscribe(check);
     });
+  }
+
+  // ---- clients ----
+
+  /** Start the client sessions (after `ready`). */
+  startClients(): void {
+    if (!this.clients) throw new Error('this cluster has no clients (ClusterOptions.clients)');
+    this.requireHub();
+    this.clients.start();
+  }
+
+  /** Resolves when every client session is done (or after `timeoutMs`, then false). */
+  waitForClients(timeoutMs: number): Promise<boolean> {
+    const group = this.clients;
+    if (!group) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      group.whenDone(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** End the clients' run: operations still outstanding are recorded as `info`. */
+  endClients(reason?: string): void {
+    for (const t of this.clientTimers.values()) clearTimeout(t);
+    this.clientTimers.clear();
+    this.clients?.finish(reason);
+  }
+
+  private clientHost(): ClientHost {
+    return {
+      nodes: this.nodes,
+      send: (client, node, msg) => this.hub?.clientSend(client, node, msg),
+      setTimer: (client, delayMs) => {
+        clearTimeout(this.clientTimers.get(client));
+        const timer = setTimeout(() => {
+          this.clientTimers.delete(client);
+          if (!this.shuttingDown) this.clients?.onTimer(client);
+        }, delayMs);
+        this.clientTimers.set(client, timer);
+      },
+      cancelTimer: (client) => {
+        clearTimeout(this.clientTimers.get(client));
+        this.clientTimers.delete(client);
+      },
+      record: (e) => this.hub?.record(e as never),
+    };
   }
 
   // ---- levers ----
@@ -360,7 +428,15 @@ export class Cluster {
 
   private async boot(network: NetworkConfig): Promise<void> {
     const [hub, control] = await Promise.all([
-      Hub.listen({ nodes: this.nodes, token: this.token, seed: this.seed, recorder: this.recorder, network, t0: this.t0 }),
+      Hub.listen({
+        nodes: this.nodes,
+        token: this.token,
+        seed: this.seed,
+        recorder: this.recorder,
+        network,
+        t0: this.t0,
+        onClientAnswer: (client, from, msg) => this.clients?.onAnswer(client, from, msg),
+      }),
       ControlServer.open({ onMessage: (m) => this.onControl(m), onDisconnect: () => {} }),
     ]);
     this.hub = hub;
@@ -530,6 +606,8 @@ export class Cluster {
 
   private async doShutdown(): Promise<void> {
     if (this.hangTimer) clearInterval(this.hangTimer);
+    for (const t of this.clientTimers.values()) clearTimeout(t);
+    this.clientTimers.clear();
     for (const p of this.procs.values()) {
       if (!p.hasExited) {
         p.expected ??= 'shutdown';
