@@ -47,6 +47,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--json', 'print the verdict as JSON')
     .action(use(() => import('./commands/check.js')));
 
+  program
+    .command('replay <trace>')
+    .description('rerun a recorded real-cluster run with the same node code and check it reproduces every send, decision and reply')
+    .option('--module <file>', 'the node module that ran (exports Node); the reference single-decree node by default')
+    .option('--json', 'print the report as JSON')
+    .action(use(() => import('./commands/replay.js')));
+
   const trace = program.command('trace').description('traces: show, record');
   trace
     .command('show <file>')

@@ -116,13 +116,15 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
 
   /** Hand a client request to `node`. Returns false (and records an error) if it is not connected. */
   clientRequest(node: NodeId, id: string, value: Value): boolean {
-    this.record({ type: 'client-request', node, request: id, value });
+    // One time for the trace and the frame: the node's clock while it handles the request.
+    const t = this.now();
+    this.opts.recorder.recordOwned({ type: 'client-request', t, node, request: id, value });
     const socket = this.conns.get(node)?.socket;
     if (!socket) {
       this.record({ type: 'error', node, message: `client request ${id} not delivered: node ${node} is not running` });
       return false;
     }
-    const frame: ClientRequestFrame = { type: 'client-request', request: { id, value }, t: this.now() };
+    const frame: ClientRequestFrame = { type: 'client-request', request: { id, value }, t };
     // Deliveries recorded before this request must reach the node before it, as the trace says.
     this.flush();
     socket.write(encodeFrame(frame));
