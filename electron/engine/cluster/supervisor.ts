@@ -63,6 +63,13 @@ export interface ClusterOptions {
    * the hub, so the network's faults apply to them. They start with `startClients()`.
    */
   clients?: { plan: ClientPlan; timing?: Partial<ClientTiming> };
+  /**
+   * Nodes that run a program of their own (any language) speaking only the data plane of
+   * docs/wire-protocol.md: `command args…` gets the configuration in PAXLAB_NODE_CONFIG, as every
+   * node does. Such a node is up once the hub welcomes it; it has no control channel, so it is never
+   * killed as hung.
+   */
+  externalNodes?: Record<number, { command: string; args?: string[] }>;
 }
 
 type ExitReason = 'crash' | 'stop' | 'hang' | 'shutdown';
@@ -75,6 +82,8 @@ interface NodeProc {
   /** Why the node said it cannot run, if it did. */
   fatal?: string;
   started: boolean;
+  /** A program of its own on the data plane only (no control channel). */
+  external: boolean;
   lastBeat: number;
   /** Settled when the node reports it started (connected to the hub, onStart done), or failed when it dies first. */
   up: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
@@ -472,7 +481,9 @@ export class Cluster {
       program: this.opts.nodeProgram ?? {},
     };
     const cmd = this.opts.nodeCommand;
-    const child = spawn(cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)], {
+    const external = this.opts.externalNodes?.[node];
+    const [file, args] = external ? [external.command, external.args ?? []] : [cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)]];
+    const child = spawn(file, args, {
       env: { ...nodeEnvironment(process.env), ELECTRON_RUN_AS_NODE: '1', ...cmd?.env, [NODE_CONFIG_ENV]: JSON.stringify(cfg) },
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
@@ -490,10 +501,22 @@ export class Cluster {
       exited: new Promise((r) => child.once('exit', () => r())),
       expected: null,
       started: false,
+      external: !!external,
       lastBeat: performance.now(),
       up: { promise, resolve, reject },
     };
     this.procs.set(node, p);
+    if (external) {
+      // Up once the hub has welcomed it: that is all a data-plane-only node can say.
+      const onConnected = (n: NodeId) => {
+        if (n !== node || p.hasExited) return;
+        hub.off('connected', onConnected);
+        p.started = true;
+        p.up.resolve();
+      };
+      hub.on('connected', onConnected);
+      child.once('exit', () => hub.off('connected', onConnected));
+    }
     this.captureOutput(node, child);
     child.stdin?.on('error', () => {});
     child.once('error', (err) => {
@@ -593,6 +616,7 @@ export class Cluster {
     const now = performance.now();
     for (const [node, p] of this.procs) {
       const silent = now - p.lastBeat;
+      if (p.external && p.started) continue;
       if (p.hasExited || p.expected || silent < (p.started ? hangLimit : startLimit)) continue;
       p.expected = 'hang';
       p.child.kill('SIGKILL');
