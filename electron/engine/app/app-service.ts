@@ -17,6 +17,10 @@ import {
   type ClusterStartOptions,
   type ExportTraceRequest,
   type ExportedTrace,
+  type HistoryModel,
+  type HistoryReport,
+  type ReplayView,
+  type TraceSource,
   type GradeReportView,
   type ImportedTrace,
   type LabDetail,
@@ -444,6 +448,22 @@ export class AppService implements PaxLabService {
 
   async getSdkTypes(): Promise<SdkTypeFile[]> {
     return this.ports.sdk.typeFiles();
+  }
+
+  // ---- histories and replay ------------------------------------------------------------------
+
+  private async sourceEvents(source: TraceSource): Promise<TraceEvent[]> {
+    if ('clusterId' in source) return exportableTrace(this.running(source.clusterId).handle.trace);
+    if ('name' in source) return this.readTrace(source.name);
+    return source.events;
+  }
+
+  async checkHistory(source: TraceSource, model?: HistoryModel): Promise<HistoryReport> {
+    return this.ports.history.check(await this.sourceEvents(source), model);
+  }
+
+  async replayTrace(source: TraceSource): Promise<ReplayView> {
+    return this.ports.history.replay(await this.sourceEvents(source));
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@
  * real engine (lab packs, student build, grader, cluster supervisor, trace I/O); tests may bind a
  * part to something else. Keeping them narrow keeps the service readable and the wiring in one place.
  */
-import type { Diagnostic, GradeReportView, NetworkConfig, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
+import type { Diagnostic, GradeReportView, HistoryModel, HistoryReport, NetworkConfig, ReplayView, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
 
 export interface LabPackSummary {
   id: string;
@@ -95,6 +95,12 @@ export interface SdkPort {
   typeFiles(): Promise<SdkTypeFile[]>;
 }
 
+/** Judging a trace's clients' history, and replaying a cluster trace (docs/history.md). */
+export interface HistoryPort {
+  check(events: readonly TraceEvent[], model?: HistoryModel): HistoryReport;
+  replay(events: readonly TraceEvent[]): ReplayView;
+}
+
 export interface EnginePorts {
   labs: LabsPort;
   build: BuildPort;
@@ -102,4 +108,5 @@ export interface EnginePorts {
   cluster: ClusterPort;
   traces: TracePort;
   sdk: SdkPort;
+  history: HistoryPort;
 }
