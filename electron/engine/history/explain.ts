@@ -12,7 +12,9 @@ export function operationText(o: Operation): string {
 }
 
 export function linearizabilityText(r: LinearizabilityResult): string {
-  const counts = `${r.operations} operations, ${r.partitions} ${r.model === 'log' ? 'log' : r.partitions === 1 ? 'key' : 'keys'}, ${r.steps.toLocaleString('en-US')} search steps`;
+  const plural = (n: number, word: string) => `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
+  const parts = r.model === 'log' ? '' : `, ${plural(r.partitions, 'key')}`;
+  const counts = `${plural(r.operations, 'operation')} judged${parts}, ${plural(r.steps, 'search step')}`;
   if (r.verdict === 'ok') return `linearizable (${r.model} model): ${counts}\n`;
   if (r.verdict === 'unknown') return `unknown (${r.model} model): ${r.reason}\n  ${counts}\n`;
   const lines = [`NOT linearizable (${r.model} model)${r.model === 'log' ? '' : ` on key ${JSON.stringify(r.key)}`}: ${counts}`];
