@@ -168,6 +168,11 @@ export interface ClusterStartOptions {
   roles?: { acceptor?: RoleSource; proposer?: RoleSource; learner?: RoleSource };
   seed?: number;
   network?: Partial<NetworkConfig>;
+  /**
+   * Client sessions c1..c{count} that start with the cluster and run `workload` (the text form of
+   * docs/history.md, e.g. `log:ops=1` or `kv:keys=2,ops=20`) through the hub.
+   */
+  clients?: { count: number; workload: string };
 }
 
 export type ClusterStatus = 'starting' | 'running' | 'stopped' | 'failed';
@@ -571,6 +576,7 @@ const ARG_CHECKS: ArgChecks = {
       roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
       seed: optional(int(0, 2 ** 31 - 1)),
       network: optional(network),
+      clients: optional(object<{ count: number; workload: string }>({ count: int(1, 20), workload: text(200) })),
     }),
   ],
   stopCluster: [id],

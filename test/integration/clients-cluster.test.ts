@@ -70,3 +70,27 @@ describe('client sessions on a real cluster', () => {
     }
   }, 60_000);
 });
+
+describe('the app service starts a cluster with clients and judges its history', () => {
+  test('startCluster({clients}) runs the workload through the hub; checkHistory({clusterId}) judges it', async () => {
+    const { AppService } = await import('../../electron/engine/app/app-service.js');
+    const { createEnginePorts } = await import('../../electron/engine/app/engine-ports.js');
+    const { ApiError } = await import('../../electron/api.js');
+    const service = await AppService.create({ workspaceDir: path.join(dir, 'ws'), mode: 'browser', version: 't', ports: createEnginePorts(), watch: false });
+    try {
+      await expect(service.startCluster({ nodes: 3, clients: { count: 2, workload: 'queue:ops=1' } })).rejects.toThrow(ApiError);
+      const info = await service.startCluster({ nodes: 3, seed: 2, clients: { count: 3, workload: 'log:ops=1' } });
+      const deadline = performance.now() + 20_000;
+      let report = await service.checkHistory({ clusterId: info.clusterId });
+      while (report.operations.filter((o) => o.status !== 'info' || o.ret !== null).length < 3 && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        report = await service.checkHistory({ clusterId: info.clusterId });
+      }
+      expect(report).toMatchObject({ model: 'log', verdict: 'ok', clients: ['c1', 'c2', 'c3'] });
+      expect(report.operations.filter((o) => o.status === 'ok')).toHaveLength(1);
+      await service.stopCluster(info.clusterId);
+    } finally {
+      await service.shutdown();
+    }
+  }, 60_000);
+});

@@ -67,3 +67,8 @@ describe('exactly-once appends', () => {
     expect(r.keys[0].problem).toMatch(/no read of x began after its appends ended/);
   });
 });
+
+test('a key that is also put or swapped is not judged: a put may rightly overwrite appends', () => {
+  const r = checkExactlyOnce(sequence([['c1', app('x', '[a]'), 'ok'], ['c2', { f: 'put', key: 'x', value: 'new' }, 'ok'], ['c1', get('x'), 'ok', 'new']]));
+  expect(r).toMatchObject({ ok: true, keys: [] });
+});

@@ -37,6 +37,7 @@ import {
   type WriteResult,
 } from '../../api.js';
 import { Workspace, writeFileAtomic } from '../workspace/index.js';
+import { parseWorkloadText, WorkloadSpecError } from '../clients/workload.js';
 import type { ClusterHandle, EnginePorts, LabPack } from './ports.js';
 import { EventBatcher } from './event-batcher.js';
 import { eventsSince, exportableTrace } from './trace-window.js';
@@ -220,6 +221,14 @@ export class AppService implements PaxLabService {
   }
 
   private async launch(options: ClusterStartOptions): Promise<ClusterInfo> {
+    if (options.clients) {
+      try {
+        parseWorkloadText(options.clients.workload);
+      } catch (err) {
+        if (err instanceof WorkloadSpecError) throw new ApiError('bad-argument', err.message);
+        throw err;
+      }
+    }
     // One playground cluster at a time: a new one replaces the old.
     if (this.cluster) await this.stopCluster(this.cluster.info.clusterId);
 
@@ -234,7 +243,7 @@ export class AppService implements PaxLabService {
     let handle: ClusterHandle;
     const maxTraceEvents = this.opts.maxTraceEvents ?? PLAYGROUND_TRACE_EVENTS;
     try {
-      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths, maxTraceEvents });
+      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths, maxTraceEvents, ...(options.clients ? { clients: options.clients } : {}) });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.emit({ type: 'cluster-status', clusterId, status: 'failed', message });

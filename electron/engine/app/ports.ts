@@ -58,6 +58,8 @@ export interface ClusterLaunch {
   roles: { acceptor?: string; proposer?: string; learner?: string };
   /** Keep at most this many trace events, discarding the oldest (unbounded when left out). */
   maxTraceEvents?: number;
+  /** Client sessions started with the cluster (workload in the text form of docs/history.md). */
+  clients?: { count: number; workload: string };
 }
 
 /** A running cluster of real node processes. */

@@ -1,5 +1,6 @@
 /**
- * The exactly-once check of append workloads: the final value of each key must hold every
+ * The exactly-once check of append workloads: the final value of each append-only key (no put or
+ * cas on it) must hold every
  * acknowledged append exactly once, each client's appends in the order the client made them; an
  * append that failed must not be there, one whose outcome is unknown at most once. Works on the
  * values alone, so each append's value must be unique in the history (the workloads make tokens
@@ -41,7 +42,7 @@ export function checkExactlyOnce(input: History | Iterable<{ type: string }>): E
   const history = 'operations' in input && Array.isArray((input as History).operations) ? (input as History) : buildHistory(input as Iterable<{ type: string }>);
   const byKey = new Map<string, Operation[]>();
   for (const o of history.operations) {
-    if (o.op.f !== 'append' && o.op.f !== 'get') continue;
+    if (!('key' in o.op)) continue;
     const list = byKey.get(o.op.key) ?? [];
     list.push(o);
     byKey.set(o.op.key, list);
@@ -51,6 +52,8 @@ export function checkExactlyOnce(input: History | Iterable<{ type: string }>): E
   for (const [key, ops] of [...byKey.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     const appends = ops.filter((o) => o.op.f === 'append');
     if (appends.length === 0) continue;
+    // Only an append-only key keeps every append: a put or a swap may rightly overwrite some.
+    if (ops.some((o) => o.op.f !== 'append' && o.op.f !== 'get')) continue;
     keys.push(judgeKey(key, appends, ops, messages));
   }
   const ok = messages.length === 0;

@@ -56,7 +56,7 @@ export function replayClusterTrace(events: readonly TraceEvent[], opts: ReplayOp
     const problem = list.find((l) => l.problem)?.problem;
     if (problem) return { verdict: 'unreplayable', reason: `node ${node}: ${problem}` };
     const missing = list.find((l) => !l.start && (l.inputs.length > 0 || l.outputs.length > 0));
-    if (missing) return { verdict: 'unreplayable', reason: `node ${node}'s life from #${missing.from} has no start event: the trace was not recorded from a PaxLab node process` };
+    if (missing) return { verdict: 'unreplayable', reason: `node ${node}'s life from #${missing.from} has no start event: the trace lost its oldest events (a bounded live trace) or was not recorded from a PaxLab node process` };
     const out = replayNode(node, list, meta, opts.nodeClass, clientOf, new MemoryStorage(), 0);
     if (out.divergence && (!first || out.divergence.seq < first.seq)) first = out.divergence;
     counts.lives += list.length;
