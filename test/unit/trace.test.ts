@@ -9,6 +9,7 @@ import { Simulation } from '../../electron/engine/sim/index.js';
 import type { TraceEvent } from '../../electron/engine/trace/events.js';
 import { parseTrace, readTrace, serializeEvent, serializeTrace, TraceFormatError, writeTrace } from '../../electron/engine/trace/io.js';
 import { TRACE_EVENT_TYPES, traceEventProblem } from '../../electron/engine/trace/schema.js';
+import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
 import { renderTraceDiagram } from '../../electron/engine/trace/diagram.js';
 import { SingleDecreeNode } from '../../labs/paxos-node/node.js';
 
@@ -238,5 +239,20 @@ describe('paxlab trace show', () => {
     const badType = await cli(['trace', 'show', bad, '--types', 'deliver,bogus']);
     expect(badType.code).toBe(2);
     expect(badType.stderr).toMatch(/unknown event type\(s\) bogus/);
+  });
+});
+
+describe('paxlab trace show with clients', () => {
+  it('draws a column per client with its invocations and results', () => {
+    const r = new TraceRecorder({ source: 'sim', nodes: [1, 2], clients: ['c1'] });
+    r.record({ type: 'invoke', t: 0, client: 'c1', request: 'c1:1', op: { f: 'put', key: 'x', value: '1' }, node: 2 });
+    r.record({ type: 'send', t: 0, id: 1, from: 'c1', to: 2, msg: { kind: 'request', request: 'c1:1' } });
+    r.record({ type: 'deliver', t: 1, id: 1, from: 'c1', to: 2, msg: { kind: 'request', request: 'c1:1' }, copy: 0 });
+    r.record({ type: 'ok', t: 2, client: 'c1', request: 'c1:1', result: null, node: 2 });
+    const text = renderTraceDiagram(r.events, { maxLineWidth: 200 });
+    expect(text).toMatch(/N1\s+N2\s+c1/);
+    expect(text).toMatch(/▷ c1:1 put \{"key":"x","value":"1"\} → N2/);
+    expect(text).toMatch(/◀─+• request request="c1:1"/);
+    expect(text).toMatch(/✓ c1:1 null/);
   });
 });
