@@ -15,6 +15,9 @@ import { Rng } from '../net/rng.js';
 import type { MetaEvent, TraceEvent, WireMessage } from '../trace/events.js';
 import { type NodeLife, type RecordedOutput, nodeLives } from './plan.js';
 
+/** How early a recorded timer may seem to fire before the replayed node's due time. */
+const TIMER_SLACK_MS = 3;
+
 export interface ReplayOptions {
   /** The node code that ran (the reference single-decree node by default). */
   nodeClass: PaxosNodeClass<any>;
@@ -180,8 +183,9 @@ function runLife(node: NodeId, life: NodeLife, meta: MetaEvent, nodeClass: Paxos
       if (due === undefined) {
         return { node, seq: tm.event.seq, expected: tm.event, actual: null, message: `node ${node}'s timer ${tm.name} fired at #${tm.event.seq}, but the replayed node has no such timer armed` };
       }
-      // A real timer never fires before it is due (a millisecond of rounding aside).
-      if (tm.at < due - 1) {
+      // A real timer never fires before it is due (a few milliseconds of rounding and clock skew
+      // between the hub's and the node's processes aside).
+      if (tm.at < due - TIMER_SLACK_MS) {
         return { node, seq: tm.event.seq, expected: tm.event, actual: null, message: `node ${node}'s timer ${tm.name} fired at ${tm.at.toFixed(1)} ms (#${tm.event.seq}), but the replayed node armed it for ${due.toFixed(1)} ms` };
       }
       armed.delete(tm.name);
