@@ -104,3 +104,32 @@ describe('closed-loop clients', () => {
     expect(serializeTrace(a.trace)).toBe(serializeTrace(b.trace));
   });
 });
+
+describe('answers other than a reply', () => {
+  /** Every node but S1 redirects to S1; S1 executes (a log of one server). */
+  class RedirectingNode {
+    private log: string[] = [];
+    constructor(private readonly ctx: import('@paxlab/sdk').NodeContext<never>) {}
+    onStart() {}
+    onMessage() {}
+    onTimer() {}
+    onClientRequest(r: import('@paxlab/sdk').ClientRequest) {
+      if (this.ctx.id !== 1) return this.ctx.redirect(r.id, 1);
+      if (r.value === 'm3') return this.ctx.reject(r.id, 'm3 is not welcome');
+      this.log.push(r.value);
+      this.ctx.reply(r.id, this.log.join(' '));
+    }
+  }
+
+  test('a redirect sends the same request to the node it names at once; a reject is a fail', () => {
+    const { trace } = run({ nodeClass: RedirectingNode, nodes: 3, clients: 3, workload: 'log:ops=1', seed: 1 });
+    // c2 starts at S2: redirected, it asks S1 with the same id before its timeout could fire.
+    const c2 = trace.filter((e) => e.type === 'send' && e.from === 'c2');
+    expect(c2.map((e) => (e.type === 'send' ? [e.to, e.msg.request] : null))).toEqual([[2, 'c2:1'], [1, 'c2:1']]);
+    expect(c2[1].t - c2[0].t).toBeLessThan(150);
+    const ops = buildHistory(trace).operations;
+    expect(ops.map((o) => [o.client, o.status])).toEqual([['c1', 'ok'], ['c2', 'ok'], ['c3', 'fail']]);
+    expect(ops[2].reason).toBe('m3 is not welcome');
+    expect(checkLinearizability(trace, { model: 'log' }).verdict).toBe('ok');
+  });
+});
