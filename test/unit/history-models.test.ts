@@ -45,3 +45,23 @@ describe('command log', () => {
 test('the model of an operation', () => {
   expect([modelFor('cas'), modelFor('release'), modelFor('exec'), modelFor('nope')]).toEqual(['kv', 'lock', 'log', null]);
 });
+
+test('the history library is pure: it imports nothing outside its own folder', async () => {
+  const { readdirSync, readFileSync, statSync } = await import('node:fs');
+  const path = await import('node:path');
+  const root = path.resolve(import.meta.dirname, '../../electron/engine/history');
+  const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]));
+  for (const file of files(root)) {
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)) {
+      const target = path.resolve(path.dirname(file), spec);
+      expect(target.startsWith(root + path.sep), `${path.relative(root, file)} imports ${spec}`).toBe(true);
+    }
+  }
+});
+
+test("the SDK's service operations are the history's operations", () => {
+  // Compile-time: every operation a student's service decodes is one the checker judges.
+  const sdkOp: import('@paxlab/sdk').ServiceOp = { f: 'cas', key: 'x', from: null, to: 'y' };
+  const judged: Op = sdkOp;
+  expect(judged.f).toBe('cas');
+});
