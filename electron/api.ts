@@ -229,6 +229,11 @@ export interface ClusterStartOptions {
   roles?: { acceptor?: RoleSource; proposer?: RoleSource; learner?: RoleSource };
   seed?: number;
   network?: Partial<NetworkConfig>;
+  /**
+   * Client sessions c1..c{count} that start with the cluster and run `workload` (the text form of
+   * docs/history.md, e.g. `log:ops=1` or `kv:keys=2,ops=20`) through the hub.
+   */
+  clients?: { count: number; workload: string };
 }
 
 export type ClusterStatus = 'starting' | 'running' | 'stopped' | 'failed';
@@ -292,6 +297,57 @@ export interface ImportedTrace {
 export interface SdkTypeFile {
   path: string;
   text: string;
+}
+
+// ---- clients' histories and replay (docs/history.md) ----------------------------------------
+
+/** Which trace: the running cluster's, a stored one (by file name), or these events. */
+export type TraceSource = { clusterId: string } | { name: string } | { events: TraceEvent[] };
+
+export type HistoryModel = 'kv' | 'lock' | 'log';
+
+/** One operation of a history, ready to draw: a bar from `call` to `ret` (seq), null when it never returned. */
+export interface HistoryOpView {
+  index: number;
+  client: string;
+  request: string;
+  /** `put(x, "3")`, `exec m1`. */
+  label: string;
+  status: 'ok' | 'fail' | 'info';
+  /** The result as text (`"3"`, `m2 m1`), for `ok`; the reason, for `fail` and `info`. */
+  outcome: string;
+  call: number;
+  ret: number | null;
+  node?: number;
+}
+
+export interface HistoryReport {
+  model: HistoryModel;
+  verdict: 'ok' | 'illegal' | 'unknown';
+  /** One line: "linearizable (log model)", "NOT linearizable (kv model) on key x", "unknown: …". */
+  summary: string;
+  /** The whole explanation, as `paxlab check` prints it. */
+  text: string;
+  clients: string[];
+  operations: HistoryOpView[];
+  /** Illegal: the key, the longest order that fits (operation indices), the one that cannot follow it, why. */
+  key?: string;
+  linearization?: number[];
+  stuck?: number;
+  reason?: string;
+  /** The log model: two operations whose views are not prefixes of each other. */
+  views?: [number, number];
+  /** Appends (kv): the exactly-once check. */
+  exactlyOnce?: { ok: boolean; messages: string[] };
+}
+
+export interface ReplayView {
+  verdict: 'reproduced' | 'diverged' | 'unreplayable';
+  /** As `paxlab replay` prints it. */
+  text: string;
+  /** Diverged: the recorded event where it did, and at which node. */
+  seq?: number;
+  node?: number;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,6 +415,11 @@ export interface PaxLabApi {
   /** The `@paxlab/sdk` declaration files for the editor's IntelliSense. */
   getSdkTypes(): Promise<SdkTypeFile[]>;
 
+  /** Judge the clients' history of a trace (linearizability, exactly-once appends). */
+  checkHistory(source: TraceSource, model?: HistoryModel): Promise<HistoryReport>;
+  /** Rerun a recorded real-cluster trace with the reference node code; does it reproduce every output? */
+  replayTrace(source: TraceSource): Promise<ReplayView>;
+
   /** Subscribe to the event stream; returns the unsubscribe function. */
   onEvent(listener: AppEventListener): () => void;
 }
@@ -399,6 +460,8 @@ export const API_METHODS = [
   'importTrace',
   'readTrace',
   'getSdkTypes',
+  'checkHistory',
+  'replayTrace',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.
@@ -556,6 +619,16 @@ const traceEvents: Check<TraceEvent[]> = (v, at) => {
   const events = arrayOf((e, a) => (typeof e === 'object' && e !== null && typeof (e as { type?: unknown }).type === 'string' ? (e as TraceEvent) : fail(a, 'a trace event')), 2_000_000)(v, at);
   return events;
 };
+const traceSource: Check<TraceSource> = (v, at) => {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return fail(at, 'a trace source: {clusterId}, {name} or {events}');
+  const keys = Object.keys(v);
+  if (keys.length !== 1) return fail(at, 'exactly one of clusterId, name or events');
+  const r = v as Record<string, unknown>;
+  if ('clusterId' in r) return { clusterId: id(r.clusterId, `${at}.clusterId`) };
+  if ('name' in r) return { name: fileName(r.name, `${at}.name`) };
+  if ('events' in r) return { events: traceEvents(r.events, `${at}.events`) };
+  return fail(at, 'a trace source: {clusterId}, {name} or {events}');
+};
 const groups: Check<number[][]> = (v, at) => {
   const gs = arrayOf(arrayOf(NODE, 7), 7)(v, at);
   const seen = new Set<number>();
@@ -591,6 +664,7 @@ const ARG_CHECKS: ArgChecks = {
       roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
       seed: optional(int(0, 2 ** 31 - 1)),
       network: optional(network),
+      clients: optional(object<{ count: number; workload: string }>({ count: int(1, 20), workload: text(200) })),
     }),
   ],
   stopCluster: [id],
@@ -619,6 +693,8 @@ const ARG_CHECKS: ArgChecks = {
   importTrace: [fileName, text(MAX_TRACE_TEXT)],
   readTrace: [fileName],
   getSdkTypes: [],
+  checkHistory: [traceSource, optional(oneOf<HistoryModel>('kv', 'lock', 'log'))],
+  replayTrace: [traceSource],
 };
 
 /**

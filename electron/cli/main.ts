@@ -26,7 +26,9 @@ export async function main(argv: string[]): Promise<number> {
     .command('run')
     .description('run one single-decree Paxos instance on a real cluster (or the simulator)')
     .option('--nodes <n>', 'number of nodes', '5')
-    .option('--propose <values...>', 'value(s) to propose (to the leader, then to later nodes)', ['x'])
+    .option('--propose <values...>', 'value(s) to propose (to the leader, then to later nodes); default x without --clients')
+    .option('--clients <n>', 'run this many client sessions (c1..cN) through the network')
+    .option('--workload <spec>', 'what the clients do: kv:keys=2,ops=50 | lock:locks=1,ops=10 | log:ops=1, or a JSON file', 'log:ops=1')
     .option('--loss <p>', 'probability a message copy is lost', '0')
     .option('--dup <p>', 'probability a message is duplicated', '0')
     .option('--delay <ms>', 'delay range in ms, e.g. 1-5')
@@ -36,6 +38,21 @@ export async function main(argv: string[]): Promise<number> {
     .option('--timeout <ms>', 'give up after this long (virtual ms under --sim)', '20000')
     .option('--crash <spec...>', 'fault schedule entries like crash:1@200 restart:1@900 partition:1,2|3,4,5@100 heal@800')
     .action(use(() => import('./commands/run.js')));
+
+  program
+    .command('check <trace>')
+    .description("judge the clients' history in a trace: linearizability (kv, lock or log model) and exactly-once appends")
+    .option('--model <model>', 'kv, lock or log (default: the one the trace names, else the one its operations belong to)')
+    .option('--max-steps <n>', 'search budget in steps (the answer is unknown when it runs out)')
+    .option('--json', 'print the verdict as JSON')
+    .action(use(() => import('./commands/check.js')));
+
+  program
+    .command('replay <trace>')
+    .description('rerun a recorded real-cluster run with the same node code and check it reproduces every send, decision and reply')
+    .option('--module <file>', 'the node module that ran (exports Node); the reference single-decree node by default')
+    .option('--json', 'print the report as JSON')
+    .action(use(() => import('./commands/replay.js')));
 
   const trace = program.command('trace').description('traces: show, record');
   trace

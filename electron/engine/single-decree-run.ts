@@ -3,6 +3,7 @@
  * cluster (`paxlab run [--sim]`), so the CLI and the tests treat both harnesses alike.
  */
 import type { NodeId, Value } from '@paxlab/sdk';
+import type { ClientPlan, ClientTiming } from './clients/index.js';
 import type { FaultSchedule } from './faults/index.js';
 import type { TraceEvent } from './trace/events.js';
 
@@ -19,6 +20,8 @@ export interface SingleDecreeRunOptions {
   timeoutMs: number;
   /** Faults, timed from when the values are proposed. */
   schedule?: FaultSchedule;
+  /** Client sessions: the run then lasts until they are done (and every live node decided). */
+  clients?: { plan: ClientPlan; timing?: Partial<ClientTiming> };
 }
 
 export interface SingleDecreeRunOutcome {

@@ -7,7 +7,9 @@ import type { HubFrame, NodeFrame, WelcomeFrame } from '../engine/cluster/protoc
 import type { NodeProcessConfig } from '../engine/cluster/node-config.js';
 
 export class HubConnection {
-  private frameHandler: (frame: HubFrame) => void = () => {};
+  /** Frames that came before a handler was set (right after the welcome): kept, not lost. */
+  private early: HubFrame[] | null = [];
+  private frameHandler: (frame: HubFrame) => void = (frame) => this.early?.push(frame);
   /** Frames written inside `batch`, sent together when the outermost batch ends. */
   private readonly out = new FrameWriter(1024);
   private batchDepth = 0;
@@ -53,8 +55,12 @@ export class HubConnection {
     });
   }
 
+  /** Handle every frame from now on, starting with those that arrived before this call. */
   onFrame(handler: (frame: HubFrame) => void): void {
     this.frameHandler = handler;
+    const early = this.early ?? [];
+    this.early = null;
+    if (early.length) this.batch(() => early.forEach(handler));
   }
 
   onClose(handler: () => void): void {

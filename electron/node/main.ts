@@ -91,8 +91,8 @@ function main(): void {
       conn.onFrame((frame) => {
         // Frames that arrive before `start` wait for it, in order.
         const handle = () => {
-          if (frame.type === 'deliver') rt.deliver(frame.from, frame.msg);
-          else if (frame.type === 'client-request') rt.clientRequest(frame.request);
+          if (frame.type === 'deliver') rt.deliver(frame.from, frame.msg, frame.t);
+          else if (frame.type === 'client-request') rt.clientRequest(frame.request, frame.t);
         };
         if (rt.started) handle();
         else early.push(handle);

@@ -16,6 +16,14 @@ export type NodeFactory = (ctx: NodeContext<WireMessage>) => PaxosNode<WireMessa
 
 export class NodeRuntime {
   private node: PaxosNode<WireMessage> | null = null;
+  /**
+   * The node's clock, `ctx.now()`: the time of the event being handled — the local time at start
+   * and when a timer fires, the hub's time of a delivery — never going back. Reported to the hub
+   * (start, timer frames) or taken from it (deliveries), so a replay sees the same times.
+   */
+  private clock = 0;
+  /** Deliveries and client requests handled so far: a timer frame says how many came before it. */
+  private inputs = 0;
   private readonly timers = new Map<string, { handle: NodeJS.Timeout; at: number }>();
   private readonly clockOffset: number;
   private readonly rng: Rng;
@@ -31,8 +39,17 @@ export class NodeRuntime {
     this.nodeSet = new Set(cfg.nodes);
   }
 
-  now(): number {
+  /** Local time since the cluster started. */
+  private localNow(): number {
     return performance.now() + this.clockOffset;
+  }
+
+  now(): number {
+    return this.clock;
+  }
+
+  private advance(to: number): void {
+    if (to > this.clock) this.clock = to;
   }
 
   get started(): boolean {
@@ -41,18 +58,28 @@ export class NodeRuntime {
 
   /** Construct the node and call `onStart`. */
   start(factory: NodeFactory): void {
+    this.advance(this.localNow());
+    const at = this.clock;
     this.dispatch('constructor', () => {
+      this.hub.send({ type: 'started', at });
       this.node = factory(this.context());
     });
     if (this.node) this.dispatch('onStart', () => this.node!.onStart());
   }
 
-  deliver(from: NodeId, msg: WireMessage): void {
-    if (this.node) this.dispatch('onMessage', () => this.node!.onMessage(from, msg));
+  /** A delivery; `t` is the hub's time of it (the node's clock while handling it). */
+  deliver(from: NodeId, msg: WireMessage, t?: number): void {
+    if (!this.node) return;
+    this.advance(t ?? this.localNow());
+    this.inputs++;
+    this.dispatch('onMessage', () => this.node!.onMessage(from, msg));
   }
 
-  clientRequest(request: ClientRequest): void {
-    if (this.node) this.dispatch('onClientRequest', () => this.node!.onClientRequest(request));
+  clientRequest(request: ClientRequest, t?: number): void {
+    if (!this.node) return;
+    this.advance(t ?? this.localNow());
+    this.inputs++;
+    this.dispatch('onClientRequest', () => this.node!.onClientRequest(request));
   }
 
   /** Disarm every timer (the node is stopping). */
@@ -122,6 +149,11 @@ export class NodeRuntime {
         this.hub.send({ type: 'decide', value, slot });
       },
       reply: (request: string, result: Value) => this.hub.send({ type: 'reply', request: String(request), result: String(result) }),
+      redirect: (request: string, to: NodeId) => {
+        if (!this.nodeSet.has(to)) throw new RangeError(`redirect to unknown node ${String(to)}`);
+        this.hub.send({ type: 'redirect', request: String(request), to });
+      },
+      reject: (request: string, reason: string) => this.hub.send({ type: 'refuse', request: String(request), reason: String(reason) }),
       storage: this.storage,
       log: (...parts: unknown[]) => this.hub.send({ type: 'log', text: parts.map(show).join(' ') }),
     };
@@ -135,8 +167,10 @@ export class NodeRuntime {
     const handle = setTimeout(() => {
       this.timers.delete(name);
       if (!this.node) return;
+      this.advance(this.localNow());
+      const at = this.clock;
       this.dispatch('onTimer', () => {
-        this.hub.send({ type: 'timer', name });
+        this.hub.send({ type: 'timer', name, after: this.inputs, at });
         this.node!.onTimer(name);
       });
     }, delayMs);

@@ -214,7 +214,7 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
       return;
     }
     if (this.decided !== null) {
-      this.ctx.reply(request.id, this.decided);
+      this.answer(request, this.decided);
       return;
     }
     this.pending.push({ id: request.id, value: request.value });
@@ -381,7 +381,7 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     if (this.decided !== null) return;
     this.decided = value;
     this.ctx.decide(value);
-    for (const r of this.pending) this.ctx.reply(r.id, value);
+    for (const r of this.pending) this.answer(r, value);
     this.pending = [];
     // Saved after the decision is announced: the value is chosen whatever happens to this node, and
     // a node that restarts without this note learns it again from a decided peer's heartbeat.
@@ -390,6 +390,16 @@ export class SingleDecreeNode implements PaxosNode<NodeMsg> {
     this.leading = false;
     this.ctx.cancelTimer(RETRY);
     this.ctx.cancelTimer(HEARTBEAT);
+  }
+
+  /**
+   * A single-decree service executes one command: the chosen one. Its client hears the command log,
+   * which is that one command; every other client hears that its command was not executed and never
+   * will be (docs/history.md: the log model judges both truthfully).
+   */
+  private answer(r: ClientRequest, decided: Value): void {
+    if (r.value === decided) this.ctx.reply(r.id, decided);
+    else this.ctx.reject(r.id, `not chosen: this single-decree service executed ${JSON.stringify(decided)}`);
   }
 
   // ---- failure detection, leadership, forwarding -----------------------------------------------

@@ -16,3 +16,4 @@ export * from './messages.js';
 export * from './roles.js';
 export * from './node.js';
 export * from './quorum.js';
+export * from './service.js';

@@ -1,12 +1,19 @@
 import type { NodeId, Value } from './messages.js';
 
 /**
- * A client command submitted to a node. `id` is unique per client request and comes back in the
- * reply; `slot` is for multi-decree protocols (single-decree nodes ignore it).
+ * A client command submitted to a node. `id` names the request and comes back in the answer.
+ *
+ * A request from a client session (docs/history.md) also says who sent it: `client` (`c1`, …) and
+ * the client's sequence number `seq` (1, 2, …); `id` is then `<client>:<seq>` and stays the same
+ * when the client retries the request at another node, so a service that remembers the last `seq`
+ * it executed per client executes each request at most once. A request handed to a node directly
+ * (the playground's Send button, `paxlab run --propose`) has neither.
  */
 export interface ClientRequest {
   id: string;
   value: Value;
+  client?: string;
+  seq?: number;
 }
 
 /**
@@ -44,14 +51,25 @@ export interface NodeContext<M = unknown> {
   setTimer(name: string, delayMs: number): void;
   /** Disarm the timer `name`; no effect if it is not armed. */
   cancelTimer(name: string): void;
-  /** Milliseconds since the cluster started (virtual under simulation). */
+  /**
+   * Milliseconds since the cluster started: the time of the event being handled (virtual under
+   * simulation; on a real cluster the hub's time of the delivery, or the time a timer fired), so
+   * the same inputs give the same times when a run is replayed.
+   */
   now(): number;
   /** A number in [0, 1); seeded and reproducible under simulation. */
   random(): number;
   /** Report that this node decided `value` (in `slot` for multi-decree protocols, default 0). */
   decide(value: Value, slot?: number): void;
-  /** Answer a client request with its result. */
+  /** Answer a client request: it was executed, and this is its result. */
   reply(requestId: string, result: Value): void;
+  /** Answer a client request: it was not executed here; the client should ask node `to` (the leader). */
+  redirect(requestId: string, to: NodeId): void;
+  /**
+   * Answer a client request: it was not executed and never will be (a single-decree service whose
+   * one value went to another command, a lock service that refuses). The client records a `fail`.
+   */
+  reject(requestId: string, reason: string): void;
   /** This node's stable storage. */
   readonly storage: StableStorage;
   /** Write a line to this node's log (shown in the trace and the app). */

@@ -125,7 +125,8 @@ describe('single-decree Paxos on a real cluster', () => {
     await c.crash(3);
     await c.restart(3);
     const snap = await c.snapshot(3);
-    expect((snap.state as { acceptor: { rnd: number } }).acceptor.rnd).toBe(7);
+    // At least 7: node 2, leading while node 1 is silent, may meanwhile have had round 8 promised.
+    expect((snap.state as { acceptor: { rnd: number } }).acceptor.rnd).toBeGreaterThanOrEqual(7);
     expect(JSON.stringify(snap.storage)).toContain('"crnd":7');
 
     me.send({ type: 'send', to: 3, msg: { kind: 'prepare', from: 1, crnd: 4 } });

@@ -198,7 +198,7 @@ describe('reference node in the simulator', () => {
     const s = sim({ network: { loss: 0.2 }, seed: 3 });
     const violations: string[] = [];
     s.subscribe((e) => {
-      if (e.type !== 'send' || (e.msg.kind !== 'promise' && e.msg.kind !== 'learn')) return;
+      if (e.type !== 'send' || typeof e.from !== 'number' || (e.msg.kind !== 'promise' && e.msg.kind !== 'learn')) return;
       const saved = JSON.parse(s.storedState(e.from) ?? '{"inputs":[]}') as { inputs: Array<{ kind: string; crnd?: number; rnd?: number }> };
       const want = e.msg.kind === 'promise' ? 'prepare' : 'accept';
       const last = saved.inputs.at(-1);
@@ -303,6 +303,8 @@ function harness(id: NodeId, storage: StableStorage, nodes = [1, 2, 3]) {
     random: () => 0.5,
     decide: () => {},
     reply: () => {},
+    redirect: () => {},
+    reject: () => {},
     log: () => {},
   };
   return { ctx, out };

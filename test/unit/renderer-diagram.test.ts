@@ -213,3 +213,33 @@ describe('the playground crown', () => {
     expect(chooseLeader([vote(2, 3, 35), vote(4, 4, 50)], new Set(), new Map([[2, 40]]), null)).toBe(4);
   });
 });
+
+describe('clients in the diagram (format 2)', () => {
+  const events = (() => {
+    const r = new TraceRecorder({ source: 'sim', nodes: [1, 2], clients: ['c1', 'c2'] });
+    r.record({ type: 'invoke', t: 0, client: 'c1', request: 'c1:1', op: { f: 'exec', value: 'm1' }, node: 1 });
+    r.record({ type: 'send', t: 0, id: 1, from: 'c1', to: 1, msg: { kind: 'request', request: 'c1:1' } });
+    r.record({ type: 'deliver', t: 2, id: 1, from: 'c1', to: 1, msg: { kind: 'request', request: 'c1:1' }, copy: 0 });
+    r.record({ type: 'send', t: 2, id: 2, from: 1, to: 'c1', msg: { kind: 'reply', request: 'c1:1', result: 'm1' } });
+    r.record({ type: 'deliver', t: 4, id: 2, from: 1, to: 'c1', msg: { kind: 'reply', request: 'c1:1', result: 'm1' }, copy: 0 });
+    r.record({ type: 'ok', t: 4, client: 'c1', request: 'c1:1', result: ['m1'], node: 1 });
+    return r.events;
+  })();
+
+  test('clients are lanes below the nodes; requests and replies are arrows between lanes', () => {
+    const idx = new TraceIndex(events);
+    expect(idx.nodes).toEqual([1, 2]);
+    expect(idx.lanes).toEqual([1, 2, 'c1', 'c2']);
+    expect(idx.arrows.map((a) => [a.from, a.to, a.kind, a.endIdx >= 0])).toEqual([['c1', 1, 'request', true], [1, 'c1', 'reply', true]]);
+    const l = makeLayout({ x0: -1, scale: 40, mode: 'order', width: 800, height: 400 }, idx.lanes);
+    expect(l.rowY.get('c1')!).toBeGreaterThan(l.rowY.get(2)!);
+  });
+
+  test("a history event is hit on its client's lane", () => {
+    const idx = new TraceIndex(events);
+    const l = makeLayout({ x0: -1, scale: 40, mode: 'order', width: 800, height: 400 }, idx.lanes);
+    const okIdx = idx.events.findIndex((e) => e.type === 'ok');
+    const x = l.plotLeft + (okIdx - l.vp.x0) * l.vp.scale;
+    expect(hitTest(idx, l, idx.length, x, l.rowY.get('c1')!)).toEqual({ kind: 'event', index: okIdx });
+  });
+});

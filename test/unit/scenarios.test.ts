@@ -126,3 +126,26 @@ describe('lab pack configuration', () => {
     }
   });
 });
+
+describe('scenario tests with clients', () => {
+  it('a scenario test may run client sessions; their history is judged with the other checkers', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-scen-'));
+    try {
+      await mkdir(path.join(dir, 'scenario-tests'));
+      const file = path.join(dir, 'scenario-tests', 'scenarios.json');
+      await writeFile(file, JSON.stringify({ nodes: 3, seeds: 2, tests: [{ name: 'one-log', title: 'Three clients see one log', schedule: 'loss', clients: 3, workload: 'log:ops=1' }] }));
+      const scen = await loadScenarioFile(dir);
+      expect(scen!.tests[0].clients).toEqual({ count: 3, workload: { kind: 'log', ops: 1 } });
+      await writeFile(file, JSON.stringify({ nodes: 3, seeds: 2, tests: [{ name: 'x', title: 'X', schedule: 'loss', clients: 3, workload: 'queue:ops=1' }] }));
+      await expect(loadScenarioFile(dir)).rejects.toThrow(/tests\[0\]: bad workload 'queue:ops=1'/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    for (const seed of [1, 2, 3]) {
+      const r = runScenario({ role: 'proposer', roleClass: Proposer, schedule: 'loss', nodes: 3, seed, clients: { count: 3, workload: { kind: 'log', ops: 1 } } });
+      expect(r.ok, r.failed?.message).toBe(true);
+      expect(r.results.map((c) => c.checker)).toContain('linearizability');
+      expect(r.trace[0]).toMatchObject({ clients: ['c1', 'c2', 'c3'], model: 'log' });
+    }
+  });
+});

@@ -9,6 +9,7 @@ import { Simulation } from '../../electron/engine/sim/index.js';
 import type { TraceEvent } from '../../electron/engine/trace/events.js';
 import { parseTrace, readTrace, serializeEvent, serializeTrace, TraceFormatError, writeTrace } from '../../electron/engine/trace/io.js';
 import { TRACE_EVENT_TYPES, traceEventProblem } from '../../electron/engine/trace/schema.js';
+import { TraceRecorder } from '../../electron/engine/trace/recorder.js';
 import { renderTraceDiagram } from '../../electron/engine/trace/diagram.js';
 import { SingleDecreeNode } from '../../labs/paxos-node/node.js';
 
@@ -62,7 +63,41 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   'client-reply': { type: 'client-reply', node: 1, request: 'c1', result: 'x' },
   error: { type: 'error', message: 'boom' },
   log: { type: 'log', node: 2, text: 'hello' },
+  start: { type: 'start', node: 1, at: 12.5 },
+  invoke: { type: 'invoke', client: 'c1', request: 'c1:1', op: { f: 'put', key: 'x', value: '1' }, node: 2 },
+  ok: { type: 'ok', client: 'c1', request: 'c1:1', result: null, node: 2 },
+  fail: { type: 'fail', client: 'c1', request: 'c1:2', reason: 'not chosen' },
+  info: { type: 'info', client: 'c2', request: 'c2:1', reason: 'timed out' },
 };
+
+describe('trace format 2: clients', () => {
+  const line = (o: object, seq: number) => JSON.stringify({ seq, t: seq, lc: seq, ...o });
+  const meta = (format: string) => ({ type: 'meta', format, source: 'sim', nodes: [1, 2] });
+
+  it('a client is a participant: messages to and from c1, history events on its lane', () => {
+    const text = [
+      line({ ...meta('paxlab-trace/2'), clients: ['c1'], model: 'kv' }, 0),
+      line(SAMPLES.invoke, 1),
+      line({ type: 'send', id: 1, from: 'c1', to: 2, msg: { kind: 'request', request: 'c1:1' } }, 2),
+      line({ type: 'deliver', id: 1, from: 'c1', to: 2, msg: { kind: 'request', request: 'c1:1' }, copy: 0 }, 3),
+      line({ type: 'send', id: 2, from: 2, to: 'c1', msg: { kind: 'reply', request: 'c1:1', result: 'null' } }, 4),
+      line({ type: 'drop', id: 2, from: 2, to: 'c1', reason: 'loss', copy: 0 }, 5),
+      line(SAMPLES.info, 6),
+    ].join('\n');
+    expect(parseTrace(text).map((e) => e.type)).toEqual(['meta', 'invoke', 'send', 'deliver', 'send', 'drop', 'info']);
+    expect(() => parseTrace(line({ ...meta('paxlab-trace/2') }, 0) + '\n' + line({ type: 'send', id: 1, from: 'client', to: 2, msg: { kind: 'x' } }, 1))).toThrow(/line 2/);
+  });
+
+  it('the reader still accepts paxlab-trace/1, but not clients in it', () => {
+    expect(parseTrace(line(meta('paxlab-trace/1'), 0) + '\n' + line(SAMPLES.crash, 1))).toHaveLength(2);
+    expect(() => parseTrace(line(meta('paxlab-trace/1'), 0) + '\n' + line(SAMPLES.invoke, 1))).toThrow(/'invoke' event exists only in paxlab-trace\/2/);
+    expect(() => parseTrace(line(meta('paxlab-trace/3'), 0))).toThrow(/line 1/);
+  });
+
+  it('the writer writes paxlab-trace/2', () => {
+    expect(eventfulTrace()[0]).toMatchObject({ type: 'meta', format: 'paxlab-trace/2' });
+  });
+});
 
 describe('trace I/O', () => {
   it('serialize → parse → serialize is the identity, and covers every event type of the run', () => {
@@ -204,5 +239,20 @@ describe('paxlab trace show', () => {
     const badType = await cli(['trace', 'show', bad, '--types', 'deliver,bogus']);
     expect(badType.code).toBe(2);
     expect(badType.stderr).toMatch(/unknown event type\(s\) bogus/);
+  });
+});
+
+describe('paxlab trace show with clients', () => {
+  it('draws a column per client with its invocations and results', () => {
+    const r = new TraceRecorder({ source: 'sim', nodes: [1, 2], clients: ['c1'] });
+    r.record({ type: 'invoke', t: 0, client: 'c1', request: 'c1:1', op: { f: 'put', key: 'x', value: '1' }, node: 2 });
+    r.record({ type: 'send', t: 0, id: 1, from: 'c1', to: 2, msg: { kind: 'request', request: 'c1:1' } });
+    r.record({ type: 'deliver', t: 1, id: 1, from: 'c1', to: 2, msg: { kind: 'request', request: 'c1:1' }, copy: 0 });
+    r.record({ type: 'ok', t: 2, client: 'c1', request: 'c1:1', result: null, node: 2 });
+    const text = renderTraceDiagram(r.events, { maxLineWidth: 200 });
+    expect(text).toMatch(/N1\s+N2\s+c1/);
+    expect(text).toMatch(/▷ c1:1 put \{"key":"x","value":"1"\} → N2/);
+    expect(text).toMatch(/◀─+• request request="c1:1"/);
+    expect(text).toMatch(/✓ c1:1 null/);
   });
 });

@@ -9,10 +9,15 @@ import { UsageError } from '../main.js';
 import { FaultSpecError, parseFaultSpec } from '../../engine/faults/index.js';
 import { writeTrace } from '../../engine/trace/io.js';
 import type { SingleDecreeRunOutcome } from '../../engine/single-decree-run.js';
+import { parseWorkloadText, planWorkload, validateWorkloadSpec, WorkloadSpecError, type WorkloadSpec } from '../../engine/clients/index.js';
+import { checkExactlyOnce, checkLinearizability, exactlyOnceText, linearizabilityText } from '../../engine/history/index.js';
+import { readFileSync } from 'node:fs';
 
 interface RunOptions {
   nodes: string;
-  propose: string[];
+  propose?: string[];
+  clients?: string;
+  workload: string;
   loss: string;
   dup: string;
   delay?: string;
@@ -55,7 +60,7 @@ function parseDelay(text: string | undefined): [number, number] | undefined {
 export async function run(opts: RunOptions): Promise<number> {
   const config = {
     nodes: number('nodes', opts.nodes, 1, 15, true),
-    propose: opts.propose,
+    propose: [] as Value[],
     loss: number('loss', opts.loss, 0, 0.9),
     dup: number('dup', opts.dup, 0, 1),
     delay: parseDelay(opts.delay),
@@ -63,16 +68,20 @@ export async function run(opts: RunOptions): Promise<number> {
     timeoutMs: number('timeout', opts.timeout, 100, 600_000, true),
   };
   const schedule = opts.crash?.length ? parseSchedule(opts.crash, config.nodes) : undefined;
-  if (config.propose.length === 0) throw new UsageError('--propose needs at least one value');
+  const clientCount = opts.clients === undefined ? 0 : number('clients', opts.clients, 1, 100, true);
+  const clients = clientCount > 0 ? { plan: planWorkload(workloadSpec(opts.workload), clientCount, config.seed) } : undefined;
+  config.propose = opts.propose ?? (clients ? [] : ['x']);
+  if (config.propose.length === 0 && !clients) throw new UsageError('--propose needs at least one value');
+  const withClients = { ...config, schedule, ...(clients ? { clients } : {}) };
 
   let outcome: RunOutcome;
   if (opts.sim) {
     const { runSingleDecreeSim } = await import('../../engine/sim/index.js');
-    outcome = await runSingleDecreeSim({ ...config, schedule });
+    outcome = await runSingleDecreeSim(withClients);
   } else {
     const { runSingleDecreeCluster } = await import('../../engine/cluster/index.js');
     try {
-      outcome = await runSingleDecreeCluster({ ...config, schedule });
+      outcome = await runSingleDecreeCluster(withClients);
     } catch (err) {
       // The cluster could not start at all (no node came up, or the node program cannot run), or a
       // fault schedule entry failed: one line that says why, not a stack trace. Every temporary
@@ -84,7 +93,33 @@ export async function run(opts: RunOptions): Promise<number> {
 
   if (opts.trace) writeTrace(opts.trace, outcome.trace);
   process.stdout.write(formatOutcome(outcome, config.nodes, opts.sim ? 'simulator' : 'real cluster', opts.trace));
-  return verdict(outcome).ok ? 0 : 1;
+  let historyOk = true;
+  if (clients) {
+    const lin = checkLinearizability(outcome.trace, { model: clients.plan.model });
+    const once = clients.plan.model === 'kv' ? checkExactlyOnce(outcome.trace) : null;
+    process.stdout.write('history: ' + linearizabilityText(lin) + (once ? exactlyOnceText(once) : ''));
+    historyOk = lin.verdict !== 'illegal' && (once?.ok ?? true);
+  }
+  return verdict(outcome).ok && historyOk ? 0 : 1;
+}
+
+/** `kv:keys=2,ops=50`, or a JSON file holding a workload (explicit operation lists). */
+function workloadSpec(text: string): WorkloadSpec {
+  try {
+    if (text.endsWith('.json')) {
+      let json: unknown;
+      try {
+        json = JSON.parse(readFileSync(text, 'utf8'));
+      } catch (err) {
+        throw new UsageError(`--workload ${text}: ${(err as Error).message}`);
+      }
+      return validateWorkloadSpec(json);
+    }
+    return parseWorkloadText(text);
+  } catch (err) {
+    if (err instanceof WorkloadSpecError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Every live node decided and all decisions agree. */

@@ -17,6 +17,10 @@ import {
   type ClusterStartOptions,
   type ExportTraceRequest,
   type ExportedTrace,
+  type HistoryModel,
+  type HistoryReport,
+  type ReplayView,
+  type TraceSource,
   type GradeReportView,
   type ImportedTrace,
   type LabDetail,
@@ -34,6 +38,7 @@ import {
   type WriteResult,
 } from '../../api.js';
 import { Workspace, writeFileAtomic } from '../workspace/index.js';
+import { parseWorkloadText, WorkloadSpecError } from '../clients/workload.js';
 import type { ClusterHandle, EnginePorts, LabPack } from './ports.js';
 import { EventBatcher } from './event-batcher.js';
 import { eventsSince, exportableTrace } from './trace-window.js';
@@ -233,6 +238,14 @@ export class AppService implements PaxLabService {
   }
 
   private async launch(options: ClusterStartOptions): Promise<ClusterInfo> {
+    if (options.clients) {
+      try {
+        parseWorkloadText(options.clients.workload);
+      } catch (err) {
+        if (err instanceof WorkloadSpecError) throw new ApiError('bad-argument', err.message);
+        throw err;
+      }
+    }
     // One playground cluster at a time: a new one replaces the old.
     if (this.cluster) await this.stopCluster(this.cluster.info.clusterId);
 
@@ -247,7 +260,7 @@ export class AppService implements PaxLabService {
     let handle: ClusterHandle;
     const maxTraceEvents = this.opts.maxTraceEvents ?? PLAYGROUND_TRACE_EVENTS;
     try {
-      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths, maxTraceEvents });
+      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths, maxTraceEvents, ...(options.clients ? { clients: options.clients } : {}) });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.emit({ type: 'cluster-status', clusterId, status: 'failed', message });
@@ -473,6 +486,22 @@ export class AppService implements PaxLabService {
 
   async getSdkTypes(): Promise<SdkTypeFile[]> {
     return this.ports.sdk.typeFiles();
+  }
+
+  // ---- histories and replay ------------------------------------------------------------------
+
+  private async sourceEvents(source: TraceSource): Promise<TraceEvent[]> {
+    if ('clusterId' in source) return exportableTrace(this.running(source.clusterId).handle.trace);
+    if ('name' in source) return this.readTrace(source.name);
+    return source.events;
+  }
+
+  async checkHistory(source: TraceSource, model?: HistoryModel): Promise<HistoryReport> {
+    return this.ports.history.check(await this.sourceEvents(source), model);
+  }
+
+  async replayTrace(source: TraceSource): Promise<ReplayView> {
+    return this.ports.history.replay(await this.sourceEvents(source));
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import { startCluster, type Cluster } from '../cluster/supervisor.js';
+import { parseWorkloadText, planWorkload } from '../clients/workload.js';
 import type { ClusterHandle, ClusterLaunch, ClusterPort } from './ports.js';
 
 export interface NodeCommand {
@@ -10,6 +11,7 @@ export interface NodeCommand {
 export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
   return {
     async start(launch: ClusterLaunch): Promise<ClusterHandle> {
+      const plan = launch.clients ? planWorkload(parseWorkloadText(launch.clients.workload), launch.clients.count, launch.seed ?? 1) : undefined;
       const cluster = startCluster({
         nodes: launch.nodes,
         seed: launch.seed,
@@ -18,6 +20,7 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         title: 'playground',
         ...(launch.maxTraceEvents !== undefined ? { maxTraceEvents: launch.maxTraceEvents } : {}),
         ...(nodeCommand ? { nodeCommand } : {}),
+        ...(plan ? { clients: { plan } } : {}),
       });
       try {
         await cluster.ready;
@@ -25,6 +28,7 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         await cluster.shutdown();
         throw err;
       }
+      if (plan) cluster.startClients();
       return wrap(cluster);
     },
   };

@@ -8,6 +8,7 @@ import { engineLabs } from './lab-files.js';
 import type { EnginePorts } from './ports.js';
 import { sdkTypeFiles } from './sdk-types.js';
 import { StudentBuilder } from './student-build.js';
+import { historyReport, replayView } from './history-view.js';
 
 export interface EnginePortOptions {
   /** How node processes are started (Electron: its own binary with ELECTRON_RUN_AS_NODE=1). */
@@ -23,6 +24,7 @@ export function createEnginePorts(opts: EnginePortOptions = {}): EnginePorts {
     grade: engineGrader(),
     cluster: engineClusters(opts.nodeCommand),
     traces: { serialize: serializeTrace, parse: (text) => parseTrace(text, 'trace') },
+    history: { check: historyReport, replay: replayView },
     sdk: {
       typeFiles: () => {
         sdkTypes ??= sdkTypeFiles(path.join(paxlabRoot(), 'labs', 'sdk'));

@@ -3,7 +3,7 @@
  * real engine (lab packs, student build, grader, cluster supervisor, trace I/O); tests may bind a
  * part to something else. Keeping them narrow keeps the service readable and the wiring in one place.
  */
-import type { Diagnostic, GradeReportView, GradeTestRef, NetworkConfig, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
+import type { Diagnostic, GradeReportView, GradeTestRef, HistoryModel, HistoryReport, NetworkConfig, ReplayView, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
 
 export interface LabPackSummary {
   id: string;
@@ -65,6 +65,8 @@ export interface ClusterLaunch {
   roles: { acceptor?: string; proposer?: string; learner?: string };
   /** Keep at most this many trace events, discarding the oldest (unbounded when left out). */
   maxTraceEvents?: number;
+  /** Client sessions started with the cluster (workload in the text form of docs/history.md). */
+  clients?: { count: number; workload: string };
 }
 
 /** A running cluster of real node processes. */
@@ -102,6 +104,12 @@ export interface SdkPort {
   typeFiles(): Promise<SdkTypeFile[]>;
 }
 
+/** Judging a trace's clients' history, and replaying a cluster trace (docs/history.md). */
+export interface HistoryPort {
+  check(events: readonly TraceEvent[], model?: HistoryModel): HistoryReport;
+  replay(events: readonly TraceEvent[]): ReplayView;
+}
+
 export interface EnginePorts {
   labs: LabsPort;
   build: BuildPort;
@@ -109,4 +117,5 @@ export interface EnginePorts {
   cluster: ClusterPort;
   traces: TracePort;
   sdk: SdkPort;
+  history: HistoryPort;
 }

@@ -28,7 +28,11 @@ export function checkAgreement(trace: TraceEvent[]): CheckResult {
 /** Validity: only a value some client proposed (a client-request event) is decided. */
 export function checkValidity(trace: TraceEvent[]): CheckResult {
   const proposed = new Set<Value>();
-  for (const e of trace) if (e.type === 'client-request') proposed.add(e.value);
+  for (const e of trace) {
+    if (e.type === 'client-request') proposed.add(e.value);
+    // A client session's request crosses the network as a message (format /2).
+    else if (e.type === 'send' && typeof e.from === 'string' && e.msg.kind === 'request' && typeof e.msg.value === 'string') proposed.add(e.msg.value);
+  }
   for (const d of decides(trace)) {
     if (!proposed.has(d.value)) {
       return fail('validity', `node ${d.node} decided ${JSON.stringify(d.value)} (seq ${d.seq}), which no client proposed`, [d]);
@@ -84,7 +88,8 @@ export function checkChosenInvariant(trace: TraceEvent[], opts: ChosenOptions = 
   let chosen: { rnd: number; val: Value; at: SendEvent; quorum: SendEvent[] } | null = null;
 
   for (const e of trace) {
-    if (e.type !== 'send') continue;
+    // Acceptors' messages only: a client's request may carry any fields.
+    if (e.type !== 'send' || typeof e.from !== 'number') continue;
     const m = e.msg;
     if ((m.kind !== 'accept' && m.kind !== 'learn') || typeof m.rnd !== 'number') continue;
     proposals.push(e);

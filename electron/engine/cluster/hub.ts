@@ -11,7 +11,8 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NodeId, Value } from '@paxlab/sdk';
 import { NetworkModel } from '../net/network-model.js';
 import { Rng } from '../net/rng.js';
-import type { NetworkConfig, UnstampedEvent, WireMessage } from '../trace/events.js';
+import type { ClientId, NetworkConfig, Participant, UnstampedEvent, WireMessage } from '../trace/events.js';
+import type { AnswerMessage, RequestMessage } from '../clients/messages.js';
 import type { TraceRecorder } from '../trace/recorder.js';
 import { encodeFrame, FrameDecoder, FrameWriter } from './framing.js';
 import { WIRE_VERSION } from './protocol.js';
@@ -31,6 +32,8 @@ export interface HubOptions {
   t0?: number;
   /** A connection that has not said a valid `hello` by then is closed. */
   handshakeTimeoutMs?: number;
+  /** Where answers for client sessions go once the network delivers them. */
+  onClientAnswer?: (client: ClientId, from: NodeId, msg: AnswerMessage) => void;
 }
 
 /**
@@ -55,6 +58,8 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
   private nextMessageId = 1;
   private closed = false;
   private readonly clockOffset: number;
+  /** The client session each client request came from: its answers go back to it over the network. */
+  private readonly requestClient = new Map<string, ClientId>();
 
   private constructor(
     private readonly server: net.Server,
@@ -111,17 +116,29 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
 
   /** Hand a client request to `node`. Returns false (and records an error) if it is not connected. */
   clientRequest(node: NodeId, id: string, value: Value): boolean {
-    this.record({ type: 'client-request', node, request: id, value });
+    // One time for the trace and the frame: the node's clock while it handles the request.
+    const t = this.now();
+    this.opts.recorder.recordOwned({ type: 'client-request', t, node, request: id, value });
     const socket = this.conns.get(node)?.socket;
     if (!socket) {
       this.record({ type: 'error', node, message: `client request ${id} not delivered: node ${node} is not running` });
       return false;
     }
-    const frame: ClientRequestFrame = { type: 'client-request', request: { id, value } };
+    const frame: ClientRequestFrame = { type: 'client-request', request: { id, value }, t };
     // Deliveries recorded before this request must reach the node before it, as the trace says.
     this.flush();
     socket.write(encodeFrame(frame));
     return true;
+  }
+
+  /**
+   * A client session's request to `node`: a message from the client, through the network model
+   * like any other (loss, duplication, delay; a down node drops it). Answers to it go back to the
+   * client the same way.
+   */
+  clientSend(client: ClientId, node: NodeId, msg: RequestMessage): void {
+    this.requestClient.set(msg.request, client);
+    this.routeMessage(client, node, msg as unknown as WireMessage);
   }
 
   partition(groups: NodeId[][]): void {
@@ -273,16 +290,102 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
         if (typeof frame.request !== 'string' || typeof frame.result !== 'string') {
           return this.badFrame(node, 'reply needs string request and result');
         }
-        return this.record({ type: 'client-reply', node, request: frame.request, result: frame.result });
+        return this.answer(node, { kind: 'reply', request: frame.request, result: frame.result });
+      case 'redirect':
+        if (typeof frame.request !== 'string' || typeof frame.to !== 'number' || !this.nodeSet.has(frame.to)) {
+          return this.badFrame(node, 'redirect needs a string request and a node id to');
+        }
+        return this.answer(node, { kind: 'redirect', request: frame.request, leader: frame.to });
+      case 'refuse':
+        if (typeof frame.request !== 'string' || typeof frame.reason !== 'string') {
+          return this.badFrame(node, 'refuse needs string request and reason');
+        }
+        return this.answer(node, { kind: 'reject', request: frame.request, reason: frame.reason });
+      case 'started':
+        if (typeof frame.at !== 'number') return this.badFrame(node, 'started needs a number at');
+        return this.record({ type: 'start', node, at: frame.at });
       case 'log':
         return this.record({ type: 'log', node, text: String(frame.text) });
       case 'error':
         return this.record({ type: 'error', node, message: String(frame.message) });
       case 'timer':
-        return this.record({ type: 'timer', node, name: String(frame.name) });
+        return this.record({
+          type: 'timer',
+          node,
+          name: String(frame.name),
+          ...(typeof frame.after === 'number' ? { after: frame.after } : {}),
+          ...(typeof frame.at === 'number' ? { at: frame.at } : {}),
+        });
       default:
         return this.badFrame(node, `unknown frame type ${JSON.stringify(frame.type)}`);
     }
+  }
+
+  /**
+   * A node answered a request: over the network to the client session it came from; for a request
+   * handed to the node directly, a `client-reply` (a redirect or a refusal has nobody to act on it:
+   * a log line).
+   */
+  private answer(node: NodeId, msg: AnswerMessage): void {
+    const client = this.requestClient.get(msg.request);
+    if (client !== undefined) return this.routeMessage(node, client, msg as unknown as WireMessage);
+    if (msg.kind === 'reply') return this.record({ type: 'client-reply', node, request: msg.request, result: msg.result });
+    this.record({ type: 'log', node, text: msg.kind === 'redirect' ? `redirect ${msg.request} to node ${msg.leader}` : `reject ${msg.request}: ${msg.reason}` });
+  }
+
+  /** A message to or from a client: the same fates as the nodes' messages, off the hot path. */
+  private routeMessage(from: Participant, to: Participant, msg: WireMessage): void {
+    const id = this.nextMessageId++;
+    const recorder = this.opts.recorder;
+    const t = this.now();
+    recorder.recordOwned({ type: 'send', t, id, from, to, msg });
+    const minDelay = this.model.config.minDelayMs;
+    for (const fate of this.model.route(from, to, this.rng)) {
+      const copy = fate.copy;
+      if (copy > 0) recorder.recordOwned({ type: 'duplicate', t, id, from, to, copy });
+      if (!fate.deliver) {
+        recorder.recordOwned({ type: 'drop', t, id, from, to, reason: fate.reason, copy });
+        continue;
+      }
+      if (fate.delayMs > minDelay) recorder.recordOwned({ type: 'delay', t, id, from, to, copy, ms: fate.delayMs });
+      const arrive = () => {
+        try {
+          this.deliverClientMessage(id, from, to, copy, msg);
+        } catch (err) {
+          this.record({ type: 'error', message: `hub failed delivering message ${id}: ${(err as Error).message}` });
+        }
+        this.scheduleFlush();
+      };
+      if (fate.delayMs <= 0) arrive();
+      else setTimeout(arrive, fate.delayMs);
+    }
+  }
+
+  private deliverClientMessage(id: number, from: Participant, to: Participant, copy: number, msg: WireMessage): void {
+    if (this.closed) return;
+    const recorder = this.opts.recorder;
+    const t = this.now();
+    const blockedBy = this.model.blocked(from, to);
+    if (typeof to === 'string') {
+      if (blockedBy) return void recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blockedBy, copy });
+      recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy });
+      if (typeof from === 'number') this.opts.onClientAnswer?.(to, from, msg as unknown as AnswerMessage);
+      return;
+    }
+    const peer = this.conns.get(to);
+    if (blockedBy || !peer) {
+      const reason = blockedBy ?? (this.everConnected.has(to) ? 'crashed' : 'down');
+      return void recorder.recordOwned({ type: 'drop', t, id, from, to, reason, copy });
+    }
+    recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy });
+    const m = msg as unknown as RequestMessage;
+    const frame: ClientRequestFrame = { type: 'client-request', request: { id: m.request, value: m.value, client: m.client, seq: m.seq }, t };
+    // Through the node's outbox, so it reaches the node in the trace's order among its deliveries.
+    const json = JSON.stringify(frame);
+    peer.out.begin(json.length * 3);
+    peer.out.text(json);
+    peer.out.end();
+    this.pending.add(peer);
   }
 
   private badFrame(node: NodeId, why: string): void {
@@ -356,7 +459,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     }
     recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy, seq: 0, lc: 0 });
     const out = peer.out;
-    // {"type":"deliver","id":<id>,"from":<from>,"copy":<copy>,"msg":<msg>}
+    // {"type":"deliver","id":<id>,"from":<from>,"copy":<copy>,"t":<t>,"msg":<msg>}
     const text = typeof msgJson === 'string';
     out.begin(DELIVER_FRAME_BYTES + (text ? msgJson.length * 3 : msgJson.end - msgJson.start));
     out.bytes(DELIVER_ID);
@@ -365,6 +468,8 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     out.int(from);
     out.bytes(DELIVER_COPY);
     out.int(copy);
+    out.bytes(DELIVER_T);
+    out.text(String(t));
     out.bytes(DELIVER_MSG);
     if (text) out.text(msgJson);
     else out.bytes(msgJson.chunk, msgJson.start, msgJson.end);
@@ -407,9 +512,10 @@ interface Peer {
 const DELIVER_ID = Buffer.from('{"type":"deliver","id":');
 const DELIVER_FROM = Buffer.from(',"from":');
 const DELIVER_COPY = Buffer.from(',"copy":');
+const DELIVER_T = Buffer.from(',"t":');
 const DELIVER_MSG = Buffer.from(',"msg":');
 const CLOSE_BRACE = Buffer.from('}');
-const DELIVER_FRAME_BYTES = DELIVER_ID.length + DELIVER_FROM.length + DELIVER_COPY.length + DELIVER_MSG.length + 1 + 3 * 16;
+const DELIVER_FRAME_BYTES = DELIVER_ID.length + DELIVER_FROM.length + DELIVER_COPY.length + DELIVER_T.length + DELIVER_MSG.length + 1 + 4 * 24;
 
 /** Where a message's JSON bytes are in the chunk the hub read. */
 interface MessageBytes {

@@ -34,6 +34,18 @@ export interface ReplyFrame {
   request: string;
   result: Value;
 }
+/** Not executed here: the client should ask node `to`. */
+export interface RedirectFrame {
+  type: 'redirect';
+  request: string;
+  to: NodeId;
+}
+/** Not executed, and never will be (`ctx.reject`; named apart from the handshake's `reject`). */
+export interface RefuseFrame {
+  type: 'refuse';
+  request: string;
+  reason: string;
+}
 export interface LogFrame {
   type: 'log';
   text: string;
@@ -42,13 +54,23 @@ export interface ErrorFrame {
   type: 'error';
   message: string;
 }
-/** The node's timer `name` fired (recorded so a cluster trace can be replayed in the simulator). */
+/**
+ * The node's timer `name` fired (recorded so a cluster trace can be replayed in the simulator):
+ * after `after` deliveries and client requests handled, at the node's clock `at`.
+ */
 export interface TimerFrame {
   type: 'timer';
   name: string;
+  after?: number;
+  at?: number;
+}
+/** The node ran its `onStart` at its clock `at` (recorded for replay). */
+export interface StartedFrame {
+  type: 'started';
+  at: number;
 }
 
-export type NodeFrame = HelloFrame | SendFrame | DecideFrame | ReplyFrame | LogFrame | ErrorFrame | TimerFrame;
+export type NodeFrame = HelloFrame | SendFrame | DecideFrame | ReplyFrame | RedirectFrame | RefuseFrame | LogFrame | ErrorFrame | TimerFrame | StartedFrame;
 
 // ---- hub → node ----
 
@@ -63,17 +85,23 @@ export interface RejectFrame {
   type: 'reject';
   reason: string;
 }
-/** The network delivers copy `copy` of message `id` from node `from`. */
+/**
+ * The network delivers copy `copy` of message `id` from node `from`; `t` is the hub's time of the
+ * delivery, the node's clock while it handles it.
+ */
 export interface DeliverFrame {
   type: 'deliver';
   id: number;
   from: NodeId;
   copy: number;
+  t?: number;
   msg: WireMessage;
 }
+/** A client request: from a client session (`client`, `seq` set) or handed to the node directly. */
 export interface ClientRequestFrame {
   type: 'client-request';
-  request: { id: string; value: Value };
+  request: { id: string; value: Value; client?: string; seq?: number };
+  t?: number;
 }
 
 export type HubFrame = WelcomeFrame | RejectFrame | DeliverFrame | ClientRequestFrame;

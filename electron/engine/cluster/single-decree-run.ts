@@ -18,7 +18,8 @@ export async function runSingleDecreeCluster(opts: ClusterRunOptions): Promise<S
     seed: opts.seed,
     network: { loss: opts.loss, dup: opts.dup, ...(opts.delay ? { minDelayMs: opts.delay[0], maxDelayMs: opts.delay[1] } : {}) },
     nodeProgram: opts.nodeProgram,
-    title: `paxlab run: ${opts.nodes} nodes, propose ${opts.propose.join(', ')}`,
+    title: `paxlab run: ${opts.nodes} nodes, ${opts.clients ? `${opts.clients.plan.clients.length} clients, ${opts.clients.plan.text}` : `propose ${opts.propose.join(', ')}`}`,
+    ...(opts.clients ? { clients: opts.clients } : {}),
   });
   try {
     await cluster.ready.catch((err: unknown) => {
@@ -33,8 +34,14 @@ export async function runSingleDecreeCluster(opts: ClusterRunOptions): Promise<S
         (err: unknown) => void ((scheduleError = err), (scheduleDone = true)),
       );
     }
+    const started = performance.now();
+    if (opts.clients) {
+      cluster.startClients();
+      await cluster.waitForClients(opts.timeoutMs);
+      cluster.endClients();
+    }
     const settled = () => scheduleDone && cluster.liveNodes().every((n) => cluster.decisions().has(n));
-    await cluster.waitFor(settled, opts.timeoutMs).catch(() => {});
+    await cluster.waitFor(settled, Math.max(100, opts.timeoutMs - (performance.now() - started))).catch(() => {});
     if (scheduleError) throw scheduleError;
     return { trace: [...cluster.trace], decisions: cluster.decisions(), live: cluster.liveNodes(), lostAtStart: cluster.startFailures() };
   } finally {

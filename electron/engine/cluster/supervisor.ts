@@ -25,6 +25,7 @@ import { defaultNodeScript } from './node-script.js';
 import { killAllOnExit } from './exit-hooks.js';
 import { ownedTempDir } from '../temp/owned-temp-dir.js';
 import { boundTrace, checkTraceBound } from './trace-bound.js';
+import { ClientGroup, type ClientHost, type ClientPlan, type ClientTiming } from '../clients/index.js';
 
 export type { NodeSnapshot } from './control-channel.js';
 export type { Durability, NodeProgram } from './node-config.js';
@@ -57,6 +58,18 @@ export interface ClusterOptions {
    * time; `decisions()` still knows every decision. Unlimited by default (CLI runs, tests).
    */
   maxTraceEvents?: number;
+  /**
+   * Client sessions (docs/history.md), hosted here: their requests and the nodes' answers go through
+   * the hub, so the network's faults apply to them. They start with `startClients()`.
+   */
+  clients?: { plan: ClientPlan; timing?: Partial<ClientTiming> };
+  /**
+   * Nodes that run a program of their own (any language) speaking only the data plane of
+   * docs/wire-protocol.md: `command args…` gets the configuration in PAXLAB_NODE_CONFIG, as every
+   * node does. Such a node is up once the hub welcomes it; it has no control channel, so it is never
+   * killed as hung.
+   */
+  externalNodes?: Record<number, { command: string; args?: string[] }>;
 }
 
 type ExitReason = 'crash' | 'stop' | 'hang' | 'shutdown';
@@ -71,6 +84,8 @@ interface NodeProc {
   /** Why the supervisor gave up on it (hung, did not start in time), if it did. */
   lostWhy?: string;
   started: boolean;
+  /** A program of its own on the data plane only (no control channel). */
+  external: boolean;
   lastBeat: number;
   /** Settled when the node reports it started (connected to the hub, onStart done), or failed when it dies first. */
   up: { promise: Promise<void>; resolve: () => void; reject: (e: Error) => void };
@@ -123,6 +138,9 @@ export class Cluster {
   private readonly releaseExitHook: () => void;
   private readonly script: string;
   private readonly lostAtStart: Array<{ node: NodeId; reason: string }> = [];
+  /** The client sessions, when the cluster has clients. */
+  readonly clients: ClientGroup | null = null;
+  private readonly clientTimers = new Map<string, NodeJS.Timeout>();
 
   constructor(private readonly opts: ClusterOptions) {
     if (!Number.isInteger(opts.nodes) || opts.nodes < 1 || opts.nodes > 15) {
@@ -135,7 +153,17 @@ export class Cluster {
     this.nodes = Array.from({ length: opts.nodes }, (_, i) => i + 1);
     this.seed = opts.seed ?? 1;
     const network = normalizeNetwork(opts.network ?? {});
-    this.recorder = new TraceRecorder({ source: 'cluster', nodes: this.nodes, seed: this.seed, network, protocol: 'single-decree', ...(opts.title ? { title: opts.title } : {}) });
+    const plan = opts.clients?.plan;
+    this.recorder = new TraceRecorder({
+      source: 'cluster',
+      nodes: this.nodes,
+      seed: this.seed,
+      network,
+      protocol: 'single-decree',
+      ...(opts.title ? { title: opts.title } : {}),
+      ...(plan ? { clients: plan.clients.map((c) => c.id), model: plan.model, workload: plan.text } : {}),
+    });
+    if (plan) this.clients = new ClientGroup(plan, this.clientHost(), opts.clients?.timing);
     this.script = opts.nodeCommand?.script ?? defaultNodeScript();
     this.ownsStorage = !opts.storageDir;
     this.storageDir = opts.storageDir ?? ownedTempDir('paxlab-store-');
@@ -238,6 +266,55 @@ export class Cluster {
       const poll = setInterval(check, 50);
       const unsubscribe = this.recorder.subscribe(check);
     });
+  }
+
+  // ---- clients ----
+
+  /** Start the client sessions (after `ready`). */
+  startClients(): void {
+    if (!this.clients) throw new Error('this cluster has no clients (ClusterOptions.clients)');
+    this.requireHub();
+    this.clients.start();
+  }
+
+  /** Resolves when every client session is done (or after `timeoutMs`, then false). */
+  waitForClients(timeoutMs: number): Promise<boolean> {
+    const group = this.clients;
+    if (!group) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => resolve(false), timeoutMs);
+      group.whenDone(() => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+  }
+
+  /** End the clients' run: operations still outstanding are recorded as `info`. */
+  endClients(reason?: string): void {
+    for (const t of this.clientTimers.values()) clearTimeout(t);
+    this.clientTimers.clear();
+    this.clients?.finish(reason);
+  }
+
+  private clientHost(): ClientHost {
+    return {
+      nodes: this.nodes,
+      send: (client, node, msg) => this.hub?.clientSend(client, node, msg),
+      setTimer: (client, delayMs) => {
+        clearTimeout(this.clientTimers.get(client));
+        const timer = setTimeout(() => {
+          this.clientTimers.delete(client);
+          if (!this.shuttingDown) this.clients?.onTimer(client);
+        }, delayMs);
+        this.clientTimers.set(client, timer);
+      },
+      cancelTimer: (client) => {
+        clearTimeout(this.clientTimers.get(client));
+        this.clientTimers.delete(client);
+      },
+      record: (e) => this.hub?.record(e as never),
+    };
   }
 
   // ---- levers ----
@@ -373,7 +450,15 @@ export class Cluster {
 
   private async boot(network: NetworkConfig): Promise<void> {
     const [hub, control] = await Promise.all([
-      Hub.listen({ nodes: this.nodes, token: this.token, seed: this.seed, recorder: this.recorder, network, t0: this.t0 }),
+      Hub.listen({
+        nodes: this.nodes,
+        token: this.token,
+        seed: this.seed,
+        recorder: this.recorder,
+        network,
+        t0: this.t0,
+        onClientAnswer: (client, from, msg) => this.clients?.onAnswer(client, from, msg),
+      }),
       ControlServer.open({ onMessage: (m) => this.onControl(m), onDisconnect: () => {} }),
     ]);
     this.hub = hub;
@@ -417,7 +502,9 @@ export class Cluster {
       program: this.opts.nodeProgram ?? {},
     };
     const cmd = this.opts.nodeCommand;
-    const child = spawn(cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)], {
+    const external = this.opts.externalNodes?.[node];
+    const [file, args] = external ? [external.command, external.args ?? []] : [cmd?.execPath ?? process.execPath, [this.script, '--paxlab-node', String(node)]];
+    const child = spawn(file, args, {
       env: { ...nodeEnvironment(process.env), ELECTRON_RUN_AS_NODE: '1', ...cmd?.env, [NODE_CONFIG_ENV]: JSON.stringify(cfg) },
       stdio: ['pipe', 'pipe', 'pipe'],
       windowsHide: true,
@@ -435,10 +522,22 @@ export class Cluster {
       exited: new Promise((r) => child.once('exit', () => r())),
       expected: null,
       started: false,
+      external: !!external,
       lastBeat: performance.now(),
       up: { promise, resolve, reject },
     };
     this.procs.set(node, p);
+    if (external) {
+      // Up once the hub has welcomed it: that is all a data-plane-only node can say.
+      const onConnected = (n: NodeId) => {
+        if (n !== node || p.hasExited) return;
+        hub.off('connected', onConnected);
+        p.started = true;
+        p.up.resolve();
+      };
+      hub.on('connected', onConnected);
+      child.once('exit', () => hub.off('connected', onConnected));
+    }
     this.captureOutput(node, child);
     child.stdin?.on('error', () => {});
     child.once('error', (err) => {
@@ -540,6 +639,7 @@ export class Cluster {
     const now = performance.now();
     for (const [node, p] of this.procs) {
       const silent = now - p.lastBeat;
+      if (p.external && p.started) continue;
       if (p.hasExited || p.expected || silent < (p.started ? hangLimit : startLimit)) continue;
       p.expected = 'hang';
       p.child.kill('SIGKILL');
@@ -553,6 +653,8 @@ export class Cluster {
 
   private async doShutdown(): Promise<void> {
     if (this.hangTimer) clearInterval(this.hangTimer);
+    for (const t of this.clientTimers.values()) clearTimeout(t);
+    this.clientTimers.clear();
     for (const p of this.procs.values()) {
       if (!p.hasExited) {
         p.expected ??= 'shutdown';

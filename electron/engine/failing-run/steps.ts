@@ -7,9 +7,10 @@ import type { TraceEvent, WireMessage } from '../trace/events.js';
 import { describeEvent, messageText } from './describe.js';
 import type { TraceStep } from './types.js';
 
+/** The node a step happens at (a client's own steps have none: clients are not search nodes). */
 const nodeOf = (e: TraceEvent): number | undefined => {
-  if (e.type === 'deliver' || e.type === 'drop' || e.type === 'duplicate') return e.to;
-  return 'node' in e ? e.node : undefined;
+  if (e.type === 'deliver' || e.type === 'drop' || e.type === 'duplicate') return typeof e.to === 'number' ? e.to : undefined;
+  return 'node' in e && typeof e.node === 'number' ? e.node : undefined;
 };
 
 export function counterexampleSteps(trace: readonly TraceEvent[]): TraceStep[] {
@@ -31,6 +32,7 @@ export function counterexampleSteps(trace: readonly TraceEvent[]): TraceStep[] {
       if (e.type === 'send') {
         const label = messageText(e.msg);
         const to = current.outputs.get(label) ?? [];
+        if (typeof e.to !== 'number') continue;
         to.push(e.to);
         current.outputs.set(label, to);
       } else if (e.type === 'decide') current.decided.push(`decides ${JSON.stringify(e.value)}`);

@@ -1,5 +1,5 @@
 import type { NodeId } from '@paxlab/sdk';
-import type { DropReason, NetworkConfig } from '../trace/events.js';
+import type { DropReason, NetworkConfig, Participant } from '../trace/events.js';
 import { DEFAULT_NETWORK } from '../trace/events.js';
 import type { Rng } from './rng.js';
 
@@ -63,9 +63,13 @@ export class NetworkModel {
     return this.down.has(node);
   }
 
-  /** Why a message from `from` to `to` cannot get through right now, or null if it can. */
-  blocked(from: NodeId, to: NodeId): DropReason | null {
-    if (this.down.has(to)) return 'down';
+  /**
+   * Why a message from `from` to `to` cannot get through right now, or null if it can. Clients
+   * (string ids) stand outside partitions and cut links: only a down node stops their messages.
+   */
+  blocked(from: Participant, to: Participant): DropReason | null {
+    if (typeof to === 'number' && this.down.has(to)) return 'down';
+    if (typeof from !== 'number' || typeof to !== 'number') return null;
     if (from !== to && this.group.size > 0 && (this.group.get(from) ?? -from) !== (this.group.get(to) ?? -to)) {
       return 'partition';
     }
@@ -78,7 +82,7 @@ export class NetworkModel {
    * (copy 1). Each copy is lost independently with probability `loss`. A message a node sends to
    * itself is never lost, duplicated or delayed beyond the minimum: it does not cross the network.
    */
-  route(from: NodeId, to: NodeId, rng: Rng): CopyFate[] {
+  route(from: Participant, to: Participant, rng: Rng): CopyFate[] {
     const blockedBy = this.blocked(from, to);
     if (blockedBy) return [{ copy: 0, deliver: false, reason: blockedBy }];
     const { loss, dup, minDelayMs, maxDelayMs } = this.config;

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { SearchOptions } from '../search/model.js';
 import { SCHEDULE_NAMES, type ScheduleName } from './schedules.js';
+import { parseWorkloadText, validateWorkloadSpec, WorkloadSpecError, type WorkloadSpec } from '../clients/workload.js';
 
 export interface SearchTestConfig {
   name: string;
@@ -25,6 +26,8 @@ export interface ScenarioTestConfig {
   seeds?: number;
   /** Cluster size (default: the file's `nodes`). */
   nodes?: number;
+  /** Client sessions and their workload (docs/history.md); their history is judged too. */
+  clients?: { count: number; workload: WorkloadSpec };
 }
 
 export interface ScenarioFile {
@@ -50,6 +53,19 @@ async function readJson(file: string): Promise<unknown> {
     return JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
     throw new LabConfigError(`${file}: ${(e as Error).message}`);
+  }
+}
+
+/** `"clients": 3, "workload": "log:ops=1"` (or a workload object) of a scenario test. */
+function scenarioClients(r: Record<string, unknown>, where: string): { count: number; workload: WorkloadSpec } {
+  const count = r.clients;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 20) throw new LabConfigError(`${where}: 'clients' must be an integer in 1..20`);
+  try {
+    const w = r.workload ?? 'log:ops=1';
+    return { count, workload: typeof w === 'string' ? parseWorkloadText(w) : validateWorkloadSpec(w) };
+  } catch (err) {
+    if (err instanceof WorkloadSpecError) throw new LabConfigError(`${where}: ${err.message}`);
+    throw err;
   }
 }
 
@@ -106,6 +122,7 @@ export async function loadScenarioFile(labDir: string): Promise<ScenarioFile | n
       schedule: r.schedule as ScheduleName,
       seeds: r.seeds === undefined ? undefined : int(r.seeds, `${where}.seeds`, 1),
       nodes: r.nodes === undefined ? undefined : int(r.nodes, `${where}.nodes`, 1),
+      ...(r.clients !== undefined ? { clients: scenarioClients(r, `${file}: ${where}`) } : {}),
     };
   });
   return { nodes, seeds, placement: placement as ScenarioFile['placement'], livenessMs, tests };

@@ -7,7 +7,7 @@ import type { NodeId } from '@paxlab/sdk';
 import type { CheckResult } from '../checkers/types.js';
 import { registerSandboxJob } from '../grading/sandbox-jobs.js';
 import type { TraceEvent } from '../trace/events.js';
-import { runScenario, type RoleName } from './scenario-run.js';
+import { runScenario, type RoleName, type ScenarioRunOptions } from './scenario-run.js';
 import type { ScheduleName } from './schedules.js';
 
 export interface ScenarioJobPayload {
@@ -18,6 +18,7 @@ export interface ScenarioJobPayload {
   seeds: number[];
   placement?: 'all' | NodeId[];
   livenessMs?: number;
+  clients?: ScenarioRunOptions['clients'];
 }
 
 export type ScenarioJobResult =
@@ -29,7 +30,7 @@ registerSandboxJob('scenario', (p: ScenarioJobPayload, ctx): ScenarioJobResult =
   const Cls = ctx.module[p.exportName];
   if (typeof Cls !== 'function') return { ok: false, message: `the module does not export a class named '${p.exportName}'` };
   for (const seed of p.seeds) {
-    const r = runScenario({ role: p.role, roleClass: Cls as never, schedule: p.schedule, nodes: p.nodes, seed, placement: p.placement, livenessMs: p.livenessMs });
+    const r = runScenario({ role: p.role, roleClass: Cls as never, schedule: p.schedule, nodes: p.nodes, seed, placement: p.placement, livenessMs: p.livenessMs, ...(p.clients ? { clients: p.clients } : {}) });
     ctx.progress({ seed, ok: r.ok });
     if (!r.ok) return { ok: false, seed, failed: r.failed!, trace: r.trace, description: r.description };
   }

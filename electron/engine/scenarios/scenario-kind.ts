@@ -19,6 +19,7 @@ export const SCENARIO_RULES: Record<string, string> = {
   integrity: 'A node decides at most once.',
   'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
   liveness: 'Once the faults are over (network healed, a majority up), every live node decides within the bound.',
+  linearizability: "The clients' history is linearizable: one order of their operations, consistent with real time, explains every answer.",
 };
 
 /** A failed scenario names the checker it broke: rule `scenario.<checker>` (e.g. scenario.agreement). */
@@ -61,7 +62,7 @@ registerTestKind({
       const count = t.seeds ?? file.seeds;
       const seeds = opts.seed !== undefined ? [opts.seed] : Array.from({ length: count }, (_, i) => i + 1);
       const data: ScenarioTestData = {
-        payload: { schedule: t.schedule as ScheduleName, nodes: t.nodes ?? file.nodes, seeds, placement: file.placement, livenessMs: file.livenessMs },
+        payload: { schedule: t.schedule as ScheduleName, nodes: t.nodes ?? file.nodes, seeds, placement: file.placement, livenessMs: file.livenessMs, ...(t.clients ? { clients: t.clients } : {}) },
         description: t.title,
       };
       return { id: `scenario:${t.name}`, kind: 'scenario', name: t.name, title: t.title, set: 'public' as const, weight: t.weight, data };

@@ -11,6 +11,8 @@ import type { CheckResult } from '../checkers/types.js';
 import { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 import { namedSchedule, type ScheduleName } from './schedules.js';
+import { planWorkload, type WorkloadSpec } from '../clients/workload.js';
+import { checkLinearizability, linearizabilityText } from '../history/index.js';
 
 export type RoleName = 'acceptor' | 'proposer' | 'learner';
 
@@ -25,6 +27,8 @@ export interface ScenarioRunOptions {
   placement?: 'all' | NodeId[];
   /** Every live node must decide this long after the last fault (virtual ms, default 3000). */
   livenessMs?: number;
+  /** Client sessions (their history is judged for linearizability too). */
+  clients?: { count: number; workload: WorkloadSpec };
 }
 
 export interface ScenarioRunResult {
@@ -56,10 +60,26 @@ export function runScenario(o: ScenarioRunOptions): ScenarioRunResult {
     schedule: named.schedule,
     protocol: 'single-decree',
     title: `scenario ${o.schedule} (${o.role} under test), seed ${o.seed}: ${named.description}`,
+    ...(o.clients ? { clients: { plan: planWorkload(o.clients.workload, o.clients.count, o.seed) } } : {}),
   });
-  sim.runUntil({ allDecided: true, timeMs: named.faultsEndAt + livenessMs });
+  const bound = named.faultsEndAt + livenessMs;
+  if (o.clients) {
+    sim.runUntil({ clientsDone: true, timeMs: bound });
+    sim.endClients();
+  }
+  sim.runUntil({ allDecided: true, timeMs: bound });
   const trace = sim.trace;
   const results = [...checkSafety(trace), checkLiveness(trace, { boundMs: livenessMs })];
+  if (o.clients) results.push(historyCheck(trace));
   const failed = results.find((r) => !r.ok);
   return { ok: !failed, failed, results, trace, description: named.description };
+}
+
+/** The clients' history as a checker result: an illegal history fails it (an unknown one does not). */
+function historyCheck(trace: TraceEvent[]): CheckResult {
+  const r = checkLinearizability(trace);
+  const message = linearizabilityText(r).trim().replace(/\n\s*/g, '; ');
+  if (r.verdict !== 'illegal') return { ok: true, checker: 'linearizability', message, events: [] };
+  const involved = new Set([r.stuck.call, r.stuck.ret, ...(r.views ? [r.views.a.ret, r.views.b.ret] : [])]);
+  return { ok: false, checker: 'linearizability', message, events: trace.filter((e) => involved.has(e.seq)) };
 }

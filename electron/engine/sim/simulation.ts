@@ -1,5 +1,6 @@
 import type { ClientRequest, NodeContext, NodeId, PaxosNode, PaxosNodeClass, Value } from '@paxlab/sdk';
-import type { NetworkConfig, TraceEvent, WireMessage } from '../trace/events.js';
+import type { ClientId, NetworkConfig, Participant, TraceEvent, WireMessage } from '../trace/events.js';
+import { ClientGroup, type ClientPlan, type ClientTiming, isAnswerMessage, isRequestMessage, type AnswerMessage } from '../clients/index.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import { NetworkModel } from '../net/network-model.js';
 import { Rng } from '../net/rng.js';
@@ -16,6 +17,8 @@ export interface SimulationOptions {
   schedule?: FaultSchedule;
   title?: string;
   protocol?: string;
+  /** Client sessions (format /2): they start at time 0 and send through the simulated network. */
+  clients?: { plan: ClientPlan; timing?: Partial<ClientTiming> };
 }
 
 /** When `runUntil` stops; the first condition met wins. */
@@ -28,9 +31,11 @@ export interface StopCondition {
   timeMs?: number;
   /** Stop after this many queue items (deliveries, timers, actions) were processed by this call. */
   maxEvents?: number;
+  /** Every client session has finished its workload (and its final reads). */
+  clientsDone?: boolean;
 }
 
-export type StopReason = 'all-decided' | 'quiescent' | 'time' | 'max-events' | 'idle';
+export type StopReason = 'all-decided' | 'quiescent' | 'time' | 'max-events' | 'idle' | 'clients-done';
 
 export interface RunResult {
   reason: StopReason;
@@ -43,11 +48,13 @@ export interface RunResult {
 const DELIVER = 0;
 const TIMER = 1;
 const ACTION = 2;
+const CLIENT_TIMER = 3;
 
 type Item =
-  | { kind: typeof DELIVER; t: number; order: number; id: number; from: NodeId; to: NodeId; copy: number; msg: WireMessage; inc: number }
+  | { kind: typeof DELIVER; t: number; order: number; id: number; from: Participant; to: Participant; copy: number; msg: WireMessage; inc: number }
   | { kind: typeof TIMER; t: number; order: number; node: NodeId; name: string; gen: number }
-  | { kind: typeof ACTION; t: number; order: number; action: FaultAction };
+  | { kind: typeof ACTION; t: number; order: number; action: FaultAction }
+  | { kind: typeof CLIENT_TIMER; t: number; order: number; client: ClientId; gen: number };
 
 interface Slot {
   id: NodeId;
@@ -82,6 +89,11 @@ export class Simulation {
   private inFlight = 0;
   private pendingActions = 0;
   private liveUndecided = 0;
+  /** The client sessions, when the run has clients. */
+  readonly clients: ClientGroup | null = null;
+  private readonly clientTimers = new Map<ClientId, number>();
+  /** Requests that came from client sessions: their answers go back over the network. */
+  private readonly clientOf = new Map<string, ClientId>();
 
   constructor(opts: SimulationOptions) {
     this.nodes = normalizeNodes(opts.nodes);
@@ -99,10 +111,20 @@ export class Simulation {
       network: { ...this.network.config },
       ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
       ...(opts.title !== undefined ? { title: opts.title } : {}),
+      ...(opts.clients ? { clients: opts.clients.plan.clients.map((c) => c.id), model: opts.clients.plan.model, workload: opts.clients.plan.text } : {}),
     });
     for (const a of validateFaultSchedule(opts.schedule ?? [], this.nodes)) this.scheduleAction(a);
     for (const slot of this.slots.values()) this.boot(slot);
     this.countLiveUndecided();
+    if (opts.clients) {
+      this.clients = new ClientGroup(opts.clients.plan, this.clientHost(), opts.clients.timing);
+      this.clients.start();
+    }
+  }
+
+  /** End the clients' run: operations still outstanding are recorded as `info`. */
+  endClients(reason?: string): void {
+    this.clients?.finish(reason);
   }
 
   /** Every event so far, meta first. */
@@ -214,12 +236,13 @@ export class Simulation {
   }
 
   runUntil(stop: StopCondition): RunResult {
-    const { allDecided, quiescent, timeMs, maxEvents } = stop;
+    const { allDecided, quiescent, timeMs, maxEvents, clientsDone } = stop;
     let steps = 0;
     const done = (reason: StopReason): RunResult => ({ reason, steps, timeMs: this.time });
     for (;;) {
       if (allDecided && this.liveUndecided === 0 && this.pendingActions === 0) return done('all-decided');
       if (quiescent && this.inFlight === 0 && this.pendingActions === 0) return done('quiescent');
+      if (clientsDone && this.clients?.done) return done('clients-done');
       if (maxEvents !== undefined && steps >= maxEvents) return done('max-events');
       const next = this.queue.peek();
       if (!next) {
@@ -260,10 +283,19 @@ export class Simulation {
       case ACTION:
         this.pendingActions--;
         return this.act(item.action);
+      case CLIENT_TIMER:
+        if (this.clientTimers.get(item.client) !== item.gen) return;
+        this.clientTimers.delete(item.client);
+        return this.clients?.onTimer(item.client);
     }
   }
 
   private deliver(d: Extract<Item, { kind: typeof DELIVER }>): void {
+    if (typeof d.to === 'string') {
+      this.recorder.recordOwned({ type: 'deliver', t: this.time, id: d.id, from: d.from, to: d.to, msg: d.msg, copy: d.copy });
+      if (typeof d.from === 'number' && isAnswerMessage(d.msg)) this.clients?.onAnswer(d.to, d.from, d.msg as AnswerMessage);
+      return;
+    }
     const s = this.slots.get(d.to)!;
     if (!s.up || s.inc !== d.inc || s.node === null) {
       this.recorder.recordOwned({ type: 'drop', t: this.time, id: d.id, from: d.from, to: d.to, reason: 'crashed', copy: d.copy });
@@ -277,6 +309,18 @@ export class Simulation {
     }
     this.recorder.recordOwned({ type: 'deliver', t: this.time, id: d.id, from: d.from, to: d.to, msg: d.msg, copy: d.copy });
     const node = s.node;
+    if (typeof d.from === 'string') {
+      // A client's request: the node sees it as onClientRequest.
+      if (!isRequestMessage(d.msg)) return;
+      const m = d.msg;
+      this.clientOf.set(m.request, m.client);
+      try {
+        node.onClientRequest({ id: m.request, value: m.value, client: m.client, seq: m.seq });
+      } catch (err) {
+        this.nodeError(d.to, 'onClientRequest', err);
+      }
+      return;
+    }
     try {
       node.onMessage(d.from, { ...d.msg });
     } catch (err) {
@@ -384,11 +428,43 @@ export class Simulation {
         if (alive()) sim.decide(id, value, slot);
       },
       reply(requestId, result) {
-        if (alive()) sim.recorder.recordOwned({ type: 'client-reply', t: sim.time, node: id, request: String(requestId), result });
+        if (alive()) sim.answer(id, String(requestId), { kind: 'reply', request: String(requestId), result: String(result) });
+      },
+      redirect(requestId, to) {
+        if (alive()) sim.answer(id, String(requestId), { kind: 'redirect', request: String(requestId), leader: to });
+      },
+      reject(requestId, reason) {
+        if (alive()) sim.answer(id, String(requestId), { kind: 'reject', request: String(requestId), reason: String(reason) });
       },
       log(...parts) {
         if (alive()) sim.recorder.recordOwned({ type: 'log', t: sim.time, node: id, text: parts.map(logText).join(' ') });
       },
+    };
+  }
+
+  /**
+   * A node answered a request: to a client session over the network; for a request handed to the
+   * node directly, a `client-reply` (a redirect or a reject has nobody to act on it: a log line).
+   */
+  private answer(node: NodeId, request: string, msg: AnswerMessage): void {
+    const client = this.clientOf.get(request);
+    if (client !== undefined) return this.route(node, client, msg as unknown as WireMessage, 0);
+    if (msg.kind === 'reply') this.recorder.recordOwned({ type: 'client-reply', t: this.time, node, request, result: msg.result });
+    else this.recorder.recordOwned({ type: 'log', t: this.time, node, text: msg.kind === 'redirect' ? `redirect ${request} to node ${msg.leader}` : `reject ${request}: ${msg.reason}` });
+  }
+
+  private clientHost(): import('../clients/index.js').ClientHost {
+    const sim = this;
+    return {
+      nodes: this.nodes,
+      send: (client, node, msg) => sim.route(client, node, msg as unknown as WireMessage, sim.slots.get(node)!.inc),
+      setTimer(client, delayMs) {
+        const gen = sim.nextTimerGen++;
+        sim.clientTimers.set(client, gen);
+        sim.queue.push({ kind: CLIENT_TIMER, t: sim.time + delayMs, order: 0, client, gen });
+      },
+      cancelTimer: (client) => void sim.clientTimers.delete(client),
+      record: (e) => void sim.recorder.recordOwned({ ...e, t: sim.time } as never),
     };
   }
 
@@ -402,12 +478,15 @@ export class Simulation {
       return;
     }
     // The trace keeps its own copy, so a sender that mutates its object afterwards cannot rewrite history.
-    const m = { ...msg };
+    this.route(from, to, { ...msg }, this.slots.get(to)!.inc);
+  }
+
+  /** Record the send of `m` and schedule each copy's fate. */
+  private route(from: Participant, to: Participant, m: WireMessage, inc: number): void {
     const id = this.nextMsgId++;
     const t = this.time;
     this.recorder.recordOwned({ type: 'send', t, id, from, to, msg: m });
     const minDelay = this.network.config.minDelayMs;
-    const inc = this.slots.get(to)!.inc;
     for (const f of this.network.route(from, to, this.netRng)) {
       if (f.copy > 0) this.recorder.recordOwned({ type: 'duplicate', t, id, from, to, copy: f.copy });
       if (!f.deliver) {

@@ -15,9 +15,14 @@ export async function runSingleDecreeSim(opts: SingleDecreeRunOptions): Promise<
     },
     schedule: opts.schedule,
     protocol: 'single-decree',
-    title: `single-decree, ${opts.nodes} nodes, propose ${opts.propose.join(' ')}`,
+    title: `single-decree, ${opts.nodes} nodes, ${opts.clients ? `${opts.clients.plan.clients.length} clients, ${opts.clients.plan.text}` : `propose ${opts.propose.join(' ')}`}`,
+    ...(opts.clients ? { clients: opts.clients } : {}),
   });
   opts.propose.forEach((value, i) => sim.clientRequest((i % opts.nodes) + 1, value));
+  if (opts.clients) {
+    sim.runUntil({ clientsDone: true, timeMs: opts.timeoutMs });
+    sim.endClients();
+  }
   sim.runUntil({ allDecided: true, timeMs: opts.timeoutMs });
   return { trace: sim.trace, decisions: sim.decisions(), live: sim.live() };
 }

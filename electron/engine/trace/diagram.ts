@@ -4,7 +4,7 @@
  * receiver's; node events sit in the node's column; network-wide events are full-width rules.
  */
 import type { NodeId } from '@paxlab/sdk';
-import type { NetworkConfig, TraceEvent, TraceEventType, WireMessage } from './events.js';
+import type { NetworkConfig, Participant, TraceEvent, TraceEventType, WireMessage } from './events.js';
 
 export interface DiagramOptions {
   /** Columns per node (default 14, at least 6). */
@@ -19,7 +19,7 @@ export interface DiagramOptions {
 
 export const DEFAULT_DIAGRAM_TYPES: readonly TraceEventType[] = [
   'deliver', 'drop', 'crash', 'restart', 'partition', 'heal', 'link', 'net',
-  'decide', 'client-request', 'client-reply', 'error',
+  'decide', 'client-request', 'client-reply', 'error', 'invoke', 'ok', 'fail', 'info',
 ];
 
 const GUTTER = 8;
@@ -33,9 +33,11 @@ export function renderTraceDiagram(events: readonly TraceEvent[], opts: DiagramO
 
   const meta = events[0]?.type === 'meta' ? events[0] : undefined;
   const nodes: NodeId[] = meta ? [...meta.nodes] : collectNodes(events);
-  const col = new Map(nodes.map((n, i) => [n, GUTTER + i * width + Math.floor(width / 2)]));
-  const total = GUTTER + nodes.length * width;
-  const up = new Map(nodes.map((n) => [n, true]));
+  // Clients (format /2) get columns of their own, right of the nodes.
+  const lanes: Participant[] = [...nodes, ...(meta?.clients ?? collectClients(events))];
+  const col = new Map<Participant, number>(lanes.map((n, i) => [n, GUTTER + i * width + Math.floor(width / 2)]));
+  const total = GUTTER + lanes.length * width;
+  const up = new Map<Participant, boolean>(lanes.map((n) => [n, true]));
   /** The send event of each message id, for the label of a drop (which carries no message). */
   const sent = new Map<number, WireMessage>();
 
@@ -45,14 +47,14 @@ export function renderTraceDiagram(events: readonly TraceEvent[], opts: DiagramO
     out.push(bits.filter(Boolean).join(' · '));
   }
   const header = blank(total);
-  for (const n of nodes) put(header, col.get(n)! - String(n).length, `N${n}`);
+  for (const n of lanes) put(header, col.get(n)! - String(n).length, typeof n === 'number' ? `N${n}` : n);
   out.push(finish(header, maxWidth));
   out.push('─'.repeat(Math.min(total, maxWidth)));
 
   let lastT: number | undefined;
   const line = (t: number): string[] => {
     const l = blank(total);
-    for (const n of nodes) l[col.get(n)!] = up.get(n) ? '│' : '·';
+    for (const n of lanes) l[col.get(n)!] = up.get(n) ? '│' : typeof n === 'number' ? '·' : ' ';
     if (t !== lastT) put(l, 0, fmtTime(t).padStart(GUTTER - 2));
     lastT = t;
     return l;
@@ -109,6 +111,15 @@ export function renderTraceDiagram(events: readonly TraceEvent[], opts: DiagramO
         out.push(finish(l, maxWidth));
         break;
       }
+      case 'invoke':
+      case 'ok':
+      case 'fail':
+      case 'info': {
+        const l = line(e.t);
+        put(l, col.get(e.client) ?? GUTTER, nodeEventText(e));
+        out.push(finish(l, maxWidth));
+        break;
+      }
       default: {
         const node = 'node' in e ? e.node : undefined;
         const l = line(e.t);
@@ -140,6 +151,14 @@ function nodeEventText(e: TraceEvent): string {
       return `! ERROR ${e.message}`;
     case 'log':
       return `# ${e.text}`;
+    case 'invoke':
+      return `▷ ${e.request} ${e.op.f} ${JSON.stringify(Object.fromEntries(Object.entries(e.op).filter(([k]) => k !== 'f')))} → N${e.node}`;
+    case 'ok':
+      return `✓ ${e.request} ${JSON.stringify(e.result)}`;
+    case 'fail':
+      return `✗ ${e.request} failed: ${e.reason}`;
+    case 'info':
+      return `? ${e.request} unknown: ${e.reason}`;
     default:
       return e.type;
   }
@@ -210,8 +229,14 @@ function collectNodes(events: readonly TraceEvent[]): NodeId[] {
   const s = new Set<NodeId>();
   for (const e of events) {
     if ('node' in e && typeof e.node === 'number') s.add(e.node);
-    if ('from' in e) s.add(e.from);
-    if ('to' in e) s.add(e.to);
+    if ('from' in e && typeof e.from === 'number') s.add(e.from);
+    if ('to' in e && typeof e.to === 'number') s.add(e.to);
   }
   return [...s].sort((a, b) => a - b);
+}
+
+function collectClients(events: readonly TraceEvent[]): string[] {
+  const s = new Set<string>();
+  for (const e of events) if ('client' in e && typeof e.client === 'string') s.add(e.client);
+  return [...s].sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
 }

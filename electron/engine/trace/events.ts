@@ -14,6 +14,21 @@ import type { NodeId, Value } from '@paxlab/sdk';
 /** The JSON messages nodes exchange; the trace treats them as opaque objects with a `kind`. */
 export type WireMessage = { kind: string; [field: string]: unknown };
 
+/** A client of the run: `c1`, `c2`, … (format /2). Nodes are numbers, clients strings. */
+export type ClientId = string;
+/** Who sends and receives messages: a node, or (format /2) a client. */
+export type Participant = NodeId | ClientId;
+
+/** The format a writer writes; a reader also accepts `paxlab-trace/1` (no clients). */
+export const TRACE_FORMAT = 'paxlab-trace/2';
+export const TRACE_FORMATS = ['paxlab-trace/1', 'paxlab-trace/2'] as const;
+export type TraceFormat = (typeof TRACE_FORMATS)[number];
+
+/** Whether `p` is a client id (`c1`, …) rather than a node id. */
+export function isClientId(p: unknown): p is ClientId {
+  return typeof p === 'string' && /^c[1-9][0-9]*$/.test(p);
+}
+
 interface Base {
   seq: number;
   t: number;
@@ -23,9 +38,15 @@ interface Base {
 /** The first line of every trace: what ran, with which nodes, under which seed and network. */
 export interface MetaEvent extends Base {
   type: 'meta';
-  format: 'paxlab-trace/1';
+  format: TraceFormat;
   source: 'sim' | 'cluster' | 'replay' | 'search' | 'import';
   nodes: NodeId[];
+  /** The clients of the run (format /2), `c1`…`ck`. */
+  clients?: ClientId[];
+  /** The service model the clients' history is judged by (format /2). */
+  model?: 'kv' | 'lock' | 'log';
+  /** The clients' workload, as `paxlab run --workload` writes it (format /2). */
+  workload?: string;
   seed?: number;
   protocol?: string;
   network?: NetworkConfig;
@@ -37,8 +58,8 @@ export interface MetaEvent extends Base {
 export interface SendEvent extends Base {
   type: 'send';
   id: number;
-  from: NodeId;
-  to: NodeId;
+  from: Participant;
+  to: Participant;
   msg: WireMessage;
 }
 
@@ -46,8 +67,8 @@ export interface SendEvent extends Base {
 export interface DeliverEvent extends Base {
   type: 'deliver';
   id: number;
-  from: NodeId;
-  to: NodeId;
+  from: Participant;
+  to: Participant;
   msg: WireMessage;
   /** 0 for the original, 1.. for duplicates. */
   copy: number;
@@ -59,8 +80,8 @@ export type DropReason = 'loss' | 'partition' | 'link-cut' | 'crashed' | 'down';
 export interface DropEvent extends Base {
   type: 'drop';
   id: number;
-  from: NodeId;
-  to: NodeId;
+  from: Participant;
+  to: Participant;
   reason: DropReason;
   copy: number;
 }
@@ -69,8 +90,8 @@ export interface DropEvent extends Base {
 export interface DuplicateEvent extends Base {
   type: 'duplicate';
   id: number;
-  from: NodeId;
-  to: NodeId;
+  from: Participant;
+  to: Participant;
   copy: number;
 }
 
@@ -78,8 +99,8 @@ export interface DuplicateEvent extends Base {
 export interface DelayEvent extends Base {
   type: 'delay';
   id: number;
-  from: NodeId;
-  to: NodeId;
+  from: Participant;
+  to: Participant;
   copy: number;
   ms: number;
 }
@@ -89,6 +110,17 @@ export interface TimerEvent extends Base {
   type: 'timer';
   node: NodeId;
   name: string;
+  /** Real cluster: how many messages and client requests this node process had handled before it. */
+  after?: number;
+  /** Real cluster: the node's clock when it fired (`ctx.now()` in its handler). */
+  at?: number;
+}
+
+/** Real cluster: a node process ran `onStart` at its clock `at` (the first thing it handled). */
+export interface StartEvent extends Base {
+  type: 'start';
+  node: NodeId;
+  at: number;
 }
 
 export interface CrashEvent extends Base {
@@ -147,6 +179,43 @@ export interface ClientReplyEvent extends Base {
   result: Value;
 }
 
+// ---- the clients' history (format /2, docs/history.md) ----
+
+/** Client `client` began operation `op` as request `request`, sending it first to `node`. */
+export interface InvokeEvent extends Base {
+  type: 'invoke';
+  client: ClientId;
+  request: string;
+  op: { f: string; [field: string]: unknown };
+  node: NodeId;
+}
+
+/** The operation took effect and returned `result` (answered by `node`). */
+export interface OkEvent extends Base {
+  type: 'ok';
+  client: ClientId;
+  request: string;
+  result: unknown;
+  node: NodeId;
+}
+
+/** The operation definitely did not take effect (the service said so). */
+export interface FailEvent extends Base {
+  type: 'fail';
+  client: ClientId;
+  request: string;
+  reason: string;
+  node?: NodeId;
+}
+
+/** Nobody knows whether the operation took effect (timeouts, the run ended): it may, later, or never. */
+export interface InfoEvent extends Base {
+  type: 'info';
+  client: ClientId;
+  request: string;
+  reason: string;
+}
+
 /** A node or the harness failed: a handler threw, returned garbage, a process died. */
 export interface ErrorEvent extends Base {
   type: 'error';
@@ -168,6 +237,7 @@ export type TraceEvent =
   | DuplicateEvent
   | DelayEvent
   | TimerEvent
+  | StartEvent
   | CrashEvent
   | RestartEvent
   | PartitionEvent
@@ -177,10 +247,18 @@ export type TraceEvent =
   | DecideEvent
   | ClientRequestEvent
   | ClientReplyEvent
+  | InvokeEvent
+  | OkEvent
+  | FailEvent
+  | InfoEvent
   | ErrorEvent
   | LogEvent;
 
 export type TraceEventType = TraceEvent['type'];
+
+/** The history events among a trace's events. */
+export type HistoryTraceEvent = InvokeEvent | OkEvent | FailEvent | InfoEvent;
+export const HISTORY_EVENT_TYPES = ['invoke', 'ok', 'fail', 'info'] as const;
 
 /** An event before the recorder stamps `seq` and `lc` on it. */
 export type UnstampedEvent = TraceEvent extends infer E ? (E extends TraceEvent ? Omit<E, 'seq' | 'lc'> : never) : never;

@@ -4,7 +4,7 @@
  * same bytes; the reader validates every line against the schema and names the lines it rejects.
  */
 import { readFileSync, renameSync, writeFileSync } from 'node:fs';
-import type { TraceEvent } from './events.js';
+import { isClientId, type TraceEvent } from './events.js';
 import { FIELD_ORDER, traceEventProblem } from './schema.js';
 
 export interface TraceProblem {
@@ -83,6 +83,10 @@ export function parseTrace(text: string, source = 'trace'): TraceEvent[] {
     if (events.length === 0 && e.type !== 'meta') problems.push({ line: at, message: `the first event must be 'meta', got '${e.type}'` });
     else if (events.length > 0 && e.type === 'meta') problems.push({ line: at, message: "'meta' may only be the first event" });
     else if (e.seq !== seq) problems.push({ line: at, message: `seq ${e.seq} out of order (expected ${seq})` });
+    else if (events.length > 0 && (events[0] as { format?: string }).format === 'paxlab-trace/1') {
+      const newer = newerThanFormat1(e);
+      if (newer) problems.push({ line: at, message: `${newer} exists only in paxlab-trace/2 (the meta line says paxlab-trace/1)` });
+    }
     events.push(e);
   }
   if (events.length === 0 && problems.length === 0) problems.push({ line: 1, message: 'empty trace (no meta line)' });
@@ -91,6 +95,28 @@ export function parseTrace(text: string, source = 'trace'): TraceEvent[] {
     throw new TraceFormatError(`${source} is not a valid PaxLab trace:\n${list}`, problems);
   }
   return events;
+}
+
+/** What a format-1 trace cannot hold: clients, their history, the cluster's replay fields. */
+function newerThanFormat1(e: TraceEvent): string | null {
+  switch (e.type) {
+    case 'invoke':
+    case 'ok':
+    case 'fail':
+    case 'info':
+    case 'start':
+      return `a '${e.type}' event`;
+    case 'timer':
+      return e.after !== undefined || e.at !== undefined ? "a timer's after/at" : null;
+    case 'send':
+    case 'deliver':
+    case 'drop':
+    case 'duplicate':
+    case 'delay':
+      return isClientId(e.from) || isClientId(e.to) ? 'a message to or from a client' : null;
+    default:
+      return null;
+  }
 }
 
 /** Read a trace file. Throws TraceFormatError for a missing, unreadable or invalid file. */

@@ -1,5 +1,4 @@
-import type { NodeId } from '@paxlab/sdk';
-import type { MetaEvent, TraceEvent, UnstampedEvent } from './events.js';
+import { type MetaEvent, type Participant, TRACE_FORMAT, type TraceEvent, type UnstampedEvent } from './events.js';
 
 type Listener = (event: TraceEvent) => void;
 
@@ -11,6 +10,8 @@ export class TraceRecorder {
   readonly events: TraceEvent[] = [];
   /** Lamport clock per node id (arrays: ids are small integers, and this runs per message). */
   private clocks: number[] = [];
+  /** Lamport clock per client (format /2). */
+  private clientClocks = new Map<string, number>();
   /** The send event's clock per message id, for deliver's max(receiver, send) + 1. */
   private sendClock: number[] = [];
   private maxClock = 0;
@@ -21,7 +22,7 @@ export class TraceRecorder {
   discarded = 0;
 
   constructor(meta: Omit<MetaEvent, 'seq' | 'lc' | 'type' | 'format' | 't'> & { t?: number }) {
-    this.events.push({ type: 'meta', format: 'paxlab-trace/1', seq: 0, lc: 0, t: meta.t ?? 0, ...meta } as MetaEvent);
+    this.events.push({ type: 'meta', format: TRACE_FORMAT, seq: 0, lc: 0, t: meta.t ?? 0, ...meta } as MetaEvent);
   }
 
   get meta(): MetaEvent {
@@ -71,9 +72,14 @@ export class TraceRecorder {
     return n;
   }
 
-  private tick(node: NodeId, atLeast = 0): number {
-    const next = Math.max(this.clocks[node] ?? 0, atLeast) + 1;
-    this.clocks[node] = next;
+  private tick(p: Participant, atLeast = 0): number {
+    if (typeof p === 'string') {
+      const next = Math.max(this.clientClocks.get(p) ?? 0, atLeast) + 1;
+      this.clientClocks.set(p, next);
+      return next;
+    }
+    const next = Math.max(this.clocks[p] ?? 0, atLeast) + 1;
+    this.clocks[p] = next;
     return next;
   }
 
@@ -92,6 +98,7 @@ export class TraceRecorder {
         // Network events happen "at" the message: right after its send.
         return (this.sendClock[e.id] ?? this.maxClock) + 1;
       case 'timer':
+      case 'start':
       case 'crash':
       case 'restart':
       case 'decide':
@@ -99,6 +106,11 @@ export class TraceRecorder {
       case 'client-reply':
       case 'log':
         return this.tick(e.node);
+      case 'invoke':
+      case 'ok':
+      case 'fail':
+      case 'info':
+        return this.tick(e.client);
       case 'error':
         return e.node !== undefined ? this.tick(e.node) : this.maxClock + 1;
       default:

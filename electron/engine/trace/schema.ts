@@ -3,13 +3,18 @@
  * with events.ts: a test checks every event type there has a schema here.
  */
 import { Ajv } from 'ajv';
-import type { TraceEventType } from './events.js';
+import { TRACE_FORMATS, type TraceEventType } from './events.js';
 
 const int = { type: 'integer' } as const;
 const nat = { type: 'integer', minimum: 0 } as const;
 const node = { type: 'integer', minimum: 1 } as const;
 const time = { type: 'number', minimum: 0 } as const;
 const str = { type: 'string' } as const;
+const client = { type: 'string', pattern: '^c[1-9][0-9]*$' } as const;
+/** A node (integer) or a client (`c1`, …). */
+const participant = { anyOf: [node, client] } as const;
+const json = {} as const;
+const op = { type: 'object', required: ['f'], properties: { f: str } } as const;
 
 const network = {
   type: 'object',
@@ -29,20 +34,24 @@ const dropReason = { enum: ['loss', 'partition', 'link-cut', 'crashed', 'down'] 
 /** The fields of each event type besides seq, t, lc and type; `true` marks an optional one. */
 const FIELDS: Record<TraceEventType, Record<string, [object, boolean?]>> = {
   meta: {
-    format: [{ const: 'paxlab-trace/1' }],
+    format: [{ enum: [...TRACE_FORMATS] }],
     source: [{ enum: ['sim', 'cluster', 'replay', 'search', 'import'] }],
     nodes: [{ type: 'array', items: node, minItems: 1 }],
+    clients: [{ type: 'array', items: client }, true],
+    model: [{ enum: ['kv', 'lock', 'log'] }, true],
+    workload: [str, true],
     seed: [int, true],
     protocol: [str, true],
     network: [network, true],
     title: [str, true],
   },
-  send: { id: [nat], from: [node], to: [node], msg: [message] },
-  deliver: { id: [nat], from: [node], to: [node], msg: [message], copy: [nat] },
-  drop: { id: [nat], from: [node], to: [node], reason: [dropReason], copy: [nat] },
-  duplicate: { id: [nat], from: [node], to: [node], copy: [nat] },
-  delay: { id: [nat], from: [node], to: [node], copy: [nat], ms: [time] },
-  timer: { node: [node], name: [str] },
+  send: { id: [nat], from: [participant], to: [participant], msg: [message] },
+  deliver: { id: [nat], from: [participant], to: [participant], msg: [message], copy: [nat] },
+  drop: { id: [nat], from: [participant], to: [participant], reason: [dropReason], copy: [nat] },
+  duplicate: { id: [nat], from: [participant], to: [participant], copy: [nat] },
+  delay: { id: [nat], from: [participant], to: [participant], copy: [nat], ms: [time] },
+  timer: { node: [node], name: [str], after: [nat, true], at: [time, true] },
+  start: { node: [node], at: [time] },
   crash: { node: [node] },
   restart: { node: [node] },
   partition: { groups: [{ type: 'array', items: { type: 'array', items: node } }] },
@@ -52,6 +61,10 @@ const FIELDS: Record<TraceEventType, Record<string, [object, boolean?]>> = {
   decide: { node: [node], value: [str], slot: [nat] },
   'client-request': { node: [node], request: [str], value: [str] },
   'client-reply': { node: [node], request: [str], result: [str] },
+  invoke: { client: [client], request: [str], op: [op], node: [node] },
+  ok: { client: [client], request: [str], result: [json], node: [node] },
+  fail: { client: [client], request: [str], reason: [str], node: [node, true] },
+  info: { client: [client], request: [str], reason: [str] },
   error: { node: [node, true], message: [str] },
   log: { node: [node], text: [str] },
 };

@@ -8,6 +8,7 @@ import type { Arrow, TraceIndex } from './trace-index.js';
 import { AXIS_H, GUTTER, arrowGeom, type Layout, visibleWindow, xOf } from './layout.js';
 import type { Palette } from './palette.js';
 import { messageLabel } from './labels.js';
+import { laneOf } from './hit-test.js';
 
 /** What a failing run marks on top of the diagram, by event index. */
 export interface DiagramMarks {
@@ -235,8 +236,11 @@ function drawNodeLines(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout
   ctx.lineWidth = 2;
   for (const n of l.nodes) {
     const y = l.rowY.get(n)!;
-    ctx.strokeStyle = p.nodeLine;
-    ctx.setLineDash([]);
+    // A client's lane is thinner and dotted: it is not a server.
+    const client = typeof n === 'string';
+    ctx.lineWidth = client ? 1 : 2;
+    ctx.strokeStyle = client ? p.client : p.nodeLine;
+    ctx.setLineDash(client ? [2, 4] : []);
     ctx.beginPath();
     ctx.moveTo(l.plotLeft, y);
     ctx.lineTo(l.plotRight, y);
@@ -334,7 +338,7 @@ function drawArrowsBatched(
   const seen = new Set<number>();
   for (const a of arrows) {
     const g = arrowGeom(l, idx, a, limit);
-    const key = ((Math.round(g.x1) * 8191 + Math.round(g.x2)) * 8 + a.from) * 8 + a.to;
+    const key = ((Math.round(g.x1) * 8191 + Math.round(g.x2)) * 8 + laneNo(a.from)) * 8 + laneNo(a.to);
     if (seen.has(key)) continue;
     seen.add(key);
     const color = p.kinds[a.kind] ?? p.other;
@@ -393,7 +397,7 @@ function drawOverview(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout,
     const color = p.kinds[a.kind] ?? p.other;
     let k = kindNo.get(a.kind);
     if (k === undefined) kindNo.set(a.kind, (k = kindNo.size));
-    const key = (x * 16 + a.from) * 64 + (k % 64);
+    const key = (x * 16 + laneNo(a.from)) * 64 + (k % 64);
     if (seen.has(key)) continue;
     seen.add(key);
     let path = ticks.get(color);
@@ -440,9 +444,27 @@ function drawMarker(
   detailed: boolean,
   selected: boolean,
 ): void {
-  const y = 'node' in e && e.node !== undefined ? l.rowY.get(e.node) : undefined;
+  const lane = laneOf(e);
+  const y = lane !== undefined ? l.rowY.get(lane) : undefined;
   ctx.setLineDash([]);
   switch (e.type) {
+    case 'invoke':
+      if (y !== undefined) {
+        ctx.fillStyle = p.client;
+        ctx.fillRect(x - 2, y - 8, 4, 16);
+        label(ctx, `${e.op.f}${'key' in e.op ? ` ${String(e.op.key)}` : ''}${'value' in e.op ? ` ${String(e.op.value)}` : ''}`, x, y - 16, p.client, true);
+      }
+      break;
+    case 'ok':
+    case 'fail':
+    case 'info':
+      if (y !== undefined) {
+        const c = e.type === 'ok' ? p.restart : e.type === 'fail' ? p.drop : p.muted;
+        ctx.fillStyle = c;
+        ctx.fillRect(x - 2, y - 8, 4, 16);
+        if (detailed) label(ctx, e.type === 'ok' ? `ok ${shortJson(e.result)}` : e.type, x, y + 18, c, true);
+      }
+      break;
     case 'crash':
       if (y !== undefined) {
         cross(ctx, x, y, 9, p.crash, 4);
@@ -525,6 +547,16 @@ function drawMarker(
   }
 }
 
+/** A number per lane, for the de-duplication keys: node ids, then clients from 100 on. */
+function laneNo(p: number | string): number {
+  return typeof p === 'number' ? p : 100 + Number(p.slice(1));
+}
+
+function shortJson(v: unknown): string {
+  const s = JSON.stringify(v) ?? String(v);
+  return s.length > 24 ? s.slice(0, 23) + '…' : s;
+}
+
 function vline(ctx: CanvasRenderingContext2D, x: number, l: Layout, color: string): void {
   ctx.strokeStyle = color;
   ctx.lineWidth = 1.5;
@@ -573,9 +605,9 @@ function drawGutter(ctx: CanvasRenderingContext2D, l: Layout, p: Palette, idx: T
   for (const n of l.nodes) {
     const y = l.rowY.get(n)!;
     const down = idx.down.some((d) => d.node === n && d.startIdx < s.limit && !(d.endIdx < s.limit));
-    ctx.fillStyle = down ? p.down : p.fg;
+    ctx.fillStyle = typeof n === 'string' ? p.client : down ? p.down : p.fg;
     ctx.font = `bold ${p.font}`;
-    ctx.fillText(`S${n}`, 8, y);
+    ctx.fillText(typeof n === 'string' ? n : `S${n}`, 8, y);
     ctx.font = p.font;
     if (s.leader === n) {
       ctx.fillStyle = p.decide;

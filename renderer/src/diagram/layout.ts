@@ -21,14 +21,15 @@ export interface Viewport {
 
 export interface Layout {
   vp: Viewport;
-  nodes: number[];
-  rowY: Map<number, number>;
+  /** The lanes top to bottom: node ids, then client ids. */
+  nodes: Array<number | string>;
+  rowY: Map<number | string, number>;
   plotLeft: number;
   plotRight: number;
 }
 
-export function makeLayout(vp: Viewport, nodes: number[]): Layout {
-  const rowY = new Map<number, number>();
+export function makeLayout(vp: Viewport, nodes: Array<number | string>): Layout {
+  const rowY = new Map<number | string, number>();
   const top = AXIS_H + 22;
   const usable = Math.max(10, vp.height - top - PAD_BOTTOM);
   const step = nodes.length > 1 ? usable / (nodes.length - 1) : 0;

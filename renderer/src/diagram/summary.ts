@@ -86,7 +86,7 @@ function step(state: SummaryBase, e: TraceEvent): void {
       break;
     case 'send': {
       const crnd = e.msg.kind === 'prepare' ? Number(e.msg.crnd) : NaN;
-      if (crnd > state.highest) {
+      if (crnd > state.highest && typeof e.from === 'number') {
         state.highest = crnd;
         s.leader = e.from;
       }

@@ -19,8 +19,9 @@ export interface Arrow {
   anchorIdx: number;
   id: number;
   copy: number;
-  from: number;
-  to: number;
+  /** A node id, or a client id (`c1`) for the messages of client sessions. */
+  from: number | string;
+  to: number | string;
   kind: string;
   dropped: boolean;
 }
@@ -45,6 +46,8 @@ const LONG_SPAN = 512;
 export class TraceIndex {
   readonly events: TraceEvent[] = [];
   readonly nodes: number[] = [];
+  /** The clients of the run (`c1`, …), drawn as lanes below the nodes. */
+  readonly clients: string[] = [];
   /** Axis position of event i in 'order' mode is i; in 'time' mode it is timePos[i]. */
   private timePos = new Float64Array(1024);
   readonly arrows: Arrow[] = [];
@@ -54,7 +57,7 @@ export class TraceIndex {
   private maxFwd = 0;
   private open = new Map<string, Arrow>();
   private sendIdxById = new Map<number, number>();
-  private sendById = new Map<number, { from: number; to: number; kind: string }>();
+  private sendById = new Map<number, { from: number | string; to: number | string; kind: string }>();
   readonly down: NodeInterval[] = [];
   readonly partitions: PartitionInterval[] = [];
   private openDown = new Map<number, NodeInterval>();
@@ -81,8 +84,20 @@ export class TraceIndex {
     this.indexEvent(e, i);
   }
 
-  private noteNode(n: number | undefined): void {
-    if (n === undefined || this.nodes.includes(n)) return;
+  /** Every lane of the diagram: the nodes, then the clients. */
+  get lanes(): Array<number | string> {
+    return [...this.nodes, ...this.clients];
+  }
+
+  private noteNode(n: number | string | undefined): void {
+    if (n === undefined) return;
+    if (typeof n === 'string') {
+      if (this.clients.includes(n)) return;
+      this.clients.push(n);
+      this.clients.sort((a, b) => Number(a.slice(1)) - Number(b.slice(1)));
+      return;
+    }
+    if (this.nodes.includes(n)) return;
     this.nodes.push(n);
     this.nodes.sort((a, b) => a - b);
   }
@@ -91,6 +106,7 @@ export class TraceIndex {
     switch (e.type) {
       case 'meta':
         e.nodes.forEach((n) => this.noteNode(n));
+        e.clients?.forEach((c) => this.noteNode(c));
         break;
       case 'send': {
         this.noteNode(e.from);
@@ -149,6 +165,12 @@ export class TraceIndex {
         if (this.openPartition) this.openPartition.endIdx = i;
         this.openPartition = null;
         break;
+      case 'invoke':
+      case 'ok':
+      case 'fail':
+      case 'info':
+        this.noteNode(e.client);
+        break;
       default:
         if ('node' in e) this.noteNode(e.node);
     }
@@ -159,8 +181,8 @@ export class TraceIndex {
     copy: number,
     sendIdx: number,
     anchorIdx: number,
-    from?: number,
-    to?: number,
+    from?: number | string,
+    to?: number | string,
     kind?: string,
   ): Arrow {
     const s = this.sendById.get(id);

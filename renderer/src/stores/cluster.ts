@@ -29,6 +29,8 @@ export const useClusterStore = defineStore('cluster', () => {
   const info = ref<ClusterInfo | null>(null);
   const starting = ref(false);
   const title = ref<string>('');
+  /** The stored file name of an imported trace (for the history check and the replay). */
+  const traceName = ref<string | null>(null);
   const source = ref<'live' | 'import' | 'none'>('none');
   /** Every event of the trace, filtered or not. */
   const raw = shallowRef<TraceEvent[]>(markRaw([]));
@@ -299,11 +301,31 @@ export const useClusterStore = defineStore('cluster', () => {
     return open;
   }
 
+  /** The trace's meta line, and whether its run had clients (format /2). */
+  const meta = computed(() => {
+    void version.value;
+    const m = raw.value[0];
+    return m?.type === 'meta' ? m : null;
+  });
+  const hasClients = computed(() => (meta.value?.clients?.length ?? 0) > 0);
+
+  /** Select the event with this seq in the diagram (showing it if the playhead is before it); its index. */
+  function selectSeq(seq: number): number | null {
+    const i = index.value.events.findIndex((e) => e.seq === seq);
+    if (i < 0) return null;
+    selectedEvent.value = i;
+    selectedArrow.value = null;
+    selectedNode.value = null;
+    if (!live.value && limit.value <= i) limit.value = i + 1;
+    return i;
+  }
+
   function loadTrace(events: TraceEvent[], name: string): void {
     stopPolling();
     selectedNode.value = null;
     info.value = null;
     title.value = `Trace ${name}`;
+    traceName.value = name;
     reset('import', events);
     live.value = false;
     limit.value = index.value.length;
@@ -367,7 +389,7 @@ export const useClusterStore = defineStore('cluster', () => {
   });
 
   return {
-    info, starting, title, source, raw, index, version, discarded, hidden, axis, live, limit, shown, summary, playhead, leader, running,
+    info, starting, title, traceName, meta, hasClients, selectSeq, source, raw, index, version, discarded, hidden, axis, live, limit, shown, summary, playhead, leader, running,
     selectedArrow, selectedEvent, selectedNode, snapshots, snapshotAt, closeInspector,
     start, stop, crash, restart, setLink, partition, heal, request, setNetwork, snapshot,
     pause, resume, step, scrub, toggleKind, loadTrace, exportTrace, importTrace, reindex,

@@ -78,6 +78,8 @@ export class Node implements PaxosNode<Tagged> {
         if (k > 0) this.instance(k + 1);
       },
       reply: (request, result) => ctx.reply(request, result),
+      redirect: (request, to) => ctx.redirect(request, to),
+      reject: (request, reason) => ctx.reject(request, reason),
       storage,
       log: (...parts) => ctx.log(`[instance ${k}]`, ...parts),
     };

@@ -178,12 +178,15 @@ export function storyMsg(m: WireMessage): string {
  * The story-level events of a trace, one line each: "P1 → A1 prepare(1)", "P1 → A4 prepare(1) lost"
  * (to a down node), "A3 crashes", "A3 restarts", "L1 decides 5".
  */
+/** A node's story name, or a client's id as it is. */
+const participantName = (p: NodeId | string): string => (typeof p === 'number' ? nodeName(p) : p);
+
 export function storyLines(trace: TraceEvent[]): string[] {
   const lines: string[] = [];
   const lost = new Set<number>();
   for (const e of trace) if (e.type === 'drop') lost.add(e.id);
   for (const e of trace) {
-    if (e.type === 'send') lines.push(`${nodeName(e.from)} → ${nodeName(e.to)} ${storyMsg(e.msg)}${lost.has(e.id) ? ' lost' : ''}`);
+    if (e.type === 'send') lines.push(`${participantName(e.from)} → ${participantName(e.to)} ${storyMsg(e.msg)}${lost.has(e.id) ? ' lost' : ''}`);
     else if (e.type === 'crash') lines.push(`${nodeName(e.node)} crashes`);
     else if (e.type === 'restart') lines.push(`${nodeName(e.node)} restarts`);
     else if (e.type === 'decide') lines.push(`${nodeName(e.node)} decides ${e.value}`);
