@@ -85,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('search <lab-id> <module>')
     .description("explore every delivery order of a small configuration around the student's role")
     .option('--depth <n>', 'maximum depth')
-    .option('--time <s>', 'time bound in seconds')
+    .option('--states <n>', 'state budget (default: the test\'s, else 2000000)')
     .option('--trace <file>', 'write the counterexample trace here')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/search.js')));
