@@ -19,6 +19,7 @@ export const SCENARIO_RULES: Record<string, string> = {
   integrity: 'A node decides at most once.',
   'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
   liveness: 'Once the faults are over (network healed, a majority up), every live node decides within the bound.',
+  flood: 'A role keeps the cluster\'s traffic bounded: a run ends (everyone decides, or the liveness bound passes) within the event budget.',
 };
 
 /** A failed scenario names the checker it broke: rule `scenario.<checker>` (e.g. scenario.agreement). */

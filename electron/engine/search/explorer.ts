@@ -125,6 +125,7 @@ export class Transitions {
     this.inert = this.setNetwork && opts.reduce ? (inert ?? new InertCollector()) : null;
     this.layout = new StateLayout(slots.length, this.proposerSlots.length, this.learnerSlots.length);
     this.slotMask = slots.map(() => []);
+    this.syncMessages();
   }
 
   /** The packed initial state: every role in its constructed state, nothing sent. */
@@ -139,6 +140,7 @@ export class Transitions {
   /** The effect of `action` (a LocalStates action code) on role state `local`, keeping the message routes current. */
   private effectAt(local: number, action: number): Effect {
     const e = this.table.effect(local, action);
+    // Messages are interned as effects are computed, by this search or by the collector's check.
     if (this.table.msgs.length !== this.msgTo.length) this.syncMessages();
     return e;
   }
