@@ -73,7 +73,8 @@ export async function main(argv: string[]): Promise<number> {
   const lab = program.command('lab').description('lab packs');
   lab
     .command('check <lab-id>')
-    .description('verify a lab pack: reference passes, starter fails, every mutant is caught')
+    .description('verify a lab pack: reference passes, starter fails, every mutant is caught with the rule it expects')
+    .option('--full', 'grade every mutant with every kind of test (traces, scenarios, search)')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/lab-check.js')));
   lab

@@ -42,9 +42,16 @@ describe('lab check', () => {
       expect(r.mutants.length).toBeGreaterThanOrEqual(min);
       expect(r.mutants.filter((m) => !m.caught).map((m) => m.file)).toEqual([]);
       expect(r.killRate).toBe(1);
+      // Every mutant names the rules its header expects: `// expect-rule: …`, one or more.
+      for (const m of r.mutants) {
+        expect(m.expected.length, m.file).toBeGreaterThan(0);
+        expect({ file: m.file, missed: m.missed }).toEqual({ file: m.file, missed: [] });
+        const named = new Set(m.caughtBy.map((c) => c.rule));
+        for (const e of m.expected) expect(named, `${m.file} names ${e}`).toContain(e);
+      }
       // Distinct bugs: no two mutants share their description.
       expect(new Set(r.mutants.map((m) => m.bug)).size).toBe(r.mutants.length);
-    }, 60_000);
+    }, 600_000);
   }
 });
 
@@ -77,12 +84,12 @@ describe('committed traces equal a fresh recording', () => {
       'traces/hidden/empty-value.jsonl': 'missing',
       'traces/public/orphan.jsonl': 'stale',
     });
-    const lab = await checkLab('learner');
+    const lab = await checkLab('learner', { jobs: 2 });
     expect(lab.ok).toBe(false);
     expect(lab.problems.join('\n')).toMatch(/quorum-n3\.jsonl is changed/);
 
     await recordLabTraces('learner');
     expect((await recordLabTraces('learner', { check: true })).drift).toBe(false);
     expect(await readFile(changed, 'utf8')).toBe(await readFile(original, 'utf8'));
-  }, 60_000);
+  }, 300_000);
 });
