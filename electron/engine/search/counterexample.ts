@@ -107,7 +107,7 @@ function recordPath(tr: Transitions, init: Int32Array, actions: number[], title:
         const nm = table.msgs[m];
         const id = nextId++;
         rec.record({ type: 'send', t, id, from: nm.from, to: nm.to, msg: nm.msg });
-        if (s[tr.layout.down] & (1 << slots[nm.toSlot].index) && slots[nm.toSlot].kind === 'acceptor') {
+        if (tr.downOf(s, 0) & (1 << slots[nm.toSlot].index) && slots[nm.toSlot].kind === 'acceptor') {
           rec.record({ type: 'drop', t, id, from: nm.from, to: nm.to, reason: 'down', copy: 0 });
         } else if (tr.opts.network === 'multiset' || !inflight.has(m)) {
           if (!inflight.has(m)) inflight.set(m, []);

@@ -29,32 +29,35 @@ export interface Found {
 }
 
 /**
- * Word offsets of a packed state: `[l (one per slot), hid, r (one per proposer), p, dup, crash, down,
- * dec (one per learner), nw, bits (nw words), extras…]`. The bitset is trimmed of trailing zero words
- * and the extra copies are sorted, so equal states have equal words.
+ * Word offsets of a packed state: `[l (one per slot), hid, r (one per proposer), p, dec (one per
+ * learner), dup, crash, down, nw, bits (nw words), extras…]`; dup, crash and down (and the extra
+ * copies) only in the 'multiset' network, where they can be other than 0. The bitset is trimmed of
+ * trailing zero words and the extra copies are sorted, so equal states have equal words.
  */
 export class StateLayout {
   readonly hid: number;
   readonly r: number;
   readonly p: number;
+  readonly dec: number;
+  /** -1 in the 'set' network (always 0 there). */
   readonly dup: number;
   readonly crash: number;
   readonly down: number;
-  readonly dec: number;
   readonly nw: number;
   /** Words before the bitset. */
   readonly header: number;
 
-  constructor(slots: number, proposers: number, learners: number) {
+  constructor(slots: number, proposers: number, learners: number, multiset: boolean) {
     this.hid = slots;
     this.r = slots + 1;
     this.p = this.r + proposers;
-    this.dup = this.p + 1;
-    this.crash = this.dup + 1;
-    this.down = this.crash + 1;
-    this.dec = this.down + 1;
-    this.nw = this.dec + learners;
-    this.header = this.nw + 1;
+    this.dec = this.p + 1;
+    let next = this.dec + learners;
+    this.dup = multiset ? next++ : -1;
+    this.crash = multiset ? next++ : -1;
+    this.down = multiset ? next++ : -1;
+    this.nw = next;
+    this.header = next + 1;
   }
 }
 
@@ -123,7 +126,7 @@ export class Transitions {
     this.quorum = Math.floor(this.acceptorSlots.length / 2) + 1;
     this.setNetwork = opts.network === 'set';
     this.inert = this.setNetwork && opts.reduce ? (inert ?? new InertCollector()) : null;
-    this.layout = new StateLayout(slots.length, this.proposerSlots.length, this.learnerSlots.length);
+    this.layout = new StateLayout(slots.length, this.proposerSlots.length, this.learnerSlots.length, !this.setNetwork);
     this.slotMask = slots.map(() => []);
     this.syncMessages();
   }
@@ -214,6 +217,11 @@ export class Transitions {
       }
     }
     return n;
+  }
+
+  /** The acceptors down in the state at `buf[o…]`, one bit per acceptor (none in the 'set' network). */
+  downOf(buf: Int32Array, o: number): number {
+    return this.layout.down < 0 ? 0 : buf[o + this.layout.down];
   }
 
   /** The role effect an action triggers on the state at `buf[o…]`, if it calls a handler. */
@@ -330,7 +338,7 @@ export class Transitions {
     }
     dst[at + slot] = effect.next;
     if (type === A_DELIVER && !this.setNetwork) this.removeCopy(dst, bits, arg);
-    const down = dst[at + L.down];
+    const down = this.setNetwork ? 0 : dst[at + L.down];
     for (let i = 0; i < eout.length; i++) {
       const m = eout[i];
       if (down !== 0 && down & this.downBit[this.msgTo[m]]) continue;
@@ -544,9 +552,9 @@ export class Transitions {
       f,
       r: slice(L.r, this.proposerSlots.length),
       p: buf[o + L.p],
-      dup: buf[o + L.dup],
-      crash: buf[o + L.crash],
-      down: buf[o + L.down],
+      dup: L.dup < 0 ? 0 : buf[o + L.dup],
+      crash: L.crash < 0 ? 0 : buf[o + L.crash],
+      down: this.downOf(buf, o),
       hid,
       h: this.histories.arrays[hid],
       dec: slice(L.dec, this.learnerSlots.length),
