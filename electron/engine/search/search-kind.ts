@@ -3,6 +3,7 @@
  * run as a sandbox job in a fresh child. The search's own tables are bounded by its state budget
  * (tens of MB), so the child's heap cap is there for the roles' states, which are the student's.
  */
+import os from 'node:os';
 import type { LabPack } from '../labs/lab-pack.js';
 import { runInSandbox } from '../grading/sandbox.js';
 import { apiRule, judgeDeath } from '../grading/sandbox-deaths.js';
@@ -80,6 +81,36 @@ export async function runSearchJob(code: string, payload: SearchJobPayload, call
   return runInSandbox({ code }, { kind: 'search', payload }, { timeoutMs: Math.max(callMs, 2000), memoryMb: SEARCH_MEMORY_MB, startTimeoutMs: 10_000 });
 }
 
+/**
+ * The search jobs of one graded build, started together: each runs in its own child process, so on
+ * a machine with two cores or more the lab's searches run side by side while the first is judged.
+ * Results do not depend on it: every search is the same deterministic computation either way.
+ */
+const started = new WeakMap<object, Map<string, Promise<Awaited<ReturnType<typeof runSearchJob>>>>>();
+
+function searchOutcome(test: GradeTest, env: TestEnv, payload: SearchJobPayload) {
+  let jobs = started.get(env.build);
+  if (!jobs) {
+    jobs = new Map();
+    started.set(env.build, jobs);
+  }
+  let job = jobs.get(test.id);
+  if (!job) {
+    job = runSearchJob(env.build.code, payload, env.limits.callMs);
+    jobs.set(test.id, job);
+    // Start the lab's next search test now (one ahead), if there is a core for it.
+    if ((os.availableParallelism?.() ?? os.cpus().length) >= 2) {
+      void loadSearchTests(env.lab.dir).then((tests) => {
+        const i = tests.findIndex((t) => `search:${t.name}` === test.id);
+        const next = tests[i + 1];
+        const id = next && `search:${next.name}`;
+        if (next && !jobs.has(id)) jobs.set(id, runSearchJob(env.build.code, { ...payload, options: next.options }, env.limits.callMs));
+      }, () => {});
+    }
+  }
+  return job;
+}
+
 registerTestKind({
   kind: 'search',
   async list(lab: LabPack): Promise<GradeTest[]> {
@@ -89,7 +120,7 @@ registerTestKind({
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const cfg = test.data as SearchTestConfig;
     const payload: SearchJobPayload = { exportName: env.lab.manifest.export, role: env.lab.manifest.role as SearchJobPayload['role'], options: cfg.options };
-    const outcome = await runSearchJob(env.build.code, payload, env.limits.callMs);
+    const outcome = await searchOutcome(test, env, payload);
     if (!outcome.ok) {
       // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
       // The search's own tables stay far below the heap cap (its state budget bounds them), so running
