@@ -16,7 +16,7 @@
  * state has a reduced counterpart with the same role states, history and decisions.
  */
 import { BitRow } from './arena.js';
-import type { LocalStates } from './local-states.js';
+import type { Effect, LocalStates } from './local-states.js';
 
 /** A collected pair whose message the role handled in a later state. */
 export interface BrokenPair {
@@ -52,45 +52,119 @@ export class InertCollector {
 
   /**
    * Checks every collected pair against the later states of its role the search saw (the effects
-   * the table holds), exempts the pairs that break, and returns them.
+   * the table holds), exempts the pairs that break, and returns them. Linear in the role-state
+   * graph per message (and per distinct outcome of that message where it was collected), so a role
+   * with very many states does not make it quadratic.
    */
   check(table: LocalStates): BrokenPair[] {
+    // Verifying computes effects the search never needed; when they lead to new role states (a
+    // message handled where it was collected), the pairs are checked again over the larger graph,
+    // so that one run finds every pair the next run would otherwise break on.
     const broken: BrokenPair[] = [];
+    for (let edges = -1; ; ) {
+      const graph = roleGraph(table);
+      if (graph.edges === edges) return broken;
+      edges = graph.edges;
+      broken.push(...this.checkOver(table, graph));
+    }
+  }
+
+  private checkOver(table: LocalStates, { succ, pred }: RoleGraph): BrokenPair[] {
+    const n = succ.length;
+    // Per message: where it was collected, grouped by what delivering it did there.
+    const origins = new Map<number, Map<string, number[]>>();
     this.collected.forEach((row, local) => {
       if (row === undefined) return;
-      const later = descendants(table, local);
       for (const msg of row) {
-        const action = msg + 8;
-        const base = table.effect(local, action);
-        for (const y of later) {
-          const e = table.effect(y, action);
-          const ignored = !e.error && e.next === y && e.decide < 0 && e.out.every((o) => base.out.includes(o)) && e.hist.every((x) => base.hist.includes(x));
-          if (ignored) continue;
-          broken.push({ local, later: y, msg });
-          let ex = this.exempted[local];
-          if (ex === undefined) this.exempted[local] = ex = new BitRow();
-          if (ex.add(msg)) this.exemptions++;
-          break;
-        }
+        if (this.exempt(local, msg)) continue;
+        const base = table.effect(local, msg + 8);
+        const key = `${[...base.out].sort((a, b) => a - b)}|${[...base.hist].sort((a, b) => a - b)}`;
+        let groups = origins.get(msg);
+        if (!groups) origins.set(msg, (groups = new Map()));
+        const list = groups.get(key);
+        if (list) list.push(local);
+        else groups.set(key, [local]);
       }
     });
+    const broken: BrokenPair[] = [];
+    const seen = new Uint8Array(n);
+    for (const [msg, groups] of [...origins].sort((a, b) => a[0] - b[0])) {
+      for (const group of groups.values()) {
+        const base = table.effect(group[0], msg + 8);
+        const isOrigin = new Set(group);
+        seen.fill(0);
+        const todo = [...group];
+        for (const x of group) seen[x] = 1;
+        while (todo.length > 0) {
+          const y = todo.pop()!;
+          if (!isOrigin.has(y) && !ignoredLike(table.effect(y, msg + 8), y, base)) {
+            // Every origin of this group from which y is reachable breaks: found backwards from y.
+            for (const x of ancestorsAmong(pred, y, isOrigin)) {
+              broken.push({ local: x, later: y, msg });
+              this.exemptPair(x, msg);
+              isOrigin.delete(x);
+            }
+            continue;
+          }
+          for (const z of succ[y]) {
+            if (seen[z]) continue;
+            seen[z] = 1;
+            todo.push(z);
+          }
+        }
+      }
+    }
     return broken;
+  }
+
+  private exemptPair(local: number, msg: number): void {
+    let ex = this.exempted[local];
+    if (ex === undefined) this.exempted[local] = ex = new BitRow();
+    if (ex.add(msg)) this.exemptions++;
   }
 }
 
-/** The role states reachable from `local` by the effects computed so far, `local` excluded. */
-function descendants(table: LocalStates, local: number): number[] {
-  const seen = new Set<number>([local]);
-  const out: number[] = [];
-  const todo = [local];
-  while (todo.length > 0) {
-    const x = todo.pop()!;
+interface RoleGraph {
+  succ: number[][];
+  pred: number[][];
+  edges: number;
+}
+
+/** The role-state graph of the effects computed so far (self-loops left out), both ways. */
+function roleGraph(table: LocalStates): RoleGraph {
+  const n = table.objs.length;
+  const succ: number[][] = Array.from({ length: n }, () => []);
+  const pred: number[][] = Array.from({ length: n }, () => []);
+  let edges = 0;
+  for (let x = 0; x < n; x++) {
     for (const e of table.knownEffects(x)) {
-      if (seen.has(e.next)) continue;
-      seen.add(e.next);
-      out.push(e.next);
-      todo.push(e.next);
+      if (e.next === x || succ[x].includes(e.next)) continue;
+      succ[x].push(e.next);
+      pred[e.next].push(x);
+      edges++;
     }
   }
-  return out.sort((a, b) => a - b);
+  return { succ, pred, edges };
+}
+
+/** Effect `e` in state y leaves y as it is and does nothing `base` (the effect where the message was collected) did not. */
+function ignoredLike(e: Effect, y: number, base: Effect): boolean {
+  return !e.error && e.next === y && e.decide < 0 && e.out.every((o) => base.out.includes(o)) && e.hist.every((h) => base.hist.includes(h));
+}
+
+/** The members of `among` from which `y` is reachable (following `pred` back from y). */
+function ancestorsAmong(pred: number[][], y: number, among: Set<number>): number[] {
+  const seen = new Set<number>([y]);
+  const todo = [y];
+  const found: number[] = [];
+  while (todo.length > 0) {
+    const z = todo.pop()!;
+    for (const p of pred[z]) {
+      if (seen.has(p)) continue;
+      seen.add(p);
+      if (among.has(p)) found.push(p);
+      todo.push(p);
+    }
+  }
+  return found.sort((a, b) => a - b);
 }
