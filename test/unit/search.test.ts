@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { PromiseMsg, AcceptMsg, PrepareMsg, LearnMsg } from '@paxlab/sdk';
-import { runSearch, cloneState, stateKey, UncloneableStateError, type SearchRoles } from '../../electron/engine/search/index.js';
+import { runSearch, cloneState, stateKey, UncloneableStateError, type SearchReport, type SearchRoles } from '../../electron/engine/search/index.js';
 import { checkChosenInvariant } from '../../electron/engine/checkers/index.js';
 import { renderTraceDiagram } from '../../electron/engine/trace/diagram.js';
 import { serializeTrace, parseTrace } from '../../electron/engine/trace/io.js';
@@ -55,6 +55,47 @@ describe('search of the reference single-decree protocol', () => {
     expect(r.verdict).toBe('ok');
     expect(r.exhausted).toBe(true);
   }, 90_000);
+});
+
+describe('budgets are counted in states, never in time', () => {
+  const timeless = (r: SearchReport) => {
+    const { elapsedMs, statesPerSecond, ...rest } = r;
+    void elapsedMs;
+    void statesPerSecond;
+    return JSON.stringify(rest);
+  };
+
+  it('a search that reaches its state budget says exactly how far it went, the same way every time', () => {
+    const r = runSearch(reference, { maxStates: 5000 });
+    expect([r.verdict, r.exhausted, r.stoppedBy, r.statesExplored]).toEqual(['ok', false, 'states', 5000]);
+    expect(r.extent).toMatch(/^no violation in the first 5000 states, not exhaustive \(every order of up to \d+ steps\)$/);
+    expect(r.completeDepth).toBeGreaterThan(5);
+    expect(r.completeDepth).toBeLessThan(r.depthReached);
+    // The goal (8 steps) lies within the budget.
+    expect(r.goalReached?.depth).toBe(8);
+    expect(timeless(runSearch(reference, { maxStates: 5000 }))).toBe(timeless(r));
+  });
+
+  it('a role whose state keeps growing stops the search at the role-state budget, not at a memory limit', () => {
+    /** Keeps a log of every ACCEPT it takes: each repeated delivery is a new state. */
+    class Logger extends Acceptor {
+      log: number[] = [];
+      override handleAccept(msg: AcceptMsg): LearnMsg | null {
+        const out = super.handleAccept(msg);
+        if (out) this.log.push(msg.rnd);
+        return out;
+      }
+    }
+    const r = runSearch({ ...reference, Acceptor: Logger }, { maxRoleStates: 500 });
+    expect([r.verdict, r.exhausted, r.stoppedBy]).toEqual(['ok', false, 'role-states']);
+    expect(r.extent).toMatch(/^no violation in the first \d+ states, not exhaustive: the roles' states kept growing/);
+    expect(r.roleStates).toBeGreaterThan(500);
+    expect(r.goalReached?.depth).toBe(8);
+  });
+
+  it('the search takes no time limit: the option does not exist', () => {
+    expect(() => runSearch(reference, { maxStates: 0 })).toThrow(/maxStates must be a positive integer/);
+  });
 });
 
 describe('counterexamples', () => {
