@@ -105,11 +105,13 @@ export class Transitions {
   /** Multiset copies beyond the first, while a successor is built. */
   private extras: number[] = [];
   /**
-   * Per role state and message: whether delivering it there is inert whatever the rest of the state
-   * (INERT_ALWAYS: no change, no output, no history), never (INERT_NEVER: a change, a decision, an
-   * error, or exempt), or depends on what was already sent and voted (INERT_DEPENDS); 0 until asked.
+   * Per role state: bitsets over message ids, of the messages classified so far and of those that
+   * are inert there (delivering them is a pure no-op: same state, nothing sent, voted or decided,
+   * and the pair is not exempt). Delivering a message depends only on the role state, so this is
+   * computed once per (role state, message) and the network is then cleaned a word at a time.
    */
-  private readonly inertKind: Uint8Array[] = [];
+  private readonly knownBits: Int32Array[] = [];
+  private readonly inertBits: Int32Array[] = [];
 
   constructor(
     readonly table: LocalStates,
@@ -353,7 +355,7 @@ export class Transitions {
     dst[at + L.hid] = nextHid;
     if (type === A_START) dst[at + L.r + this.proposerIndex[slot]]++;
     else if (type === A_PROPOSE) dst[at + L.p] += 1 << (3 * this.proposerIndex[slot]);
-    if (this.inert) this.collectInert(dst, at, width, slot, eout, nextHid);
+    if (this.inert) this.collectInert(dst, at, width, slot, eout);
     if (nextHid !== hid) {
       const p = dst[at + L.p];
       const byP = (this.judged[nextHid] ??= new Map());
@@ -378,76 +380,56 @@ export class Transitions {
 
   /**
    * Inert-message collection: drops from the new state's network the messages to `slot` (whose role
-   * may have changed) and the ones just sent that their addressee ignores (same state, nothing new
-   * sent, voted or decided). The collector remembers each (role state, message) pair it dropped, so
-   * that the search can check afterwards that the role kept ignoring it.
+   * may have changed) and the ones just sent that their addressee ignores. The collector remembers
+   * each (role state, message) pair it dropped, so that the search can check afterwards that the
+   * role kept ignoring it.
    */
-  private collectInert(dst: Int32Array, at: number, width: number, slot: number, fresh: number[], hid: number): void {
+  private collectInert(dst: Int32Array, at: number, width: number, slot: number, fresh: number[]): void {
     const bits = at + this.layout.header;
     const mask = this.slotMask[slot];
+    const local = dst[at + slot];
     for (let w = 0; w < width && w < mask.length; w++) {
-      let x = dst[bits + w] & mask[w];
-      while (x !== 0) {
-        const low = x & -x;
-        x ^= low;
-        const m = w * 32 + 31 - Math.clz32(low);
-        if (this.isInert(dst, at, m, hid)) dst[bits + w] &= ~low;
-      }
+      const cand = dst[bits + w] & mask[w];
+      if (cand !== 0) dst[bits + w] &= ~this.inertWord(local, w, cand);
     }
     for (let i = 0; i < fresh.length; i++) {
       const m = fresh[i];
-      if (this.msgTo[m] === slot) continue;
-      const w = bits + (m >>> 5);
+      const to = this.msgTo[m];
+      if (to === slot) continue;
+      const w = m >>> 5;
       const bit = 1 << (m & 31);
-      if (dst[w] & bit && this.isInert(dst, at, m, hid)) dst[w] &= ~bit;
+      if (dst[bits + w] & bit && this.inertWord(dst[at + to], w, bit) & bit) dst[bits + w] &= ~bit;
     }
   }
 
-  /** The inert kind of delivering `m` to role state `local` (see inertKind), computed once per run. */
-  private kindOf(local: number, m: number): number {
-    let row = this.inertKind[local];
-    if (row === undefined || m >= row.length) {
-      const grown = new Uint8Array(Math.max(64, (m + 1) * 2));
-      if (row) grown.set(row);
-      this.inertKind[local] = row = grown;
+  /** Of the messages `cand` (word w of the bitset), those inert in role state `local`; classifies the new ones. */
+  private inertWord(local: number, w: number, cand: number): number {
+    let known = this.knownBits[local];
+    let inert = this.inertBits[local];
+    if (known === undefined || w >= known.length) {
+      const size = Math.max(4, 2 * (w + 1));
+      const k2 = new Int32Array(size);
+      const i2 = new Int32Array(size);
+      if (known) {
+        k2.set(known);
+        i2.set(inert);
+      }
+      this.knownBits[local] = known = k2;
+      this.inertBits[local] = inert = i2;
     }
-    let k = row[m];
-    if (k === 0) {
+    let unknown = cand & ~known[w];
+    while (unknown !== 0) {
+      const low = unknown & -unknown;
+      unknown ^= low;
+      const m = w * 32 + 31 - Math.clz32(low);
       const e = this.effectAt(local, m + 8);
-      if (this.inert!.exempt(local, m) || e.error || e.next !== local || e.decide >= 0) k = INERT_NEVER;
-      else if (e.out.length === 0 && e.hist.length === 0) {
-        k = INERT_ALWAYS;
+      if (!e.error && e.next === local && e.decide < 0 && e.out.length === 0 && e.hist.length === 0 && !this.inert!.exempt(local, m)) {
+        inert[w] |= low;
         this.inert!.record(local, m);
-      } else k = INERT_DEPENDS;
-      row[m] = k;
+      }
+      known[w] |= low;
     }
-    return k;
-  }
-
-  /** Delivering `m` in the state being built changes nothing; if so, the pair is recorded as collected. */
-  private isInert(dst: Int32Array, at: number, m: number, hid: number): boolean {
-    const inert = this.inert!;
-    const local = dst[at + this.msgTo[m]];
-    const kind = this.kindOf(local, m);
-    if (kind !== INERT_DEPENDS) return kind === INERT_ALWAYS;
-    const e = this.effectAt(local, m + 8);
-    for (let i = 0; i < e.hist.length; i++) if (!this.histories.has(hid, e.hist[i])) return false;
-    const bits = at + this.layout.header;
-    for (let i = 0; i < e.out.length; i++) {
-      const o = e.out[i];
-      if (dst[bits + (o >>> 5)] & (1 << (o & 31))) continue;
-      // An output its own addressee ignores now is as good as sent, if the addressee keeps ignoring
-      // it: recorded too, so the check afterwards covers it.
-      const to = this.msgTo[o];
-      const z = dst[at + to];
-      if (inert.exempt(z, o)) return false;
-      const oe = this.effectAt(z, o + 8);
-      if (oe.error || oe.next !== z || oe.decide >= 0 || oe.out.length > 0) return false;
-      for (let j = 0; j < oe.hist.length; j++) if (!this.histories.has(hid, oe.hist[j])) return false;
-      inert.record(z, o);
-    }
-    inert.record(local, m);
-    return true;
+    return inert[w] & cand;
   }
 
   /** Per history id: 1 when it holds a chosen value, 0 when not, undefined until asked. */
@@ -561,10 +543,6 @@ export class Transitions {
     };
   }
 }
-
-const INERT_NEVER = 1;
-const INERT_ALWAYS = 2;
-const INERT_DEPENDS = 3;
 
 /** Interned histories: sorted id arrays, with a cache of "history + one entry". */
 export class Histories {

@@ -1,19 +1,19 @@
 /**
- * Inert-message collection ('set' network): a message its addressee ignores (same state, nothing new
- * sent, voted or decided) is dropped from the network, which shrinks the space by an order of
- * magnitude. That is sound as long as the role keeps ignoring the message in every later state. The
- * collector records every (role state, message) pair it dropped; `check` then verifies the
- * assumption on the role's state graph as the search saw it, and marks every pair that broke it as
- * exempt: the next run keeps that message in the network in that state, and only there. Runs repeat
- * until no pair breaks (a fixpoint), so the reduction stays sound for any role, and a role that
- * handles a message it once ignored costs a few re-runs, not an unreduced search.
+ * Inert-message collection ('set' network): a message that does nothing at all in its addressee's
+ * current state (same state, nothing sent, voted or decided) is dropped from the network, which
+ * shrinks the space by an order of magnitude. That is sound as long as the role keeps ignoring the
+ * message in every later state. The collector records every (role state, message) pair it dropped;
+ * `check` then verifies the assumption on the role's state graph as the search saw it, and marks
+ * every pair that broke it as exempt: the next run keeps that message in the network in that state,
+ * and only there. Runs repeat until no pair breaks (a fixpoint), so the reduction stays sound for
+ * any role, and a role that handles a message it once ignored costs a re-run, not an unreduced
+ * search.
  *
  * Why the check suffices: every step of a real run is either a step the reduced search takes too,
  * or the delivery of a collected message m; that happens in a state y of m's addressee that the
- * search reached from the state x where m was collected, along steps the search took. If m is
- * ignored in y (no new state, decision or history; outputs among those of (x, m), which were sent
- * before), the real step changes nothing the reduced state lacks, and by induction every real
- * state has a reduced counterpart with the same role states, history and decisions.
+ * search reached from the state x where m was collected, along steps the search took. If m does
+ * nothing in y either, the real step changes nothing, and by induction every real state has a
+ * reduced counterpart with the same role states, history and decisions.
  */
 import { BitRow } from './arena.js';
 import type { Effect, LocalStates } from './local-states.js';
@@ -52,14 +52,13 @@ export class InertCollector {
 
   /**
    * Checks every collected pair against the later states of its role the search saw (the effects
-   * the table holds), exempts the pairs that break, and returns them. Linear in the role-state
-   * graph per message (and per distinct outcome of that message where it was collected), so a role
-   * with very many states does not make it quadratic.
+   * the table holds), exempts the pairs that break, and returns them. Linear in the role-state graph
+   * per message, so a role with very many states does not make it quadratic. Verifying computes
+   * effects the search never needed; when they lead to new role states (a message handled where it
+   * was collected), it goes again over the larger graph, so that one run finds every pair the next
+   * run would otherwise break on.
    */
   check(table: LocalStates): BrokenPair[] {
-    // Verifying computes effects the search never needed; when they lead to new role states (a
-    // message handled where it was collected), the pairs are checked again over the larger graph,
-    // so that one run finds every pair the next run would otherwise break on.
     const broken: BrokenPair[] = [];
     for (let edges = -1; ; ) {
       const graph = roleGraph(table);
@@ -70,47 +69,39 @@ export class InertCollector {
   }
 
   private checkOver(table: LocalStates, { succ, pred }: RoleGraph): BrokenPair[] {
-    const n = succ.length;
-    // Per message: where it was collected, grouped by what delivering it did there.
-    const origins = new Map<number, Map<string, number[]>>();
+    // Per message: the role states where it was collected (and is not exempt by now).
+    const origins = new Map<number, number[]>();
     this.collected.forEach((row, local) => {
       if (row === undefined) return;
       for (const msg of row) {
         if (this.exempt(local, msg)) continue;
-        const base = table.effect(local, msg + 8);
-        const key = `${[...base.out].sort((a, b) => a - b)}|${[...base.hist].sort((a, b) => a - b)}`;
-        let groups = origins.get(msg);
-        if (!groups) origins.set(msg, (groups = new Map()));
-        const list = groups.get(key);
+        const list = origins.get(msg);
         if (list) list.push(local);
-        else groups.set(key, [local]);
+        else origins.set(msg, [local]);
       }
     });
     const broken: BrokenPair[] = [];
-    const seen = new Uint8Array(n);
-    for (const [msg, groups] of [...origins].sort((a, b) => a[0] - b[0])) {
-      for (const group of groups.values()) {
-        const base = table.effect(group[0], msg + 8);
-        const isOrigin = new Set(group);
-        seen.fill(0);
-        const todo = [...group];
-        for (const x of group) seen[x] = 1;
-        while (todo.length > 0) {
-          const y = todo.pop()!;
-          if (!isOrigin.has(y) && !ignoredLike(table.effect(y, msg + 8), y, base)) {
-            // Every origin of this group from which y is reachable breaks: found backwards from y.
-            for (const x of ancestorsAmong(pred, y, isOrigin)) {
-              broken.push({ local: x, later: y, msg });
-              this.exemptPair(x, msg);
-              isOrigin.delete(x);
-            }
-            continue;
+    const seen = new Uint8Array(succ.length);
+    for (const msg of [...origins.keys()].sort((a, b) => a - b)) {
+      const from = new Set(origins.get(msg));
+      seen.fill(0);
+      const todo = [...from];
+      for (const x of from) seen[x] = 1;
+      while (todo.length > 0) {
+        const y = todo.pop()!;
+        if (!from.has(y) && !noOp(table.effect(y, msg + 8), y)) {
+          // Every origin from which y is reachable breaks: found backwards from y.
+          for (const x of ancestorsAmong(pred, y, from)) {
+            broken.push({ local: x, later: y, msg });
+            this.exemptPair(x, msg);
+            from.delete(x);
           }
-          for (const z of succ[y]) {
-            if (seen[z]) continue;
-            seen[z] = 1;
-            todo.push(z);
-          }
+          continue;
+        }
+        for (const z of succ[y]) {
+          if (seen[z]) continue;
+          seen[z] = 1;
+          todo.push(z);
         }
       }
     }
@@ -147,9 +138,9 @@ function roleGraph(table: LocalStates): RoleGraph {
   return { succ, pred, edges };
 }
 
-/** Effect `e` in state y leaves y as it is and does nothing `base` (the effect where the message was collected) did not. */
-function ignoredLike(e: Effect, y: number, base: Effect): boolean {
-  return !e.error && e.next === y && e.decide < 0 && e.out.every((o) => base.out.includes(o)) && e.hist.every((h) => base.hist.includes(h));
+/** Effect `e` in role state y does nothing at all: same state, no output, no history, no decision, no error. */
+function noOp(e: Effect, y: number): boolean {
+  return !e.error && e.next === y && e.decide < 0 && e.out.length === 0 && e.hist.length === 0;
 }
 
 /** The members of `among` from which `y` is reachable (following `pred` back from y). */
