@@ -58,17 +58,18 @@ export class InertCollector {
    * was collected), it goes again over the larger graph, so that one run finds every pair the next
    * run would otherwise break on.
    */
-  check(table: LocalStates): BrokenPair[] {
+  check(table: LocalStates, beat: () => void = () => {}): BrokenPair[] {
     const broken: BrokenPair[] = [];
     for (let edges = -1; ; ) {
       const graph = roleGraph(table);
       if (graph.edges === edges) return broken;
       edges = graph.edges;
-      broken.push(...this.checkOver(table, graph));
+      broken.push(...this.checkOver(table, graph, beat));
     }
   }
 
-  private checkOver(table: LocalStates, { succ, pred }: RoleGraph): BrokenPair[] {
+  /** `beat` is called now and then, so that a long check still heartbeats. */
+  private checkOver(table: LocalStates, { succ, pred }: RoleGraph, beat: () => void): BrokenPair[] {
     // Per message: the role states where it was collected (and is not exempt by now).
     const origins = new Map<number, number[]>();
     this.collected.forEach((row, local) => {
@@ -87,7 +88,8 @@ export class InertCollector {
       seen.fill(0);
       const todo = [...from];
       for (const x of from) seen[x] = 1;
-      while (todo.length > 0) {
+      for (let steps = 0; todo.length > 0; steps++) {
+        if ((steps & 1023) === 0) beat();
         const y = todo.pop()!;
         if (!from.has(y) && !noOp(table.effect(y, msg + 8), y)) {
           // Every origin from which y is reachable breaks: found backwards from y.

@@ -217,6 +217,14 @@ function explore(
   let transitions = 0;
   let stoppedBy: SearchReport['stoppedBy'];
   let nextReport = performance.now() + 100;
+  /** The heartbeat: the sandbox hears from a long search (and from its check) every 100 ms or so. */
+  const beat = () => {
+    if (!hooks.onProgress) return;
+    const now = performance.now();
+    if (now < nextReport) return;
+    nextReport = now + 100;
+    hooks.onProgress({ states: visited.size, depth, elapsedMs: Math.round(now - started) });
+  };
 
   const pathTo = (idx: number, last: number): number[] => {
     const path = [last];
@@ -256,7 +264,7 @@ function explore(
   /** The reduction's check, when this run reduced: pairs that broke it mean another run. */
   const unsound = (): BrokenPair[] | undefined => {
     if (!tr.inert) return undefined;
-    const broken = tr.inert.check(table);
+    const broken = tr.inert.check(table, beat);
     return broken.length > 0 ? broken : undefined;
   };
 
@@ -278,13 +286,7 @@ function explore(
           stoppedBy = 'role-states';
           break outer;
         }
-        if (hooks.onProgress) {
-          const now = performance.now();
-          if (now >= nextReport) {
-            nextReport = now + 100;
-            hooks.onProgress({ states: visited.size, depth, elapsedMs: Math.round(now - started) });
-          }
-        }
+        beat();
       }
       const count = tr.enabled(buf, so);
       const acts = tr.acts;
