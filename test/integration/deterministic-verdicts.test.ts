@@ -1,7 +1,7 @@
 // A verdict is a function of the submission and the lab: grading the same module three times while
-// another process burns a core gives the same report, timings aside. Checked for a mutant whose
-// search refines its reduction (it used to stop on the clock), for the reference, and for a
-// submission whose every handler hangs.
+// another process burns a core gives the same report, timings aside. Checked for the mutant whose
+// search used to stop on the clock (and pass or fail with the machine's load), for one whose search
+// refines its reduction, for the reference, and for a submission whose every handler hangs.
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -32,12 +32,21 @@ async function gradeThrice(lab: string, file: string, opts: GradeOptions = {}): 
 }
 
 describe('verdicts do not depend on the machine', () => {
-  it('a mutant whose search has to refine its reduction: three identical reports', async () => {
+  it('the mutant whose search used to stop on the clock: three identical reports, the search exhaustive', async () => {
     const runs = await gradeThrice('acceptor', 'labs/01-acceptor/mutants/prepare-promises-equal.ts');
     expect(runs[0].status).toBe('graded');
     const search = runs[0].tests.find((t) => t.id === 'search:all-orders')!;
     expect(search.passed).toBe(true);
     expect(search.notes).toContain('exhaustive: 645896 states, every order of deliveries');
+    expect(timeless(runs[1])).toBe(timeless(runs[0]));
+    expect(timeless(runs[2])).toBe(timeless(runs[0]));
+  }, 600_000);
+
+  it('a mutant whose search has to refine its reduction: three identical reports', async () => {
+    const runs = await gradeThrice('proposer', 'labs/02-proposer/mutants/late-promise-constrains.ts');
+    const search = runs[0].tests.find((t) => t.id === 'search:all-orders')!;
+    expect(search.passed).toBe(true);
+    expect(search.notes).toContain('exhaustive: 802025 states, every order of deliveries');
     expect(search.notes.join('\n')).toMatch(/the inert-message reduction was refined 1 time/);
     expect(timeless(runs[1])).toBe(timeless(runs[0]));
     expect(timeless(runs[2])).toBe(timeless(runs[0]));

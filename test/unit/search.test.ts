@@ -234,6 +234,8 @@ describe('state cloning and determinism', () => {
     expect(r.refinements).toBeGreaterThan(0);
     expect(r.note).toMatch(/^acceptor \d ignored .* once but handles it in a later state: the inert-message reduction was refined \d+ times?$/);
     expect([r.verdict, r.exhausted, r.reduced]).toEqual(['ok', true, true]);
+    const again = runSearch(roles, { maxRounds: 1, values: ['v1'] });
+    expect({ ...again, elapsedMs: 0, statesPerSecond: 0 }).toEqual({ ...r, elapsedMs: 0, statesPerSecond: 0 });
     // Sound: every history (proposals and votes) the unreduced search reaches, the refined one reaches too.
     const full = runSearch(roles, { maxRounds: 1, values: ['v1'], reduce: false });
     expect(full.exhausted).toBe(true);
