@@ -106,7 +106,8 @@ export async function main(argv: string[]): Promise<number> {
   const lab = program.command('lab').description('lab packs');
   lab
     .command('check <lab-id>')
-    .description('verify a lab pack: reference passes, starter fails, every mutant is caught')
+    .description('verify a lab pack: reference passes, starter fails, every mutant is caught with the rule it expects')
+    .option('--full', 'grade every mutant with every kind of test (traces, scenarios, search)')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/lab-check.js')));
   lab
@@ -118,7 +119,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('search <lab-id> <module>')
     .description("explore every delivery order of a small configuration around the student's role")
     .option('--depth <n>', 'maximum depth')
-    .option('--time <s>', 'time bound in seconds')
+    .option('--states <n>', 'state budget (default: the test\'s, else 2000000)')
     .option('--trace <file>', 'write the counterexample trace here')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/search.js')));

@@ -204,7 +204,10 @@ describe('paxlab CLI', () => {
     const check = await cli(['lab', 'check', 'learner']);
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/kill rate: 7\/7 = 100%/);
-  });
+    // Each mutant with the rules its header expects, each one named by a failing test.
+    expect(check.stdout).toMatch(/✓ mutants\/mixes-rounds\.ts: .*\n\s+expects: learner\.per-round ✓, search\.learner-safety ✓\n\s+caught by \d+ test\(s\): learner\.per-round \(trace:/);
+    expect(check.stdout).not.toMatch(/not named/);
+  }, 300_000);
 });
 
 async function snapshot(dir: string): Promise<Array<[string, string, number]>> {

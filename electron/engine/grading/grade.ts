@@ -12,7 +12,7 @@ import { loadLab, type LabPack } from '../labs/lab-pack.js';
 import { Sandbox } from './sandbox.js';
 import { createStackMapper } from './stack-map.js';
 import { testKind, testKinds, type GradeTest, type TestEnv } from './test-kinds.js';
-import type { TestResult } from './verdict.js';
+import { breaksSafety, type TestResult } from './verdict.js';
 import type { SerializedError } from './sandbox-protocol.js';
 import './kinds/index.js';
 
@@ -49,24 +49,53 @@ export interface GradeReport {
   /** Build errors (status build-error) or warnings. */
   diagnostics: Diagnostic[];
   loadError?: { message: string; stack?: string; output?: string };
+  /**
+   * Set when some scenario or search test found a safety violation (agreement, validity, integrity,
+   * chosen-invariant, learner-safety): which tests, which checkers, and the cap it put on the score
+   * (manifest `safety.cap` times the points). Reports show it first.
+   */
+  safety?: SafetyVerdict;
   tests: TestResult[];
   hidden: boolean;
   durationMs: number;
 }
 
+export interface SafetyVerdict {
+  /** The failing tests, e.g. 'search:all-orders', and the checkers they broke. */
+  tests: string[];
+  checkers: string[];
+  /** The most the submission can score (cap × points), and whether the cap lowered its score. */
+  maxScore: number;
+  capped: boolean;
+}
+
 /**
- * Each test's share of the lab's points, in cents, in proportion to its weight. Rounded by largest
- * remainder so that the shares add up to the points exactly, however many tests (and kinds) run.
+ * Each test's share of the lab's points, in tenths of a point, in proportion to its weight. Rounded
+ * by largest remainder so that the shares add up to the points exactly, however many tests (and
+ * kinds) run: every share reads as a whole or one-decimal number.
  */
-export function apportionCents(points: number, weights: number[]): number[] {
+export function apportionTenths(points: number, weights: number[]): number[] {
   const total = weights.reduce((s, w) => s + w, 0);
   if (!(total > 0)) return weights.map(() => 0);
-  const cents = Math.round(points * 100);
-  const exact = weights.map((w) => (cents * w) / total);
+  const tenths = Math.round(points * 10);
+  const exact = weights.map((w) => (tenths * w) / total);
   const out = exact.map(Math.floor);
   const order = exact.map((x, i) => ({ rest: x - out[i], i })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (let left = cents - out.reduce((s, x) => s + x, 0), k = 0; left > 0; left--, k++) out[order[k % order.length].i]++;
+  for (let left = tenths - out.reduce((s, x) => s + x, 0), k = 0; left > 0; left--, k++) out[order[k % order.length].i]++;
   return out;
+}
+
+/** The safety verdict of a graded run, if some test broke safety; `earned` is the sum of the points passed, in tenths. */
+export function safetyVerdict(results: TestResult[], points: number, cap: number | undefined, earned: number): SafetyVerdict | undefined {
+  const broken = results.filter((r) => !r.passed && breaksSafety(r.failure));
+  if (broken.length === 0) return undefined;
+  const maxTenths = Math.floor(Math.round(points * 10) * (cap ?? 1) + 1e-9);
+  return {
+    tests: broken.map((r) => r.id),
+    checkers: [...new Set(broken.map((r) => r.failure!.checker!))],
+    maxScore: maxTenths / 10,
+    capped: earned > maxTenths,
+  };
 }
 
 /** The tests gradeModule would run for a lab (every registered kind, or those in `only`), without running them. */
@@ -88,7 +117,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
   const limits = { ...lab.manifest.limits, ...opts.limits };
 
   const tests = await listTests(lab, opts);
-  const centsOf = apportionCents(lab.manifest.points, tests.map((t) => t.weight));
+  const tenthsOf = apportionTenths(lab.manifest.points, tests.map((t) => t.weight));
   const empty = (status: GradeReport['status'], diagnostics: Diagnostic[], loadError?: GradeReport['loadError']): GradeReport => ({
     ...base,
     status,
@@ -145,7 +174,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
           failure: { reason: 'harness' as const, message: `the grader failed: ${(e as Error).message}`, rule: { id: 'harness', text: 'the grader itself failed' }, inputsSoFar: [] },
         };
       }
-      const maxPoints = centsOf[i] / 100;
+      const maxPoints = tenthsOf[i] / 10;
       const result: TestResult = {
         id: t.id,
         kind: t.kind,
@@ -166,16 +195,19 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     const b = await typeChecked;
     if (!b.ok) return empty('build-error', b.diagnostics);
     flushProgress();
-    const passedCents = centsOf.reduce((s, c, i) => s + (results[i].passed ? c : 0), 0);
+    const earned = tenthsOf.reduce((s, c, i) => s + (results[i].passed ? c : 0), 0);
     const nPassed = results.filter((r) => r.passed).length;
+    // A broken safety property caps the score (manifest safety.cap, docs/grading.md "Points").
+    const safety = safetyVerdict(results, lab.manifest.points, lab.manifest.safety?.cap, earned);
     return {
       ...base,
       status: 'graded',
-      passed: results.length > 0 && nPassed === results.length,
-      score: passedCents / 100,
+      passed: results.length > 0 && nPassed === results.length && !safety,
+      score: safety?.capped ? safety.maxScore : earned / 10,
       maxScore: lab.manifest.points,
       counts: { passed: nPassed, failed: results.length - nPassed, total: results.length },
       diagnostics: b.diagnostics,
+      safety,
       tests: results,
       durationMs: Math.round(performance.now() - started),
     };

@@ -61,6 +61,11 @@ export function formatReportText(r: GradeReport, opts: { color?: boolean } = {})
     out.push(p.red(`The module does not load: ${r.loadError?.message ?? ''}`));
     if (r.loadError?.stack) out.push(indent(r.loadError.stack, '  '));
   }
+  if (r.safety) {
+    // A broken safety property leads: it matters more than any other failure.
+    const cap = r.safety.capped ? `; the score is capped at ${r.safety.maxScore}/${r.maxScore}` : '';
+    out.push(p.red(p.bold(`SAFETY BROKEN: ${r.safety.checkers.join(', ')} (${r.safety.tests.join(', ')})${cap}`)));
+  }
   for (const t of r.tests) {
     const mark = t.passed ? p.green('✓') : p.red('✗');
     const pts = p.dim(`${t.points}/${t.maxPoints}`);
@@ -69,6 +74,7 @@ export function formatReportText(r: GradeReport, opts: { color?: boolean } = {})
     for (const n of t.notes) out.push(`    ${p.yellow('note:')} ${n}`);
   }
   const summary = `${r.counts.passed} passed, ${r.counts.failed} failed of ${r.counts.total}` + (r.hidden ? ' (public and hidden)' : ' (public)');
-  out.push(`${p.bold('Score')} ${r.score}/${r.maxScore}   ${r.passed ? p.green(summary) : p.red(summary)}   ${p.dim(`${r.durationMs} ms`)}`);
+  const capped = r.safety?.capped ? p.red(` (capped: safety broken)`) : '';
+  out.push(`${p.bold('Score')} ${r.score}/${r.maxScore}${capped}   ${r.passed ? p.green(summary) : p.red(summary)}   ${p.dim(`${r.durationMs} ms`)}`);
   return out.join('\n') + '\n';
 }

@@ -5,6 +5,8 @@
 import { brief } from '../labs/message-shape.js';
 import type { RoleTrace } from '../labs/role-trace.js';
 import { API_RULES } from './api-rules.js';
+import { attributeRule } from './attribution.js';
+import { differences } from '../labs/output-differences.js';
 import { apiRule, judgeDeath } from './sandbox-deaths.js';
 import type { ReplayPayload, StepOutcome } from './jobs/replay-job.js';
 import { judgeOutput } from './output-check.js';
@@ -67,11 +69,13 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
     for (const n of verdict.notes) notes.push(`step ${s.step} (${s.call}): ${n}`);
     if (!verdict.ok) {
       const harness = verdict.kind !== 'mismatch';
+      // A well-formed but wrong output names the rule that governs what it got wrong (attribution.ts).
+      const broken = harness ? s.rule : attributeRule(env.lab.manifest.rules, s, differences(s.expect, out.json, methods[s.call]));
       return fail({
         ...at,
         reason: verdict.kind,
-        rule: harness ? apiRule('api.returns-message') : testing,
-        testing: harness ? testing : undefined,
+        rule: harness ? apiRule('api.returns-message') : labRule(broken),
+        testing: harness || broken !== s.rule ? testing : undefined,
         actual: out.json,
         diff: verdict.diff,
         state: r.state,

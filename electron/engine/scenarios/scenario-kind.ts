@@ -20,6 +20,7 @@ export const SCENARIO_RULES: Record<string, string> = {
   'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
   liveness: 'Once the faults are over (network healed, a majority up), every live node decides within the bound.',
   linearizability: "The clients' history is linearizable: one order of their operations, consistent with real time, explains every answer.",
+  flood: 'A role keeps the cluster\'s traffic bounded: a run ends (everyone decides, or the liveness bound passes) within the event budget.',
 };
 
 /** A failed scenario names the checker it broke: rule `scenario.<checker>` (e.g. scenario.agreement). */

@@ -43,6 +43,8 @@ type Call = { name: string; input: unknown; outKind: 'prepare' | 'promise' | 'ac
 export class LocalStates {
   readonly objs: object[] = [];
   readonly slotOf: number[] = [];
+  /** Characters of canonical state text held for the distinct role states (a measure of their size). */
+  keyChars = 0;
   private readonly keys = new Map<string, number>();
   private readonly memo: Effect[][] = [];
   readonly msgs: NetMsg[] = [];
@@ -71,6 +73,7 @@ export class LocalStates {
     let id = this.keys.get(key);
     if (id === undefined) {
       id = this.objs.length;
+      this.keyChars += key.length;
       this.keys.set(key, id);
       this.objs.push(obj);
       this.slotOf.push(slot);
