@@ -12,4 +12,5 @@ export const API_RULES: Record<string, string> = {
   'api.time-limit': 'A handler returns within the time limit of one call.',
   'api.memory-limit': 'A handler stays within the sandbox\'s memory limit.',
   'api.no-exit': 'A handler never ends or kills its process.',
+  'api.no-host': 'Role code uses only standard JavaScript and @paxlab/sdk: no process, require, timers, network, files, clocks or randomness.',
 };

@@ -1,26 +1,37 @@
 /**
- * The grading side of the sandbox: spawns the child (dist/sandbox.js) with `process.execPath` and
- * ELECTRON_RUN_AS_NODE=1, a heap cap and no code generation from strings; sends it jobs; enforces a
- * per-call time limit (the silence allowed between two progress reports) by killing it; explains
- * every death (time limit, heap limit, exit, crash). After a death the next job gets a fresh child.
+ * The grading side of the sandbox: spawns the child (dist/sandbox.js) confined (limits/), loads the
+ * student's module into it once the build is known to be good, sends it jobs, and explains every
+ * death: a student call past its CPU time limit or over the memory cap (the child's watchdog names
+ * the call), a heap exhausted, a child that stopped answering (the grader's problem, never the
+ * student's). After a death the next job gets a fresh child.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { sandboxEntry, paxlabRoot } from '../labs/paths.js';
-import type { ChildReply, SerializedError } from './sandbox-protocol.js';
+import { confinedSpawn, killTree, onWatchdogNotes } from '../limits/confined-spawn.js';
+import { describeCall, type CallWhere, type WatchdogNote } from '../limits/watchdog-protocol.js';
+import { paxlabRoot, sandboxEntry } from '../labs/paths.js';
+import type { ChildOptions, ChildReply, SerializedError } from './sandbox-protocol.js';
+import { confinementFlags } from './confinement.js';
 
 export interface SandboxLimits {
-  /** Longest a job may go without reporting progress (per student call), in ms. */
-  timeoutMs: number;
-  /** Heap cap of the child, in MB. */
+  /** CPU time one student call may use (evaluating the module, the constructor, each handler), ms. */
+  callCpuMs: number;
+  /** Heap cap of the child, MB. */
   memoryMb: number;
-  /** Time to load the student's module, in ms (default max(timeoutMs, 5000)). */
-  startTimeoutMs?: number;
+  /**
+   * Whose fault a death by memory is. 'student' (trace and scenario jobs): the harness's own memory
+   * there is small and bounded, so the memory was the student's. 'in-call' (the search, whose
+   * tables grow with its budget): only a death during a student call is theirs; otherwise it is the
+   * grader's limit and is reported so.
+   */
+  memoryBlame?: 'student' | 'in-call';
+  /** Backstop for a child that sends nothing at all (no reply, no watchdog note), wall ms (default 60 000). */
+  silenceMs?: number;
 }
 
 export interface SandboxJob {
@@ -29,13 +40,16 @@ export interface SandboxJob {
 }
 
 export type SandboxFailureReason =
-  /** the job went silent for longer than the time limit; the child was killed */
+  /** a student call used more CPU time than its limit; the child was killed */
   | 'timeout'
-  /** the child ran out of its heap cap */
+  /** the student's code used more memory than the sandbox allows */
   | 'memory'
-  /** the child exited (student code ended the process) */
+  /** the grader's own memory limit was reached outside student code (a search too big for its cap) */
+  | 'grader-memory'
+  /** the child stopped answering altogether (a machine problem) */
+  | 'unresponsive'
+  /** the child exited, or died of a signal nobody here sent: not something student code can do */
   | 'exit'
-  /** the child died of a signal */
   | 'crash'
   /** the student's module could not be loaded */
   | 'load'
@@ -51,6 +65,8 @@ export type SandboxOutcome =
       progress: unknown[];
       error?: SerializedError;
       output: string;
+      /** The student call that ran too long or used too much memory, as the watchdog named it. */
+      call?: CallWhere;
       exitCode?: number | null;
       signal?: string | null;
     };
@@ -60,36 +76,35 @@ export type StartResult =
   | { ok: false; reason: SandboxFailureReason; message: string; error?: SerializedError; output: string };
 
 const OUTPUT_CAP = 16 * 1024;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
+const DEFAULT_SILENCE_MS = 60_000;
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // No sandbox child outlives the grader, whatever way it ends.
-  process.on('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
-  });
+/** Resident memory the watchdog allows: the heap cap, young generation and Node's own ~60 MB, with room. */
+export function rssCapMb(memoryMb: number): number {
+  return Math.round(memoryMb * 1.5 + 160);
 }
 
-function permissionFlags(bundlePath: string): string[] {
-  const flags = process.allowedNodeEnvironmentFlags;
-  const allow = [sandboxEntry(), path.join(paxlabRoot(), 'package.json'), bundlePath].map((p) => `--allow-fs-read=${p}`);
-  if (flags.has('--permission')) return ['--permission', ...allow];
-  if (flags.has('--experimental-permission')) return ['--experimental-permission', '--no-warnings', ...allow];
-  return [];
+/** The OS cap of the child's data segment: above the watchdog's, a backstop for allocations it cannot see. */
+export function dataCapMb(memoryMb: number): number {
+  return Math.round(memoryMb * 2 + 512);
 }
 
 interface Child {
   proc: ChildProcess;
-  /** stdout and stderr, interleaved, capped (what student code printed, and any V8 fatal error). */
-  output: string;
+  /** What the child wrote on stdout and stderr (a V8 fatal error, a harness error), capped. */
+  raw: string;
+  /** What student code printed, from the replies, capped. */
+  printed: string;
   onReply: ((r: ChildReply) => void) | null;
   onClose: ((code: number | null, signal: string | null) => void) | null;
   closed: { code: number | null; signal: string | null } | null;
-  /** Resident memory once the module was loaded (Linux only; 0 elsewhere). */
-  baselineMb: number;
-  started: Promise<StartResult>;
+  /** The watchdog's last word before killing the child (cpu or memory). */
+  verdict: Extract<WatchdogNote, { t: 'cpu' | 'memory' }> | null;
+  /** A student call has been running for a while (the watchdog said 'long', not yet 'done'). */
+  inLongCall: boolean;
+  /** We killed it for silence. */
+  silent: boolean;
+  silenceTimer: NodeJS.Timeout | null;
+  loaded: Promise<StartResult> | null;
 }
 
 export class Sandbox {
@@ -103,129 +118,132 @@ export class Sandbox {
     readonly limits: SandboxLimits,
   ) {}
 
+  /** Start a child without loading the module yet (Node boots while the build is checked). */
+  prewarm(): void {
+    this.child ??= this.spawnChild();
+  }
+
   /** Start the child (if none is running) and load the module. */
   start(): Promise<StartResult> {
-    if (!this.child) this.child = this.spawnChild();
-    return this.child.started;
+    const child = (this.child ??= this.spawnChild());
+    child.loaded ??= this.load(child);
+    return child.loaded;
   }
 
   private spawnChild(): Child {
     if (!existsSync(sandboxEntry())) throw new Error(`the sandbox is not built (${sandboxEntry()} is missing): run \`npm run build\``);
-    installExitHook();
     this.spawnCount++;
+    const options: ChildOptions = { rssCapMb: rssCapMb(this.limits.memoryMb) };
     const args = [
       `--max-old-space-size=${this.limits.memoryMb}`,
       '--disallow-code-generation-from-strings',
-      ...permissionFlags(this.bundlePath),
+      ...confinementFlags([sandboxEntry(), path.join(path.dirname(sandboxEntry()), 'watchdog.js'), path.join(paxlabRoot(), 'package.json'), this.bundlePath]),
       sandboxEntry(),
       this.bundlePath,
+      JSON.stringify(options),
     ];
-    const proc = spawn(process.execPath, args, {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      // Nothing of the grader's environment leaks to student code (Windows needs SystemRoot).
-      env: { ELECTRON_RUN_AS_NODE: '1', ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) },
-      windowsHide: true,
-    });
-    live.add(proc);
-    const child: Child = { proc, output: '', onReply: null, onClose: null, closed: null, baselineMb: 0, started: null! };
+    const proc = confinedSpawn(args, { dataCapMb: dataCapMb(this.limits.memoryMb) });
+    const child: Child = { proc, raw: '', printed: '', onReply: null, onClose: null, closed: null, verdict: null, inLongCall: false, silent: false, silenceTimer: null, loaded: null };
     const collect = (d: Buffer) => {
-      child.output += d.toString();
-      if (child.output.length > OUTPUT_CAP * 2) child.output = child.output.slice(-OUTPUT_CAP);
+      child.raw += d.toString();
+      if (child.raw.length > OUTPUT_CAP * 2) child.raw = child.raw.slice(-OUTPUT_CAP);
     };
     proc.stdout!.on('data', collect);
     proc.stderr!.on('data', collect);
     (proc.stdin as Writable).on('error', () => {}); // a dead child's stdin: the close handler reports it
-    const replies = createInterface({ input: proc.stdio[3] as Readable, crlfDelay: Infinity });
-    replies.on('line', (line) => {
+    const heard = () => this.armSilence(child);
+    createInterface({ input: proc.stdio[3] as Readable, crlfDelay: Infinity }).on('line', (line) => {
       let msg: ChildReply;
       try {
         msg = JSON.parse(line) as ChildReply;
       } catch {
         return;
       }
+      heard();
+      if (msg.output) {
+        child.printed += msg.output;
+        if (child.printed.length > OUTPUT_CAP * 2) child.printed = child.printed.slice(-OUTPUT_CAP);
+      }
       child.onReply?.(msg);
     });
+    onWatchdogNotes(proc, (n) => {
+      heard();
+      if (n.t === 'long') child.inLongCall = true;
+      else if (n.t === 'done') child.inLongCall = false;
+      else if (n.t === 'cpu' || n.t === 'memory') child.verdict = n;
+    });
     proc.on('close', (code, signal) => {
-      live.delete(proc);
+      if (child.silenceTimer) clearTimeout(child.silenceTimer);
       child.closed = { code, signal };
       if (this.child === child) this.child = null;
       child.onClose?.(code, signal);
     });
+    heard();
+    return child;
+  }
 
-    const startMs = this.limits.startTimeoutMs ?? Math.max(this.limits.timeoutMs, 5000);
-    child.started = new Promise<StartResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.kill(child);
-        resolve({ ok: false, reason: 'load', message: `the module did not finish loading within ${startMs} ms`, output: child.output });
-      }, startMs);
+  private armSilence(child: Child): void {
+    if (child.closed) return;
+    if (child.silenceTimer) clearTimeout(child.silenceTimer);
+    child.silenceTimer = setTimeout(() => {
+      child.silent = true;
+      this.kill(child);
+    }, this.limits.silenceMs ?? DEFAULT_SILENCE_MS);
+    // Idle children (between grades) must not keep the grading process alive.
+    child.silenceTimer.unref();
+  }
+
+  private load(child: Child): Promise<StartResult> {
+    return new Promise<StartResult>((resolve) => {
+      const output = () => (child.printed + withoutV8Dump(child.raw)).slice(-OUTPUT_CAP);
       child.onReply = (r) => {
         if (r.type === 'ready') {
-          clearTimeout(timer);
-          child.baselineMb = residentMb(proc.pid) ?? 0;
+          child.onReply = child.onClose = null;
           resolve({ ok: true, exports: r.exports });
         } else if (r.type === 'load-error') {
-          clearTimeout(timer);
-          resolve({ ok: false, reason: 'load', message: `loading the module threw: ${r.error.message}`, error: r.error, output: child.output });
+          child.onReply = child.onClose = null;
+          resolve({ ok: false, reason: 'load', message: `loading the module threw ${r.error.name}: ${r.error.message}`, error: r.error, output: output() });
         }
       };
       child.onClose = (code, signal) => {
-        clearTimeout(timer);
-        const d = describeDeath(code, signal, child.output);
-        resolve({ ok: false, reason: 'load', message: `while loading the module, ${d.message}`, output: child.output });
+        const d = this.explain(child, code, signal, 'evaluating the module');
+        resolve({ ok: false, reason: d.reason === 'timeout' || d.reason === 'memory' ? d.reason : 'load', message: `while loading the module, ${d.message}`, output: output() });
       };
+      if (child.closed) return child.onClose(child.closed.code, child.closed.signal);
+      (child.proc.stdin as Writable).write(JSON.stringify({ load: true, limitMs: this.limits.callCpuMs }) + '\n');
     });
-    return child;
   }
 
   /**
    * Run one job (one at a time per sandbox). Resolves (never rejects) with the job's value, or with why it could not finish;
    * either way with every progress report received.
    */
-  async run(job: SandboxJob, opts: { timeoutMs?: number; onProgress?: (data: unknown) => void } = {}): Promise<SandboxOutcome> {
+  async run(job: SandboxJob, opts: { callCpuMs?: number; onProgress?: (data: unknown) => void } = {}): Promise<SandboxOutcome> {
     const started = await this.start();
     const progress: unknown[] = [];
     if (!started.ok) return { ...started, progress };
     const child = this.child;
-    // Student code may have ended the process between loading and this job (from a timer).
-    if (!child) return { ok: false, reason: 'crash', message: 'the process died before the job started', progress, output: '' };
+    if (!child || child.closed) return { ok: false, reason: 'crash', message: 'the sandbox process died before the job started', progress, output: '' };
     const id = this.nextId++;
-    const timeoutMs = opts.timeoutMs ?? this.limits.timeoutMs;
-    const outputStart = child.output.length;
-    const jobOutput = () => withoutV8Dump(child.output.slice(Math.min(outputStart, child.output.length)));
+    const limitMs = opts.callCpuMs ?? this.limits.callCpuMs;
+    const printedStart = child.printed.length;
+    const rawStart = child.raw.length;
+    const jobOutput = () => (child.printed.slice(Math.min(printedStart, child.printed.length)) + withoutV8Dump(child.raw.slice(Math.min(rawStart, child.raw.length)))).slice(-OUTPUT_CAP);
 
     return new Promise<SandboxOutcome>((resolve) => {
-      let timer: NodeJS.Timeout | null = null;
       let finished = false;
-      let timedOut: { grownMb: number } | null = null;
       const finish = (o: SandboxOutcome) => {
         if (finished) return;
         finished = true;
-        if (timer) clearTimeout(timer);
         child.onReply = null;
         child.onClose = null;
         resolve(o);
-      };
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        const seen = progress.length;
-        timer = setTimeout(() => {
-          // Replies that arrived while this process was busy are read in the poll phase; look again
-          // after it before calling the job hung.
-          setImmediate(() => {
-            if (finished || progress.length !== seen) return;
-            // Measure before killing: a job still collecting garbage near its heap cap when the
-            // clock ran out has a memory problem, not a speed problem. The close handler decides.
-            timedOut = { grownMb: (residentMb(child.proc.pid) ?? 0) - child.baselineMb };
-            this.kill(child);
-          });
-        }, timeoutMs);
       };
       child.onReply = (r) => {
         if (!('id' in r) || r.id !== id) return;
         if (r.type === 'progress') {
           progress.push(r.data);
           opts.onProgress?.(r.data);
-          arm();
         } else if (r.type === 'done') {
           finish({ ok: true, value: r.value, progress, output: jobOutput() });
         } else if (r.type === 'failed') {
@@ -233,28 +251,42 @@ export class Sandbox {
         }
       };
       child.onClose = (code, signal) => {
-        const d = describeDeath(code, signal, child.output);
-        if (timedOut && d.reason !== 'memory') {
-          if (timedOut.grownMb >= this.limits.memoryMb * 0.5) {
-            const grew = Math.round(timedOut.grownMb);
-            finish({ ok: false, reason: 'memory', message: `allocated without bound: grew by ${grew} MB (heap limit ${this.limits.memoryMb} MB) and ran past the time limit`, progress, output: jobOutput() });
-          } else {
-            finish({ ok: false, reason: 'timeout', message: `ran past the time limit of ${timeoutMs} ms`, progress, output: jobOutput() });
-          }
-          return;
-        }
-        finish({ ok: false, reason: d.reason, message: d.message, progress, output: jobOutput(), exitCode: code, signal });
+        const d = this.explain(child, code, signal, 'the job');
+        finish({ ok: false, reason: d.reason, message: d.message, call: d.call, progress, output: jobOutput(), exitCode: code, signal });
       };
       if (child.closed) return child.onClose(child.closed.code, child.closed.signal);
-      arm();
-      (child.proc.stdin as Writable).write(JSON.stringify({ id, kind: job.kind, payload: job.payload }) + '\n');
+      (child.proc.stdin as Writable).write(JSON.stringify({ id, kind: job.kind, payload: job.payload, limitMs }) + '\n');
     });
+  }
+
+  /** Why a child died, and whose fault it was. */
+  private explain(child: Child, code: number | null, signal: string | null, what: string): { reason: SandboxFailureReason; message: string; call?: CallWhere } {
+    const v = child.verdict;
+    const blame = this.limits.memoryBlame ?? 'student';
+    if (v?.t === 'cpu') {
+      const grown = v.rssMb - v.rssAtStartMb;
+      if (grown >= this.limits.memoryMb * 0.5) {
+        return { reason: 'memory', call: v, message: `${describeCall(v)} allocated without bound: grew by ${grown} MB (memory limit ${this.limits.memoryMb} MB) and ran past the CPU time limit` };
+      }
+      return { reason: 'timeout', call: v, message: `${describeCall(v)} ran past the CPU time limit of ${v.limitMs} ms` };
+    }
+    if (v?.t === 'memory') {
+      if (v.inCall || blame === 'student') return { reason: 'memory', call: v, message: `${v.inCall ? describeCall(v) : 'your code'} used too much memory (the process reached ${v.rssMb} MB, over the sandbox's ${v.capMb} MB)` };
+      return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (${v.rssMb} MB, over its ${v.capMb} MB limit): the grader's limit, not a fault of your code` };
+    }
+    if (/heap out of memory|Reached heap limit|Allocation failed|out of memory/i.test(child.raw)) {
+      if (blame === 'student' || child.inLongCall) return { reason: 'memory', message: `ran out of memory (the sandbox's heap limit of ${this.limits.memoryMb} MB was reached)` };
+      return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (heap limit ${this.limits.memoryMb} MB): the grader's limit, not a fault of your code` };
+    }
+    if (child.silent) return { reason: 'unresponsive', message: `the sandbox stopped answering during ${what} (nothing for ${Math.round((this.limits.silenceMs ?? DEFAULT_SILENCE_MS) / 1000)} s): a problem of the grading machine, not of your code` };
+    if (signal) return { reason: 'crash', message: `the sandbox process was killed by ${signal} during ${what} (not by your code, which cannot reach the process)` };
+    return { reason: 'exit', message: `the sandbox process exited with code ${code} during ${what}` };
   }
 
   /** Kill a child now; the next job starts a fresh one. */
   private kill(child: Child): void {
     if (this.child === child) this.child = null;
-    child.proc.kill('SIGKILL');
+    killTree(child.proc);
   }
 
   /** Stop the child (if any). */
@@ -265,7 +297,7 @@ export class Sandbox {
     await new Promise<void>((resolve) => {
       c.proc.once('close', () => resolve());
       (c.proc.stdin as Writable).end();
-      setTimeout(() => c.proc.kill('SIGKILL'), 500).unref();
+      setTimeout(() => killTree(c.proc), 500).unref();
     });
   }
 }
@@ -276,27 +308,8 @@ function withoutV8Dump(output: string): string {
   return i < 0 ? output : output.slice(0, i);
 }
 
-/** A process's resident memory in MB, where /proc tells (Linux); otherwise undefined. */
-function residentMb(pid: number | undefined): number | undefined {
-  if (!pid || process.platform !== 'linux') return undefined;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function describeDeath(code: number | null, signal: string | null, output: string): { reason: SandboxFailureReason; message: string } {
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(output)) {
-    return { reason: 'memory', message: 'ran out of memory (the sandbox heap limit was reached)' };
-  }
-  if (signal) return { reason: 'crash', message: `the process was killed by ${signal}` };
-  return { reason: 'exit', message: `the process exited with code ${code}` };
-}
-
 /**
- * Run one job in a fresh sandbox and stop it. `bundle` is the path of an ESM bundle, or its code
+ * Run one job in a fresh sandbox and stop it. `bundle` is the path of a built module, or its code
  * (written to a temporary file that is removed afterwards).
  */
 export async function runInSandbox(
@@ -309,7 +322,7 @@ export async function runInSandbox(
   if (typeof bundle === 'string') bundlePath = bundle;
   else {
     dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-sandbox-'));
-    bundlePath = path.join(dir, 'student.mjs');
+    bundlePath = path.join(dir, 'student.js');
     await writeFile(bundlePath, bundle.code);
   }
   const sandbox = new Sandbox(bundlePath, opts);

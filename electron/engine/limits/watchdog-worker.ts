@@ -1,0 +1,112 @@
+/**
+ * The watchdog thread of a confined child (bundled to dist/watchdog.js; harness code, never student
+ * code). It samples the control block the main thread writes at each call's start and end, the main
+ * thread's CPU time and the process's resident memory; see watchdog-protocol.ts.
+ *
+ * CPU time, not wall time: a call is charged only while the main thread runs, so a loaded machine
+ * never fails a correct handler, and an infinite loop is stopped after its limit of CPU.
+ */
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { workerData } from 'node:worker_threads';
+import { CONTROL_BYTES, NAME_BYTES, NAME_OFFSET, SLOT, WATCHDOG_FD, type CallWhere, type WatchdogConfig, type WatchdogNote } from './watchdog-protocol.js';
+
+const cfg = workerData as WatchdogConfig;
+const ctl = new Int32Array(cfg.control, 0, CONTROL_BYTES / 4);
+const nameBytes = new Uint8Array(cfg.control, NAME_OFFSET, NAME_BYTES);
+const decoder = new TextDecoder();
+
+/** The main thread's CPU time in ms: its own /proc entry on Linux (GC helper threads and this
+ *  thread excluded), the whole process's elsewhere. */
+const mainThreadCpuMs: () => number = (() => {
+  if (process.platform === 'linux') {
+    try {
+      const fd = openSync(`/proc/self/task/${process.pid}/stat`, 'r');
+      const buf = Buffer.alloc(1024);
+      const tickMs = 10; // USER_HZ is 100 on Linux
+      const read = () => {
+        const n = readSync(fd, buf, 0, buf.length, 0);
+        const text = buf.toString('latin1', 0, n);
+        const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+        return (Number(fields[11]) + Number(fields[12])) * tickMs;
+      };
+      if (Number.isFinite(read())) return read;
+      closeSync(fd);
+    } catch {
+      // fall through to the process's CPU time
+    }
+  }
+  return () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+})();
+
+const rssMb = () => process.memoryUsage.rss() / (1024 * 1024);
+
+function note(n: WatchdogNote): void {
+  try {
+    writeSync(WATCHDOG_FD, JSON.stringify(n) + '\n');
+  } catch {
+    // The parent is gone; the orphan check below ends the process.
+  }
+}
+
+function where(): CallWhere {
+  const len = Math.min(Atomics.load(ctl, SLOT.nameLength), NAME_BYTES);
+  return { name: decoder.decode(nameBytes.slice(0, len)), node: ctl[SLOT.node], step: ctl[SLOT.step], seed: ctl[SLOT.seed] };
+}
+
+function die(): never {
+  process.kill(process.pid, 'SIGKILL');
+  // Not reached; keeps the type checker and a slow signal honest.
+  for (;;) Atomics.wait(ctl, SLOT.nameLength + 1, 0, 1000);
+}
+
+let watched = -1;
+let startCpu = 0;
+let startRss = 0;
+let longNoted = false;
+let ticks = 0;
+const LONG_MS = 50;
+
+setInterval(() => {
+  ticks++;
+  const inCall = Atomics.load(ctl, SLOT.inCall) === 1;
+  const seq = Atomics.load(ctl, SLOT.seq);
+  if (inCall) {
+    const cpu = mainThreadCpuMs();
+    if (seq !== watched) {
+      if (longNoted) note({ t: 'done', seq: watched });
+      watched = seq;
+      startCpu = cpu;
+      startRss = rssMb();
+      longNoted = false;
+    } else {
+      const used = cpu - startCpu;
+      const limit = Atomics.load(ctl, SLOT.limitMs);
+      if (limit > 0 && used > limit) {
+        note({ t: 'cpu', cpuMs: Math.round(used), limitMs: limit, rssMb: Math.round(rssMb()), rssAtStartMb: Math.round(startRss), ...where() });
+        die();
+      }
+      if (!longNoted && used >= LONG_MS) {
+        longNoted = true;
+        note({ t: 'long', seq });
+      }
+    }
+  } else if (watched !== -1) {
+    if (longNoted) note({ t: 'done', seq: watched });
+    watched = -1;
+    longNoted = false;
+  }
+  if (ticks % 5 === 0) {
+    const rss = rssMb();
+    if (rss > cfg.rssCapMb) {
+      note({ t: 'memory', rssMb: Math.round(rss), capMb: cfg.rssCapMb, inCall, ...where() });
+      die();
+    }
+  }
+  if (ticks % Math.max(1, Math.round(500 / cfg.sampleMs)) === 0) {
+    if (process.ppid !== cfg.parentPid) die(); // orphaned: nobody is waiting for this process
+    note({ t: 'alive' });
+  }
+}, cfg.sampleMs);
