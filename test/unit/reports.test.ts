@@ -177,20 +177,28 @@ describe('paxlab CLI', () => {
     await mkdir(path.join(subs, 'erin'));
     const before = await snapshot(subs);
     const out = path.join(tmp, 'scores.csv');
-    const r = await cli(['grade-all', 'learner', subs, '--out', out, '--jobs', '2']);
+    const perTest = path.join(tmp, 'tests.csv');
+    const r = await cli(['grade-all', 'learner', subs, '--out', out, '--tests-csv', perTest, '--jobs', '2']);
     expect(r.code).toBe(0);
     const rows = (await readFile(out, 'utf8')).trim().split('\n');
-    expect(rows[0]).toBe('student,score,max,passed,failed,error');
+    expect(rows[0]).toBe('student,status,score,max,passed,failed,reason');
     const byName = Object.fromEntries(rows.slice(1).map((l) => [l.split(',')[0], l]));
     expect(Object.keys(byName).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
     // grade-all grades like `grade --hidden`: every kind of test, hidden traces included.
     const tests = await listGradeTests('learner', { hidden: true });
     expect(new Set(tests.map((t) => t.kind))).toEqual(new Set(['trace', 'scenario', 'search']));
-    expect(byName.alice).toBe(`alice,10,10,${tests.length},0,`);
-    expect(byName.dave).toBe(`dave,10,10,${tests.length},0,`);
-    expect(byName.bob).toMatch(/^bob,[\d.]+,10,\d+,[1-9]\d*,$/);
-    expect(byName.carol).toMatch(/^carol,0,10,0,\d+,"?build error: learner\.ts:\d+:\d+: Expected/);
-    expect(byName.erin).toMatch(/^erin,0,10,0,0,no learner\.ts in the folder$/);
+    expect(byName.alice).toBe(`alice,graded,10,10,${tests.length},0,`);
+    expect(byName.dave).toBe(`dave,graded,10,10,${tests.length},0,`);
+    expect(byName.bob).toMatch(/^bob,graded,[\d.]+,10,\d+,[1-9]\d*,$/);
+    expect(byName.carol).toMatch(/^carol,build-error,0,10,0,\d+,"?build error: learner\.ts:\d+:\d+: Expected/);
+    expect(byName.erin).toMatch(/^erin,no-module,0,10,0,0,no learner\.ts in the folder$/);
+    // The per-test CSV: a column per test, the points each submission scored in it.
+    const perRows = (await readFile(perTest, 'utf8')).trim().split('\n').map((l) => l.split(','));
+    expect(perRows[0]).toEqual(['student', 'status', 'score', ...tests.map((t) => t.id)]);
+    const alice = perRows.find((x) => x[0] === 'alice')!;
+    expect(alice.slice(3).reduce((sum, p) => sum + Number(p), 0)).toBeCloseTo(10, 5);
+    const erin = perRows.find((x) => x[0] === 'erin')!;
+    expect(erin.slice(3).every((p) => p === '')).toBe(true);
     expect(await snapshot(subs)).toEqual(before);
   });
 

@@ -17,9 +17,9 @@ import type { TypeCheckOptions, TypeCheckRequest } from './typecheck-child.js';
 import { typeCheck } from './typecheck.js';
 
 /** CPU time one check may use: a cold check (TypeScript parsing its libraries) takes about 1 s. */
-export const TYPECHECK_CPU_MS = 15_000;
-/** Heap of the checker: the libraries and a student's files need ~150 MB. */
-export const TYPECHECK_HEAP_MB = 768;
+export const TYPECHECK_CPU_MS = 8_000;
+/** Heap of the checker: the libraries and a student's files need under 100 MB. */
+export const TYPECHECK_HEAP_MB = 384;
 
 type Reply = { id: number; diagnostics?: Diagnostic[]; error?: string };
 type Pending = { resolve: (d: Diagnostic[]) => void; reject: (e: Error) => void; entry?: string; root?: string };

@@ -3,12 +3,14 @@
  * registered kind, and return one report with points. The desktop app, the CLI and the lab check
  * all grade through here.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { BUNDLE_NAME, bundleStudentModule, prepareTypeCheck, typeCheckStudentModule, withTypeDiagnostics, type BuildOk } from '../build/build-student.js';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { loadLab, type LabPack } from '../labs/lab-pack.js';
+import { killAllOnExit } from '../cluster/exit-hooks.js';
 import { confinement, type Confinement } from './confinement.js';
 import { Sandbox } from './sandbox.js';
 import { createStackMapper } from './stack-map.js';
@@ -194,6 +196,8 @@ export async function openSession(build: BuildOk, limits: { callMs: number; memo
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-grade-'));
   const bundlePath = path.join(dir, BUNDLE_NAME);
   await writeFile(bundlePath, build.code);
+  // The folder goes however the process ends.
+  const forget = killAllOnExit(() => rmSync(dir, { recursive: true, force: true }));
   const sandbox = new Sandbox(bundlePath, { callCpuMs: limits.callMs, memoryMb: limits.memoryMb });
   return {
     sandbox,
@@ -201,6 +205,7 @@ export async function openSession(build: BuildOk, limits: { callMs: number; memo
     async close() {
       await sandbox.close();
       await rm(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -1,6 +1,11 @@
-/** Gradescope's results.json (autograder specification): a score and one entry per test. */
+/**
+ * Gradescope's results.json (autograder specification): a score and one entry per test. Students
+ * see it, so hidden tests name only their rule (report-redact.ts).
+ */
 import { formatDiagnostic } from '../build/diagnostics.js';
+import { cleanText } from './clean-text.js';
 import type { GradeReport } from './grade.js';
+import { redactHidden } from './report-redact.js';
 import { formatTestFailure } from './report-text.js';
 
 export interface GradescopeResults {
@@ -20,13 +25,15 @@ export interface GradescopeResults {
   }>;
 }
 
-export function toGradescope(r: GradeReport): GradescopeResults {
-  const output =
+export function toGradescope(report: GradeReport): GradescopeResults {
+  const r = redactHidden(report);
+  const output = cleanText(
     r.status === 'build-error'
       ? `Your module does not build:\n${r.diagnostics.map(formatDiagnostic).join('\n')}`
       : r.status === 'load-error'
         ? `Your module does not load: ${r.loadError?.message ?? ''}\n${r.loadError?.stack ?? ''}`
-        : `${r.counts.passed} of ${r.counts.total} tests passed.`;
+        : `${r.counts.passed} of ${r.counts.total} tests passed.${r.confinement && !r.confinement.confined ? `\n${r.confinement.summary}` : ''}`,
+  );
   return {
     score: r.score,
     execution_time: Math.round(r.durationMs / 1000),

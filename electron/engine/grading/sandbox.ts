@@ -6,12 +6,13 @@
  * student's). After a death the next job gets a fresh child.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
+import { killAllOnExit } from '../cluster/exit-hooks.js';
 import { confinedSpawn, killTree, onWatchdogNotes } from '../limits/confined-spawn.js';
 import { describeCall, type CallWhere, type WatchdogNote } from '../limits/watchdog-protocol.js';
 import { paxlabRoot, sandboxEntry } from '../labs/paths.js';
@@ -318,10 +319,12 @@ export async function runInSandbox(
   opts: SandboxLimits & { onProgress?: (data: unknown) => void },
 ): Promise<SandboxOutcome> {
   let dir: string | null = null;
+  let forget = () => {};
   let bundlePath: string;
   if (typeof bundle === 'string') bundlePath = bundle;
   else {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-sandbox-'));
+    const d = (dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-sandbox-')));
+    forget = killAllOnExit(() => rmSync(d, { recursive: true, force: true }));
     bundlePath = path.join(dir, 'student.js');
     await writeFile(bundlePath, bundle.code);
   }
@@ -331,5 +334,6 @@ export async function runInSandbox(
   } finally {
     await sandbox.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+    forget();
   }
 }

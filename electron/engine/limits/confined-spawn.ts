@@ -15,20 +15,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
+import { killAllOnExit } from '../cluster/exit-hooks.js';
 import { parseNote, WATCHDOG_FD, type WatchdogNote } from './watchdog-protocol.js';
 
 const SH = '/bin/sh';
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
-
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // No confined child outlives the process that started it, whatever way it ends.
-  process.on('exit', () => {
-    for (const c of live) killTree(c);
-  });
-}
 
 export interface ConfinedSpawnOptions {
   /** Cap of the child's data segment (MB): RLIMIT_DATA where the platform enforces it. */
@@ -44,9 +34,9 @@ export function dataCapSupported(): boolean {
  * Start `process.execPath args…` confined. stdio: stdin (jobs), stdout and stderr (what it
  * prints), fd 3 (its replies), fd 4 (its watchdog's notes).
  */
-export function confinedSpawn(args: string[], opts: ConfinedSpawnOptions = {}): ChildProcess {
-  installExitHook();
-  const env = { ELECTRON_RUN_AS_NODE: '1', ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) };
+export function confinedSpawn(args: string[], opts: ConfinedSpawnOptions & { env?: Record<string, string> } = {}): ChildProcess {
+  // Nothing of our environment leaks to the child unless asked (Windows needs SystemRoot).
+  const env = opts.env ?? { ELECTRON_RUN_AS_NODE: '1', ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) };
   const stdio: Array<'pipe'> = ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'];
   let proc: ChildProcess;
   if (opts.dataCapMb !== undefined && dataCapSupported()) {
@@ -56,8 +46,10 @@ export function confinedSpawn(args: string[], opts: ConfinedSpawnOptions = {}): 
   } else {
     proc = spawn(process.execPath, args, { stdio, env, detached: process.platform !== 'win32', windowsHide: true });
   }
-  live.add(proc);
-  proc.on('close', () => live.delete(proc));
+  // No confined child outlives the process that started it (exit, SIGINT, SIGTERM; after a SIGKILL
+  // of ours, its watchdog notices it was orphaned and ends it).
+  const off = killAllOnExit(() => killTree(proc));
+  proc.on('close', off);
   return proc;
 }
 
