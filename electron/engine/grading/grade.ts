@@ -125,7 +125,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     if (!built.ok) return empty('build-error', built.diagnostics);
     const start = await session.sandbox.start();
     if (!start.ok) return empty('load-error', built.diagnostics, loadErrorOf(start, session));
-    const env: TestEnv = { lab, sandbox: session.sandbox, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
+    const env: TestEnv = { lab, sandbox: session.sandbox, sandboxWith: session.sandboxWith, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
     const results: TestResult[] = [];
     for (const [i, t] of tests.entries()) {
       const t0 = performance.now();
@@ -187,6 +187,7 @@ function loadErrorOf(start: { message: string; error?: SerializedError; output: 
 
 export interface Session {
   sandbox: Sandbox;
+  sandboxWith: TestEnv['sandboxWith'];
   mapStack: ReturnType<typeof createStackMapper>;
   close(): Promise<void>;
 }
@@ -199,11 +200,18 @@ export async function openSession(build: BuildOk, limits: { callMs: number; memo
   // The folder goes however the process ends.
   const forget = killAllOnExit(() => rmSync(dir, { recursive: true, force: true }));
   const sandbox = new Sandbox(bundlePath, { callCpuMs: limits.callMs, memoryMb: limits.memoryMb });
+  const others = new Map<string, Sandbox>();
   return {
     sandbox,
+    sandboxWith(l) {
+      const key = `${l.memoryMb}/${l.memoryBlame ?? 'student'}`;
+      let s = others.get(key);
+      if (!s) others.set(key, (s = new Sandbox(bundlePath, { callCpuMs: limits.callMs, ...l })));
+      return s;
+    },
     mapStack: createStackMapper(bundlePath, build.sourceMap, build.root),
     async close() {
-      await sandbox.close();
+      await Promise.all([sandbox.close(), ...[...others.values()].map((s) => s.close())]);
       await rm(dir, { recursive: true, force: true });
       forget();
     },

@@ -37,31 +37,39 @@ function main(): void {
   const bundlePath = process.argv[2];
   const opts = JSON.parse(process.argv[3] ?? '{}') as ChildOptions;
   const distDir = path.dirname(fileURLToPath(import.meta.url));
-  const meter = new SharedCallMeter(distDir, { rssCapMb: opts.rssCapMb ?? 1024 });
-  const realm = new StudentRealm();
-  const calls = new StudentCalls(realm, meter);
+  const meter = new SharedCallMeter(distDir, { rssCapMb: opts.rssCapMb ?? 1024, interrupt: true });
+  let realm = new StudentRealm();
   const output = () => {
     const s = realm.drainOutput();
     return s ? { output: s } : {};
   };
+  let code = '';
+  let loadLimitMs = 0;
   let student: LoadedStudent | null = null;
 
+  /** Evaluate the module in a fresh realm (at start, and after an interrupted job left the old one half-way). */
+  const evaluate = (): { ok: true; student: LoadedStudent } | { ok: false; reply: ChildReply } => {
+    realm = new StudentRealm();
+    const calls = new StudentCalls(realm, meter);
+    meter.setLimit(loadLimitMs);
+    const r = meter.scoped(() => calls.load(code, path.basename(bundlePath)));
+    if (!r.ok) return { ok: false, reply: { type: 'limit', hit: r.limit, ...output() } };
+    if (!r.value.ok) return { ok: false, reply: { type: 'load-error', error: r.value.thrown, ...output() } };
+    return { ok: true, student: { realm, calls, exports: r.value.module.exports } };
+  };
+
   const load = (req: LoadRequest) => {
-    meter.setLimit(req.limitMs);
-    let code: string;
+    loadLimitMs = req.limitMs;
     try {
       code = readFileSync(bundlePath, 'utf8');
     } catch (e) {
       reply({ type: 'load-error', error: { name: 'Error', message: `cannot read the bundle: ${(e as Error).message}` } });
       return;
     }
-    const r = calls.load(code, path.basename(bundlePath));
-    if (!r.ok) {
-      reply({ type: 'load-error', error: r.thrown, ...output() });
-      return;
-    }
-    student = { realm, calls, exports: r.module.exports };
-    reply({ type: 'ready', exports: [...r.module.exports.keys()], ...output() });
+    const r = evaluate();
+    if (!r.ok) return reply(r.reply);
+    student = r.student;
+    reply({ type: 'ready', exports: [...r.student.exports.keys()], ...output() });
   };
 
   const runJob = async (req: JobRequest) => {
@@ -76,12 +84,24 @@ function main(): void {
     }
     meter.setLimit(req.limitMs);
     meter.setSeed(-1);
+    const current = student;
     try {
-      const value = await handler(req.payload, {
-        student,
-        progress: (data) => reply({ type: 'progress', id: req.id, data, ...output() }),
-        setSeed: (seed) => meter.setSeed(seed),
-      });
+      // Synchronous job handlers run inside the scope a condemned call's interruption ends.
+      const r = meter.scoped(() =>
+        handler(req.payload, {
+          student: current,
+          progress: (data) => reply({ type: 'progress', id: req.id, data, ...output() }),
+          setSeed: (seed) => meter.setSeed(seed),
+        }),
+      );
+      if (!r.ok) {
+        reply({ type: 'limit', id: req.id, hit: r.limit, ...output() });
+        // The interrupted job left the realm half-way through a call: the next job gets a fresh one.
+        const again = evaluate();
+        student = again.ok ? again.student : null;
+        return;
+      }
+      const value = await r.value;
       reply({ type: 'done', id: req.id, value: value ?? null, ...output() });
     } catch (e) {
       const err = e instanceof Error ? { name: e.name, message: e.message, stack: e.stack } : { name: 'Error', message: String(e) };

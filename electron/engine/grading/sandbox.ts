@@ -131,6 +131,7 @@ export class Sandbox {
     return child.loaded;
   }
 
+
   private spawnChild(): Child {
     if (!existsSync(sandboxEntry())) throw new Error(`the sandbox is not built (${sandboxEntry()} is missing): run \`npm run build\``);
     this.spawnCount++;
@@ -204,6 +205,10 @@ export class Sandbox {
         } else if (r.type === 'load-error') {
           child.onReply = child.onClose = null;
           resolve({ ok: false, reason: 'load', message: `loading the module threw ${r.error.name}: ${r.error.message}`, error: r.error, output: output() });
+        } else if (r.type === 'limit') {
+          child.onReply = child.onClose = null;
+          const d = this.overLimit(r.hit);
+          resolve({ ok: false, reason: d.reason, message: `while loading the module, ${d.message}`, output: output() });
         }
       };
       child.onClose = (code, signal) => {
@@ -249,6 +254,10 @@ export class Sandbox {
           finish({ ok: true, value: r.value, progress, output: jobOutput() });
         } else if (r.type === 'failed') {
           finish({ ok: false, reason: 'job-error', message: r.error.message, error: r.error, progress, output: jobOutput() });
+        } else if (r.type === 'limit') {
+          // Interrupted at the limit; the child goes on with a fresh realm for the next job.
+          const d = this.overLimit(r.hit);
+          finish({ ok: false, reason: d.reason, message: d.message, call: r.hit, progress, output: jobOutput() });
         }
       };
       child.onClose = (code, signal) => {
@@ -260,17 +269,24 @@ export class Sandbox {
     });
   }
 
+  /**
+   * A call past its CPU limit: a time-limit verdict, or a memory one when the process grew by half
+   * its heap cap meanwhile (code still collecting garbage near its cap when the clock ran out has a
+   * memory problem, not a speed problem).
+   */
+  private overLimit(v: CallWhere & { limitMs: number; rssMb: number; rssAtStartMb: number }): { reason: SandboxFailureReason; message: string; call: CallWhere } {
+    const grown = v.rssMb - v.rssAtStartMb;
+    if (grown >= this.limits.memoryMb * 0.5) {
+      return { reason: 'memory', call: v, message: `${describeCall(v)} allocated without bound: grew by ${grown} MB (memory limit ${this.limits.memoryMb} MB) and ran past the CPU time limit` };
+    }
+    return { reason: 'timeout', call: v, message: `${describeCall(v)} ran past the CPU time limit of ${v.limitMs} ms` };
+  }
+
   /** Why a child died, and whose fault it was. */
   private explain(child: Child, code: number | null, signal: string | null, what: string): { reason: SandboxFailureReason; message: string; call?: CallWhere } {
     const v = child.verdict;
     const blame = this.limits.memoryBlame ?? 'student';
-    if (v?.t === 'cpu') {
-      const grown = v.rssMb - v.rssAtStartMb;
-      if (grown >= this.limits.memoryMb * 0.5) {
-        return { reason: 'memory', call: v, message: `${describeCall(v)} allocated without bound: grew by ${grown} MB (memory limit ${this.limits.memoryMb} MB) and ran past the CPU time limit` };
-      }
-      return { reason: 'timeout', call: v, message: `${describeCall(v)} ran past the CPU time limit of ${v.limitMs} ms` };
-    }
+    if (v?.t === 'cpu') return this.overLimit(v);
     if (v?.t === 'memory') {
       if (v.inCall || blame === 'student') return { reason: 'memory', call: v, message: `${v.inCall ? describeCall(v) : 'your code'} used too much memory (the process reached ${v.rssMb} MB, over the sandbox's ${v.capMb} MB)` };
       return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (${v.rssMb} MB, over its ${v.capMb} MB limit): the grader's limit, not a fault of your code` };

@@ -1,17 +1,23 @@
 /**
  * What a confined child process and its watchdog thread share, and what the watchdog tells the
  * parent. The child's main thread marks each student call (or type check) in a SharedArrayBuffer;
- * the watchdog thread samples it with the main thread's CPU time and the process's resident memory,
- * and when a call has used more CPU than allowed, or the process more memory, it writes one note on
- * its own pipe and kills the process. Harness work between calls is never charged.
+ * the watchdog thread samples it with the main thread's CPU time and the process's resident memory.
+ * Harness work between calls is never charged.
+ *
+ * When a call has used more CPU than its limit, the watchdog condemns it (compare-and-swap on
+ * `state`, so a call that ends at that instant is either condemned or not, never half) and, in a
+ * sandbox, interrupts it: the job runs inside a `breakOnSigint` scope, and a SIGINT ends the job
+ * there; the child reports the limit and goes on with a fresh realm, no new process needed. Where
+ * that is not set up (the type checker), or when the interruption does not land, it writes a note
+ * on its own pipe and kills the process. Memory over the cap always kills.
  */
 
 /** Int32 slots of the control block. */
 export const SLOT = {
-  /** Incremented when a call starts. */
-  seq: 0,
-  /** 1 while a call runs. */
-  inCall: 1,
+  /** The running call's sequence number (> 0); 0 between calls; minus it once condemned. */
+  state: 0,
+  /** The sequence number of the last call started. */
+  seq: 1,
   node: 2,
   step: 3,
   seed: 4,
@@ -19,6 +25,14 @@ export const SLOT = {
   limitMs: 5,
   /** Bytes of the call's name. */
   nameLength: 6,
+  /** Set by the watchdog once the interrupting signal is sent. */
+  sent: 7,
+  /** Filled in when a call is condemned: CPU it used, and resident memory then and at its start (MB). */
+  cpuMs: 8,
+  rssMb: 9,
+  rssAtStartMb: 10,
+  /** Never written: the main thread sleeps on it, interruptibly. */
+  sleep: 11,
 } as const;
 
 export const NAME_OFFSET = 64;
@@ -30,6 +44,8 @@ export const WATCHDOG_FD = 4;
 
 export interface WatchdogConfig {
   control: SharedArrayBuffer;
+  /** Interrupt a condemned call with SIGINT (the sandbox's jobs run in breakOnSigint scopes) rather than kill the process. */
+  interrupt: boolean;
   /** Kill when resident memory exceeds this (MB). */
   rssCapMb: number;
   /** How often to sample, ms. */
@@ -52,7 +68,7 @@ export type WatchdogNote =
   /** A call has run for a while (used to tell whose memory a later heap death was). */
   | { t: 'long'; seq: number }
   | { t: 'done'; seq: number }
-  /** A call used more CPU than its limit; the process is killed right after. */
+  /** A call used more CPU than its limit and could not be interrupted; the process is killed right after. */
   | ({ t: 'cpu'; cpuMs: number; limitMs: number; rssMb: number; rssAtStartMb: number } & CallWhere)
   /** Resident memory went over the cap; the process is killed right after. */
   | ({ t: 'memory'; rssMb: number; capMb: number; inCall: boolean } & CallWhere);

@@ -59,49 +59,69 @@ function where(): CallWhere {
 function die(): never {
   process.kill(process.pid, 'SIGKILL');
   // Not reached; keeps the type checker and a slow signal honest.
-  for (;;) Atomics.wait(ctl, SLOT.nameLength + 1, 0, 1000);
+  for (;;) Atomics.wait(ctl, SLOT.sleep, 0, 1000);
 }
 
-let watched = -1;
+/** How long (wall) a condemned call may take to be interrupted before the process is killed instead. */
+const INTERRUPT_GRACE_MS = 2000;
+const LONG_MS = 50;
+
+let watched = 0;
 let startCpu = 0;
 let startRss = 0;
 let longNoted = false;
+let condemnedAt = 0;
 let ticks = 0;
-const LONG_MS = 50;
 
 setInterval(() => {
   ticks++;
-  const inCall = Atomics.load(ctl, SLOT.inCall) === 1;
-  const seq = Atomics.load(ctl, SLOT.seq);
-  if (inCall) {
+  const state = Atomics.load(ctl, SLOT.state);
+  if (state > 0) {
     const cpu = mainThreadCpuMs();
-    if (seq !== watched) {
+    if (state !== watched) {
       if (longNoted) note({ t: 'done', seq: watched });
-      watched = seq;
+      watched = state;
       startCpu = cpu;
       startRss = rssMb();
       longNoted = false;
+      condemnedAt = 0;
     } else {
       const used = cpu - startCpu;
       const limit = Atomics.load(ctl, SLOT.limitMs);
       if (limit > 0 && used > limit) {
-        note({ t: 'cpu', cpuMs: Math.round(used), limitMs: limit, rssMb: Math.round(rssMb()), rssAtStartMb: Math.round(startRss), ...where() });
-        die();
-      }
-      if (!longNoted && used >= LONG_MS) {
+        const rss = rssMb();
+        if (!cfg.interrupt) {
+          note({ t: 'cpu', cpuMs: Math.round(used), limitMs: limit, rssMb: Math.round(rss), rssAtStartMb: Math.round(startRss), ...where() });
+          die();
+        }
+        // Condemn it, unless it ended this very moment; then interrupt its job.
+        if (Atomics.compareExchange(ctl, SLOT.state, state, -state) === state) {
+          ctl[SLOT.cpuMs] = Math.round(used);
+          ctl[SLOT.rssMb] = Math.round(rss);
+          ctl[SLOT.rssAtStartMb] = Math.round(startRss);
+          condemnedAt = performance.now();
+          process.kill(process.pid, 'SIGINT');
+          Atomics.store(ctl, SLOT.sent, state);
+        }
+      } else if (!longNoted && used >= LONG_MS) {
         longNoted = true;
-        note({ t: 'long', seq });
+        note({ t: 'long', seq: state });
       }
     }
-  } else if (watched !== -1) {
+  } else if (state < 0 && -state === watched && condemnedAt > 0 && performance.now() - condemnedAt > INTERRUPT_GRACE_MS) {
+    // The interruption did not land (code V8 cannot interrupt): fall back to killing the process.
+    note({ t: 'cpu', cpuMs: ctl[SLOT.cpuMs], limitMs: Atomics.load(ctl, SLOT.limitMs), rssMb: ctl[SLOT.rssMb], rssAtStartMb: ctl[SLOT.rssAtStartMb], ...where() });
+    die();
+  } else if (state === 0 && watched !== 0) {
     if (longNoted) note({ t: 'done', seq: watched });
-    watched = -1;
+    watched = 0;
     longNoted = false;
+    condemnedAt = 0;
   }
   if (ticks % 5 === 0) {
     const rss = rssMb();
     if (rss > cfg.rssCapMb) {
-      note({ t: 'memory', rssMb: Math.round(rss), capMb: cfg.rssCapMb, inCall, ...where() });
+      note({ t: 'memory', rssMb: Math.round(rss), capMb: cfg.rssCapMb, inCall: state !== 0, ...where() });
       die();
     }
   }

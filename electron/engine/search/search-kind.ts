@@ -81,7 +81,8 @@ registerTestKind({
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const cfg = test.data as SearchTestConfig;
     const payload: SearchJobPayload = { exportName: env.lab.manifest.export, role: env.lab.manifest.role as SearchJobPayload['role'], options: cfg.options };
-    const outcome = await runSearchJob(env.build.code, payload, env.limits.callMs);
+    // One sandbox with the search's memory cap serves every search test of the grade.
+    const outcome = await env.sandboxWith({ memoryMb: SEARCH_MEMORY_MB, memoryBlame: 'in-call' }).run({ kind: 'search', payload }, { callCpuMs: env.limits.callMs });
     if (!outcome.ok) {
       // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
       const death = judgeDeath(outcome.reason);
