@@ -8,7 +8,7 @@ import { SingleDecreeNode } from '../../labs/paxos-node/node.js';
 import type { NodeProgram } from '../engine/cluster/node-config.js';
 import { guardedRoleClass } from '../engine/realm/guarded-role.js';
 import { StudentCalls } from '../engine/realm/student-calls.js';
-import { StudentRealm } from '../engine/realm/student-realm.js';
+import { isStudentPromise, StudentRealm } from '../engine/realm/student-realm.js';
 import type { NodeFactory } from './runtime.js';
 
 /** Load the modules `program` names; throws an Error that says which module and why. */
@@ -40,6 +40,7 @@ export async function loadNodeFactory(program: NodeProgram): Promise<NodeFactory
  * the node's sockets or its files.
  */
 function loadStudentRole(file: string, what: string, exportName: string): unknown {
+  ignoreStudentRejections();
   let code: string;
   try {
     code = readFileSync(path.resolve(file), 'utf8');
@@ -52,6 +53,18 @@ function loadStudentRole(file: string, what: string, exportName: string): unknow
   const cls = loaded.module.exports.get(exportName);
   if (typeof cls !== 'function') throw new Error(`${what} module ${file} does not export a class named ${exportName}`);
   return guardedRoleClass(calls, cls, exportName);
+}
+
+let ignoring = false;
+
+/** A promise student code rejects and never handles is not the node's failure; any other still is. */
+function ignoreStudentRejections(): void {
+  if (ignoring) return;
+  ignoring = true;
+  process.on('unhandledRejection', (reason, promise) => {
+    if (isStudentPromise(promise)) return;
+    throw reason;
+  });
 }
 
 async function importModule(file: string, what: string): Promise<Record<string, unknown>> {

@@ -26,6 +26,9 @@ export function hostAccess(e: SerializedError): string | null {
   const undefinedName = /^(\S+) is not defined$/.exec(e.message);
   if (e.name === 'ReferenceError' && undefinedName && HOST_NAMES.has(undefinedName[1])) return `${undefinedName[1]} is not available: ${NO_HOST}`;
   if (e.name === 'TypeError' && PROCESS_FIELDS.test(e.message)) return `process is not available: ${NO_HOST}`;
+  // `globalThis.ArrayBuffer` and the like read as undefined: "g.ArrayBuffer is not a constructor".
+  const notThere = /^(?:[\w$]+\.)*([\w$]+) is not a (?:constructor|function)$/.exec(e.message);
+  if (e.name === 'TypeError' && notThere && HOST_NAMES.has(notThere[1])) return `${notThere[1]} is not available: ${NO_HOST}`;
   if (e.name === 'TypeError' && /^Math\.random is not available/.test(e.message)) return `Math.random is not available: ${NO_HOST}`;
   if (e.name === 'EvalError' && /Code generation from strings disallowed/.test(e.message)) return `eval and new Function are not available: ${NO_HOST}`;
   return null;

@@ -18,6 +18,9 @@ import './jobs/index.js';
 
 // Harness bugs are reported, never silent (student code cannot reach these: it has no timers).
 process.on('uncaughtException', (e) => process.stderr.write(`sandbox: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`));
+// Student code may reject promises nobody handles (`Promise.reject()`, a refused import()): its
+// realm's callbacks never run, so those are neither an error of the harness nor a reason to stop.
+process.on('unhandledRejection', () => {});
 
 function reply(msg: ChildReply): void {
   const buf = Buffer.from(JSON.stringify(msg) + '\n');
@@ -82,7 +85,7 @@ function main(): void {
       reply({ type: 'failed', id: req.id, error: { name: 'Error', message: 'the module is not loaded' } });
       return;
     }
-    meter.setLimit(req.limitMs);
+    meter.setLimit(req.limitMs, req.budgetMs);
     meter.setSeed(-1);
     const current = student;
     try {

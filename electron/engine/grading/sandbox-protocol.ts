@@ -19,6 +19,8 @@ export interface JobRequest {
   payload: unknown;
   /** CPU limit of each student call in this job, ms. */
   limitMs: number;
+  /** CPU all student calls of this job may use together, ms. */
+  budgetMs: number;
 }
 
 export type SerializedError = ThrownValue;

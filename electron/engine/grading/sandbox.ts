@@ -77,6 +77,16 @@ export type StartResult =
   | { ok: false; reason: SandboxFailureReason; message: string; error?: SerializedError; output: string };
 
 const OUTPUT_CAP = 16 * 1024;
+
+/**
+ * CPU all student calls of one job (one test) may use together: a correct submission's calls in
+ * the largest test (a search: tens of thousands of calls of a few microseconds) take well under
+ * 100 ms; a submission whose every call stays just under the per-call limit would otherwise hold a
+ * grader for hours.
+ */
+export function jobBudgetMs(callCpuMs: number): number {
+  return Math.max(2000, 8 * callCpuMs);
+}
 const DEFAULT_SILENCE_MS = 60_000;
 
 /** Resident memory the watchdog allows: the heap cap, young generation and Node's own ~60 MB, with room. */
@@ -265,7 +275,7 @@ export class Sandbox {
         finish({ ok: false, reason: d.reason, message: d.message, call: d.call, progress, output: jobOutput(), exitCode: code, signal });
       };
       if (child.closed) return child.onClose(child.closed.code, child.closed.signal);
-      (child.proc.stdin as Writable).write(JSON.stringify({ id, kind: job.kind, payload: job.payload, limitMs }) + '\n');
+      (child.proc.stdin as Writable).write(JSON.stringify({ id, kind: job.kind, payload: job.payload, limitMs, budgetMs: jobBudgetMs(limitMs) }) + '\n');
     });
   }
 
@@ -274,7 +284,11 @@ export class Sandbox {
    * its heap cap meanwhile (code still collecting garbage near its cap when the clock ran out has a
    * memory problem, not a speed problem).
    */
-  private overLimit(v: CallWhere & { limitMs: number; rssMb: number; rssAtStartMb: number }): { reason: SandboxFailureReason; message: string; call: CallWhere } {
+  private overLimit(v: CallWhere & { limitMs: number; rssMb: number; rssAtStartMb: number; budget?: boolean; budgetMs?: number }): { reason: SandboxFailureReason; message: string; call: CallWhere } {
+    if (v.budget) {
+      const budget = v.budgetMs ?? jobBudgetMs(v.limitMs);
+      return { reason: 'timeout', call: v, message: `your code used more than ${Math.round(budget / 1000)} s of CPU time in this test, over many calls (each under the limit of one call); it was stopped in ${describeCall(v)}` };
+    }
     const grown = v.rssMb - v.rssAtStartMb;
     if (grown >= this.limits.memoryMb * 0.5) {
       return { reason: 'memory', call: v, message: `${describeCall(v)} allocated without bound: grew by ${grown} MB (memory limit ${this.limits.memoryMb} MB) and ran past the CPU time limit` };

@@ -7,7 +7,7 @@ import path from 'node:path';
 import vm from 'node:vm';
 import { Worker } from 'node:worker_threads';
 import type { CallMeter } from '../realm/student-calls.js';
-import { CONTROL_BYTES, NAME_BYTES, NAME_OFFSET, SLOT, type CallWhere, type WatchdogConfig } from './watchdog-protocol.js';
+import { CONTROL_BYTES, NAME_BYTES, NAME_OFFSET, SLOT, WHY_JOB, type CallWhere, type WatchdogConfig } from './watchdog-protocol.js';
 
 /** A call that used more CPU than its limit, as the watchdog measured it. */
 export interface CpuLimitHit extends CallWhere {
@@ -15,6 +15,9 @@ export interface CpuLimitHit extends CallWhere {
   limitMs: number;
   rssMb: number;
   rssAtStartMb: number;
+  /** The job's calls together used more than its budget (this call was running then). */
+  budget?: boolean;
+  budgetMs?: number;
 }
 
 /** A condemned call returned before its interruption landed: its job ends here all the same. */
@@ -48,9 +51,11 @@ export class SharedCallMeter implements CallMeter {
     this.worker.unref();
   }
 
-  /** The CPU limit of each call from now on (ms; 0: none). */
-  setLimit(ms: number): void {
+  /** The CPU limit of each call from now on, and of all calls of a job together (ms; 0: none); starts the job's count. */
+  setLimit(ms: number, jobBudgetMs = 0): void {
     Atomics.store(this.ctl, SLOT.limitMs, Math.max(0, Math.round(ms)));
+    Atomics.store(this.ctl, SLOT.jobBudgetMs, Math.max(0, Math.round(jobBudgetMs)));
+    Atomics.store(this.ctl, SLOT.jobUsedMs, 0);
   }
 
   /** The scenario seed (or -1) that later calls belong to. */
@@ -109,7 +114,9 @@ export class SharedCallMeter implements CallMeter {
       limitMs: Atomics.load(this.ctl, SLOT.limitMs),
       rssMb: this.ctl[SLOT.rssMb],
       rssAtStartMb: this.ctl[SLOT.rssAtStartMb],
+      ...(this.ctl[SLOT.why] === WHY_JOB ? { budget: true, budgetMs: Atomics.load(this.ctl, SLOT.jobBudgetMs) } : {}),
     };
+    this.ctl[SLOT.why] = 0;
     Atomics.store(this.ctl, SLOT.sent, 0);
     Atomics.store(this.ctl, SLOT.state, 0);
     return hit;

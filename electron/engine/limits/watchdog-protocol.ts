@@ -33,9 +33,16 @@ export const SLOT = {
   rssAtStartMb: 10,
   /** Never written: the main thread sleeps on it, interruptibly. */
   sleep: 11,
+  /** CPU all calls of one job may use together, ms (0: no budget), and what they used so far. */
+  jobBudgetMs: 12,
+  jobUsedMs: 13,
+  /** Why the call was condemned: 1 its own limit, 2 the job's budget. */
+  why: 14,
 } as const;
 
 export const NAME_OFFSET = 64;
+export const WHY_CALL = 1;
+export const WHY_JOB = 2;
 export const NAME_BYTES = 128;
 export const CONTROL_BYTES = NAME_OFFSET + NAME_BYTES;
 
@@ -69,7 +76,7 @@ export type WatchdogNote =
   | { t: 'long'; seq: number }
   | { t: 'done'; seq: number }
   /** A call used more CPU than its limit and could not be interrupted; the process is killed right after. */
-  | ({ t: 'cpu'; cpuMs: number; limitMs: number; rssMb: number; rssAtStartMb: number } & CallWhere)
+  | ({ t: 'cpu'; cpuMs: number; limitMs: number; rssMb: number; rssAtStartMb: number; budget?: boolean } & CallWhere)
   /** Resident memory went over the cap; the process is killed right after. */
   | ({ t: 'memory'; rssMb: number; capMb: number; inCall: boolean } & CallWhere);
 

@@ -8,7 +8,7 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { workerData } from 'node:worker_threads';
-import { CONTROL_BYTES, NAME_BYTES, NAME_OFFSET, SLOT, WATCHDOG_FD, type CallWhere, type WatchdogConfig, type WatchdogNote } from './watchdog-protocol.js';
+import { CONTROL_BYTES, NAME_BYTES, NAME_OFFSET, SLOT, WATCHDOG_FD, WHY_CALL, WHY_JOB, type CallWhere, type WatchdogConfig, type WatchdogNote } from './watchdog-protocol.js';
 
 const cfg = workerData as WatchdogConfig;
 const ctl = new Int32Array(cfg.control, 0, CONTROL_BYTES / 4);
@@ -72,12 +72,34 @@ let startRss = 0;
 let longNoted = false;
 let condemnedAt = 0;
 let ticks = 0;
+/** CPU at the last tick that found a call running (any call), for the job's budget. */
+let lastInCallCpu = -1;
 
-setInterval(() => {
+function condemn(state: number, why: number, used: number, rss: number): void {
+  if (!cfg.interrupt) {
+    note({ t: 'cpu', cpuMs: Math.round(used), limitMs: Atomics.load(ctl, SLOT.limitMs), rssMb: Math.round(rss), rssAtStartMb: Math.round(startRss), budget: why === WHY_JOB, ...where() });
+    die();
+  }
+  // Condemn it, unless it ended this very moment; then interrupt its job.
+  if (Atomics.compareExchange(ctl, SLOT.state, state, -state) !== state) return;
+  ctl[SLOT.why] = why;
+  ctl[SLOT.cpuMs] = Math.round(used);
+  ctl[SLOT.rssMb] = Math.round(rss);
+  ctl[SLOT.rssAtStartMb] = Math.round(startRss);
+  condemnedAt = performance.now();
+  process.kill(process.pid, 'SIGINT');
+  Atomics.store(ctl, SLOT.sent, state);
+}
+
+function tick(): void {
   ticks++;
   const state = Atomics.load(ctl, SLOT.state);
   if (state > 0) {
     const cpu = mainThreadCpuMs();
+    // The job's budget: CPU between two ticks that both found student code running (calls too
+    // short for a tick to see count in proportion to how often ticks land in them).
+    if (lastInCallCpu >= 0) Atomics.add(ctl, SLOT.jobUsedMs, Math.max(0, Math.round(cpu - lastInCallCpu)));
+    lastInCallCpu = cpu;
     if (state !== watched) {
       if (longNoted) note({ t: 'done', seq: watched });
       watched = state;
@@ -85,38 +107,29 @@ setInterval(() => {
       startRss = rssMb();
       longNoted = false;
       condemnedAt = 0;
-    } else {
-      const used = cpu - startCpu;
-      const limit = Atomics.load(ctl, SLOT.limitMs);
-      if (limit > 0 && used > limit) {
-        const rss = rssMb();
-        if (!cfg.interrupt) {
-          note({ t: 'cpu', cpuMs: Math.round(used), limitMs: limit, rssMb: Math.round(rss), rssAtStartMb: Math.round(startRss), ...where() });
-          die();
-        }
-        // Condemn it, unless it ended this very moment; then interrupt its job.
-        if (Atomics.compareExchange(ctl, SLOT.state, state, -state) === state) {
-          ctl[SLOT.cpuMs] = Math.round(used);
-          ctl[SLOT.rssMb] = Math.round(rss);
-          ctl[SLOT.rssAtStartMb] = Math.round(startRss);
-          condemnedAt = performance.now();
-          process.kill(process.pid, 'SIGINT');
-          Atomics.store(ctl, SLOT.sent, state);
-        }
-      } else if (!longNoted && used >= LONG_MS) {
-        longNoted = true;
-        note({ t: 'long', seq: state });
-      }
     }
-  } else if (state < 0 && -state === watched && condemnedAt > 0 && performance.now() - condemnedAt > INTERRUPT_GRACE_MS) {
-    // The interruption did not land (code V8 cannot interrupt): fall back to killing the process.
-    note({ t: 'cpu', cpuMs: ctl[SLOT.cpuMs], limitMs: Atomics.load(ctl, SLOT.limitMs), rssMb: ctl[SLOT.rssMb], rssAtStartMb: ctl[SLOT.rssAtStartMb], ...where() });
-    die();
-  } else if (state === 0 && watched !== 0) {
-    if (longNoted) note({ t: 'done', seq: watched });
-    watched = 0;
-    longNoted = false;
-    condemnedAt = 0;
+    const used = cpu - startCpu;
+    const limit = Atomics.load(ctl, SLOT.limitMs);
+    const budget = Atomics.load(ctl, SLOT.jobBudgetMs);
+    const overCall = limit > 0 && used > limit;
+    const overJob = budget > 0 && Atomics.load(ctl, SLOT.jobUsedMs) > budget;
+    if (overCall || overJob) condemn(state, overCall ? WHY_CALL : WHY_JOB, used, rssMb());
+    else if (!longNoted && used >= LONG_MS) {
+      longNoted = true;
+      note({ t: 'long', seq: state });
+    }
+  } else {
+    lastInCallCpu = -1;
+    if (state < 0 && -state === watched && condemnedAt > 0 && performance.now() - condemnedAt > INTERRUPT_GRACE_MS) {
+      // The interruption did not land (code V8 cannot interrupt): fall back to killing the process.
+      note({ t: 'cpu', cpuMs: ctl[SLOT.cpuMs], limitMs: Atomics.load(ctl, SLOT.limitMs), rssMb: ctl[SLOT.rssMb], rssAtStartMb: ctl[SLOT.rssAtStartMb], budget: ctl[SLOT.why] === WHY_JOB, ...where() });
+      die();
+    } else if (state === 0 && watched !== 0) {
+      if (longNoted) note({ t: 'done', seq: watched });
+      watched = 0;
+      longNoted = false;
+      condemnedAt = 0;
+    }
   }
   if (ticks % 5 === 0) {
     const rss = rssMb();
@@ -129,4 +142,6 @@ setInterval(() => {
     if (process.ppid !== cfg.parentPid) die(); // orphaned: nobody is waiting for this process
     note({ t: 'alive' });
   }
-}, cfg.sampleMs);
+}
+
+setInterval(tick, cfg.sampleMs);

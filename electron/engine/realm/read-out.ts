@@ -305,7 +305,14 @@ export function readThrown(e: unknown): ThrownValue {
   const str = (r: OwnData) => (r.ok && typeof r.value === 'string' ? r.value : undefined);
   const name = str(inheritedData(e, 'name'));
   const message = str(inheritedData(e, 'message'));
-  const stack = str(ownData(e, 'stack'));
+  // V8 formats a stack when it is first read, reading name and message the ordinary way: a getter
+  // of the student's may run (and throw) here. It runs metered; a throw only loses the stack.
+  let stack: string | undefined;
+  try {
+    stack = str(ownData(e, 'stack'));
+  } catch {
+    stack = undefined;
+  }
   if (name === undefined && message === undefined) {
     return { name: 'thrown value', message: `${kindOf(e)}${ownKeys(e).length ? ` with fields ${ownKeys(e).slice(0, 8).join(', ')}` : ''}` };
   }

@@ -45,7 +45,7 @@ const defineProperty = O.defineProperty, freeze = O.freeze, apply = R.apply;
 const stringify = J.stringify, slice = S.prototype.slice;
 const intrinsics = freeze({
   ObjectPrototype: O.prototype, ArrayPrototype: Array.prototype, FunctionPrototype: Function.prototype,
-  MapPrototype: Map.prototype, SetPrototype: Set.prototype, ErrorPrototype: Error.prototype,
+  MapPrototype: Map.prototype, SetPrototype: Set.prototype, ErrorPrototype: Error.prototype, PromisePrototype: Promise.prototype,
   Array: Array, Map: Map, Set: Set, JSON: J, jsonParse: J.parse,
 });
 let buf = '';
@@ -108,11 +108,24 @@ export interface RealmIntrinsics {
   readonly MapPrototype: object;
   readonly SetPrototype: object;
   readonly ErrorPrototype: object;
+  readonly PromisePrototype: object;
   readonly Array: ArrayConstructor;
   readonly Map: MapConstructor;
   readonly Set: SetConstructor;
   readonly JSON: JSON;
   readonly jsonParse: (text: string) => unknown;
+}
+
+const realmPromises = new WeakSet<object>();
+
+/**
+ * Whether a promise belongs to a student realm. Student code may reject promises nobody handles;
+ * a process hosting realms ignores those (and only those) unhandled rejections.
+ */
+export function isStudentPromise(p: unknown): boolean {
+  if (typeof p !== 'object' || p === null) return false;
+  const proto = Object.getPrototypeOf(p) as object | null;
+  return proto !== null && realmPromises.has(proto);
 }
 
 /** A student realm, as the harness holds it. Every value in it is a realm value. */
@@ -140,13 +153,14 @@ export class StudentRealm {
     };
     const intr = field(made, 'intrinsics') as object;
     const read = {} as Record<string, unknown>;
-    for (const k of ['ObjectPrototype', 'ArrayPrototype', 'FunctionPrototype', 'MapPrototype', 'SetPrototype', 'ErrorPrototype', 'Array', 'Map', 'Set', 'JSON', 'jsonParse']) {
+    for (const k of ['ObjectPrototype', 'ArrayPrototype', 'FunctionPrototype', 'MapPrototype', 'SetPrototype', 'ErrorPrototype', 'PromisePrototype', 'Array', 'Map', 'Set', 'JSON', 'jsonParse']) {
       read[k] = field(intr, k);
     }
     this.intrinsics = Object.freeze(read) as unknown as RealmIntrinsics;
     this.console = field(made, 'console') as object;
     this.globals = field(made, 'globals') as object;
     this.drainFn = field(made, 'drain') as () => unknown;
+    realmPromises.add(this.intrinsics.PromisePrototype);
   }
 
   /** A realm copy of JSON data made by the realm's own JSON.parse: no harness object goes in. */
