@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { gradeModule, listGradeTests, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport } from '../../electron/engine/grading/index.js';
+import { gradeModule, HIDDEN_DETAILS, listGradeTests, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport } from '../../electron/engine/grading/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(root, 'test/fixtures');
@@ -119,6 +119,34 @@ describe('report formats', () => {
     expect(validGradescope(broken)).toBe(true);
     expect(broken.score).toBe(0);
     expect(broken.output).toMatch(/does not build/);
+  });
+
+  it("hidden tests' inputs, outputs and printed text stay out of every student-visible report", async () => {
+    const mutantReport = await gradeModule('acceptor', path.join(root, 'labs/01-acceptor/mutants/promise-swaps-from-to.ts'), { hidden: true, only: ['trace'] });
+    const hiddenFailed = mutantReport.tests.filter((t) => t.set === 'hidden' && !t.passed);
+    expect(hiddenFailed.length).toBeGreaterThan(0);
+    // The instructor's report keeps everything.
+    for (const t of hiddenFailed) expect(t.failure!.message).not.toBe(HIDDEN_DETAILS);
+    // What only a hidden test shows (a public test may share an input).
+    const shown = (t: (typeof mutantReport.tests)[number]) => [JSON.stringify(t.failure?.input), JSON.stringify(t.failure?.expected), t.failure?.message ?? ''];
+    const publicText = formatReportText({ ...mutantReport, tests: mutantReport.tests.filter((t) => t.set === 'public') });
+    const secrets = hiddenFailed.flatMap(shown).filter((x) => x && x !== 'undefined' && x.length > 12 && !publicText.includes(x));
+    expect(secrets.length).toBeGreaterThan(0);
+    const gs = toGradescope(mutantReport);
+    const junit = toJUnitXml(mutantReport);
+    const forStudents = formatReportText(mutantReport, { forStudents: true });
+    for (const t of hiddenFailed) {
+      const entry = gs.tests.find((x) => x.name.endsWith(`(${t.name})`))!;
+      expect(entry.visibility).toBe('after_published');
+      expect(entry.output).toContain(`rule ${t.failure!.rule.id}`);
+      expect(entry.output).toContain(HIDDEN_DETAILS);
+    }
+    for (const secret of secrets) {
+      for (const [where, text] of [['gradescope', JSON.stringify(gs)], ['junit', junit], ['text for students', forStudents]] as const) {
+        expect(text.includes(secret) || text.includes(xmlEscape(secret)), `${where} shows ${secret}`).toBe(false);
+      }
+    }
+    expect(formatReportText(mutantReport)).toContain(hiddenFailed[0].failure!.message);
   });
 
   it('the terminal report has no colour unless asked, and names the rule of each failure', () => {
