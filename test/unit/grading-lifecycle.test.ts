@@ -64,6 +64,31 @@ describe('grading lifecycle', () => {
     expect(await until(() => !isAlive(pid), 5000)).toBe(true);
   });
 
+  it('a sandbox that stops answering altogether is killed and reported as the grader\'s problem, not the student\'s', async () => {
+    const built = await bundleStudentModule(path.join(root, 'labs/03-learner/reference/learner.ts'), { exportName: 'Learner' });
+    if (!built.ok) throw new Error('no build');
+    const file = path.join(tmp, 'silent.js');
+    await writeFile(file, built.code);
+    const sandbox = new Sandbox(file, { callCpuMs: 250, memoryMb: 64, silenceMs: 1500 });
+    try {
+      expect((await sandbox.start()).ok).toBe(true);
+      const [pid] = processesMentioning(file);
+      // A machine problem: the process is stopped from outside (student code cannot signal anything).
+      process.kill(pid, 'SIGSTOP');
+      const out = await sandbox.run({ kind: 'replay', payload: { exportName: 'Learner', node: { id: 1, nodes: [1, 2, 3] }, steps: [] } });
+      expect(out).toMatchObject({ ok: false, reason: 'unresponsive' });
+      expect(!out.ok && out.message).toMatch(/stopped answering .* a problem of the grading machine, not of your code/);
+      const { judgeDeath } = await import('../../electron/engine/grading/sandbox-deaths.js');
+      expect(judgeDeath('unresponsive')).toMatchObject({ reason: 'harness', rule: { id: 'harness' } });
+      // The next job gets a fresh process.
+      const again = await sandbox.run({ kind: 'replay', payload: { exportName: 'Learner', node: { id: 1, nodes: [1, 2, 3] }, steps: [] } });
+      expect(again.ok).toBe(true);
+      expect(sandbox.spawnCount).toBe(2);
+    } finally {
+      await sandbox.close();
+    }
+  });
+
   it('a grade stopped by SIGTERM leaves no sandbox process and no temporary folder behind', async () => {
     const privateTmp = await mkdtemp(path.join(tmp, 'tmpdir-'));
     const grader = spawn(process.execPath, [path.join(root, 'bin/paxlab.js'), 'grade', 'acceptor', path.join(root, 'test/fixtures/hostile/hangs-everywhere/acceptor.ts')], {

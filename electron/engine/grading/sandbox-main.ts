@@ -40,7 +40,8 @@ function main(): void {
   const bundlePath = process.argv[2];
   const opts = JSON.parse(process.argv[3] ?? '{}') as ChildOptions;
   const distDir = path.dirname(fileURLToPath(import.meta.url));
-  const meter = new SharedCallMeter(distDir, { rssCapMb: opts.rssCapMb ?? 1024, interrupt: true });
+  // Windows has no SIGINT to send to oneself: there a call past its limit ends the process instead.
+  const meter = new SharedCallMeter(distDir, { rssCapMb: opts.rssCapMb ?? 1024, interrupt: process.platform !== 'win32' });
   let realm = new StudentRealm();
   const output = () => {
     const s = realm.drainOutput();
