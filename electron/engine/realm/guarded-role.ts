@@ -8,7 +8,7 @@
  */
 import type { ClusterConfig, NodeId } from '@paxlab/sdk';
 import { ROLE_SPECS, type RoleName } from '../labs/role-spec.js';
-import { kindOf, ownData, prototypeOf, readJson, sameJson, type ReadOut, type ThrownValue } from './read-out.js';
+import { ownData, prototypeOf, readJson, sameJson, type ReadOut, type ThrownValue } from './read-out.js';
 import type { StudentCalls } from './student-calls.js';
 
 /** What one handler call did, judged by harness code. */
@@ -167,4 +167,3 @@ function firstChange(before: unknown, after: unknown, at: string): InputChange |
   return { path, before: before ?? null, after: after ?? null, text: `${path} was ${show(before)}, became ${show(after)}` };
 }
 
-export { kindOf };

@@ -13,8 +13,6 @@ const objectKeys = Object.keys;
 const isArray = Array.isArray;
 const mapEntries = Map.prototype.entries;
 const setValues = Set.prototype.values;
-const mapSize = Object.getOwnPropertyDescriptor(Map.prototype, 'size')!.get!;
-const setSize = Object.getOwnPropertyDescriptor(Set.prototype, 'size')!.get!;
 const functionToString = Function.prototype.toString;
 const { isProxy, isMap, isSet, isDate, isPromise, isRegExp, isWeakMap, isWeakSet, isBoxedPrimitive, isNativeError, isGeneratorObject, isAnyArrayBuffer, isArrayBufferView } = types;
 
@@ -265,11 +263,6 @@ export function readState(v: unknown, depth = 0, seen = new Set<object>()): unkn
   } finally {
     seen.delete(o);
   }
-}
-
-/** A Map's or Set's size, read by the harness's own getter. */
-export function collectionSize(o: object): number {
-  return isMap(o) ? (Reflect.apply(mapSize, o, []) as number) : (Reflect.apply(setSize, o, []) as number);
 }
 
 export { mapEntries, setValues };
