@@ -4,11 +4,11 @@
  * accident), with an empty environment, an OS cap on its data segment where the platform has one,
  * and a pipe for its watchdog's notes.
  *
- * Why RLIMIT_DATA and not RLIMIT_AS: V8 reserves large address ranges up front (a plain `node`
- * already has ~700 MB of virtual size, most of it never touched), so an address-space cap either
- * breaks start-up or caps nothing. RLIMIT_DATA (Linux ≥ 4.7) counts only private writable
- * mappings: an idle node has ~50 MB of it, and an allocation past the cap fails inside the child
- * (an ArrayBuffer allocation error, or V8's out-of-memory abort) instead of growing the machine's
+ * Why RLIMIT_DATA and not RLIMIT_AS: V8 reserves large address ranges up front (an idle sandbox
+ * child has ~1.5 GB of virtual size and 48 MB resident), so an address-space cap either breaks
+ * start-up or caps nothing. RLIMIT_DATA (Linux ≥ 4.7) counts only private writable mappings: the
+ * idle child has ~100 MB of it, and an allocation past the cap fails inside the child (an
+ * ArrayBuffer allocation error, or V8's out-of-memory abort) instead of growing the machine's
  * memory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
