@@ -9,9 +9,11 @@ import type { FailureReason, RuleRef } from './verdict.js';
 const DEATHS: Record<SandboxFailureReason, { reason: FailureReason; rule: string }> = {
   timeout: { reason: 'timeout', rule: 'api.time-limit' },
   memory: { reason: 'memory', rule: 'api.memory-limit' },
-  load: { reason: 'crash', rule: 'api.no-exit' },
   // Student code cannot end or signal the process (its realm holds no host object), so any other
   // death is the grader's failure: reported as such, never blamed on the student, never hidden.
+  // (A module that throws while loading is a load error before any test runs; failing to load again
+  // later is the grader's problem too.)
+  load: { reason: 'harness', rule: 'harness' },
   exit: { reason: 'harness', rule: 'harness' },
   crash: { reason: 'harness', rule: 'harness' },
   unresponsive: { reason: 'harness', rule: 'harness' },

@@ -99,12 +99,28 @@ export function dataCapMb(memoryMb: number): number {
   return Math.round(memoryMb * 2 + 512);
 }
 
+/** The last part of a stream of text, and how much was ever written (so a job can take what came since it began). */
+class Tail {
+  text = '';
+  written = 0;
+  add(s: string): void {
+    this.text += s;
+    this.written += s.length;
+    if (this.text.length > OUTPUT_CAP * 2) this.text = this.text.slice(-OUTPUT_CAP);
+  }
+  /** What was written since `mark` (a value of `written`), as much of it as is kept. */
+  since(mark: number): string {
+    const n = this.written - mark;
+    return n <= 0 ? '' : this.text.slice(-Math.min(n, this.text.length));
+  }
+}
+
 interface Child {
   proc: ChildProcess;
-  /** What the child wrote on stdout and stderr (a V8 fatal error, a harness error), capped. */
-  raw: string;
-  /** What student code printed, from the replies, capped. */
-  printed: string;
+  /** What the child wrote on stdout and stderr (a V8 fatal error, a harness error), its last part. */
+  raw: Tail;
+  /** What student code printed, from the replies, its last part. */
+  printed: Tail;
   onReply: ((r: ChildReply) => void) | null;
   onClose: ((code: number | null, signal: string | null) => void) | null;
   closed: { code: number | null; signal: string | null } | null;
@@ -155,11 +171,8 @@ export class Sandbox {
       JSON.stringify(options),
     ];
     const proc = confinedSpawn(args, { dataCapMb: dataCapMb(this.limits.memoryMb) });
-    const child: Child = { proc, raw: '', printed: '', onReply: null, onClose: null, closed: null, verdict: null, inLongCall: false, silent: false, silenceTimer: null, loaded: null };
-    const collect = (d: Buffer) => {
-      child.raw += d.toString();
-      if (child.raw.length > OUTPUT_CAP * 2) child.raw = child.raw.slice(-OUTPUT_CAP);
-    };
+    const child: Child = { proc, raw: new Tail(), printed: new Tail(), onReply: null, onClose: null, closed: null, verdict: null, inLongCall: false, silent: false, silenceTimer: null, loaded: null };
+    const collect = (d: Buffer) => child.raw.add(d.toString());
     proc.stdout!.on('data', collect);
     proc.stderr!.on('data', collect);
     (proc.stdin as Writable).on('error', () => {}); // a dead child's stdin: the close handler reports it
@@ -172,10 +185,7 @@ export class Sandbox {
         return;
       }
       heard();
-      if (msg.output) {
-        child.printed += msg.output;
-        if (child.printed.length > OUTPUT_CAP * 2) child.printed = child.printed.slice(-OUTPUT_CAP);
-      }
+      if (msg.output) child.printed.add(msg.output);
       child.onReply?.(msg);
     });
     onWatchdogNotes(proc, (n) => {
@@ -207,7 +217,7 @@ export class Sandbox {
 
   private load(child: Child): Promise<StartResult> {
     return new Promise<StartResult>((resolve) => {
-      const output = () => (child.printed + withoutV8Dump(child.raw)).slice(-OUTPUT_CAP);
+      const output = () => (child.printed.text + withoutV8Dump(child.raw.text)).slice(-OUTPUT_CAP);
       child.onReply = (r) => {
         if (r.type === 'ready') {
           child.onReply = child.onClose = null;
@@ -242,9 +252,9 @@ export class Sandbox {
     if (!child || child.closed) return { ok: false, reason: 'crash', message: 'the sandbox process died before the job started', progress, output: '' };
     const id = this.nextId++;
     const limitMs = opts.callCpuMs ?? this.limits.callCpuMs;
-    const printedStart = child.printed.length;
-    const rawStart = child.raw.length;
-    const jobOutput = () => (child.printed.slice(Math.min(printedStart, child.printed.length)) + withoutV8Dump(child.raw.slice(Math.min(rawStart, child.raw.length)))).slice(-OUTPUT_CAP);
+    const printedMark = child.printed.written;
+    const rawMark = child.raw.written;
+    const jobOutput = () => (child.printed.since(printedMark) + withoutV8Dump(child.raw.since(rawMark))).slice(-OUTPUT_CAP);
 
     return new Promise<SandboxOutcome>((resolve) => {
       let finished = false;
@@ -305,7 +315,8 @@ export class Sandbox {
       if (v.inCall || blame === 'student') return { reason: 'memory', call: v, message: `${v.inCall ? describeCall(v) : 'your code'} used too much memory (the process reached ${v.rssMb} MB, over the sandbox's ${v.capMb} MB)` };
       return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (${v.rssMb} MB, over its ${v.capMb} MB limit): the grader's limit, not a fault of your code` };
     }
-    if (/heap out of memory|Reached heap limit|Allocation failed|out of memory/i.test(child.raw)) {
+    // V8's out-of-memory abort, or its abort for a collection grown past what it can index.
+    if (/heap out of memory|Reached heap limit|Allocation failed|out of memory|Fatal JavaScript invalid size error|invalid table size/i.test(child.raw.text)) {
       if (blame === 'student' || child.inLongCall) return { reason: 'memory', message: `ran out of memory (the sandbox's heap limit of ${this.limits.memoryMb} MB was reached)` };
       return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (heap limit ${this.limits.memoryMb} MB): the grader's limit, not a fault of your code` };
     }
