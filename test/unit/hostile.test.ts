@@ -214,6 +214,16 @@ const CASES: Case[] = [
   { name: 'async-handler', lab: 'acceptor', check: (r) => expect(someFailure(r, (t) => /a Promise is not a message/.test(t.failure!.message))).toBe(true) },
   { name: 'global-escape', lab: 'acceptor' },
   { name: 'rejects', lab: 'acceptor' },
+  {
+    name: 'huge-state',
+    lab: 'acceptor',
+    check: (r) => expect(someFailure(r, (t) => t.kind === 'search' && /more than 200,000 values \(a state too large to search\)/.test(t.failure!.message))).toBe(true),
+  },
+  {
+    name: 'proxy-instance',
+    lab: 'acceptor',
+    check: (r) => expect(someFailure(r, (t) => t.failure!.reason === 'missing-handler' && /the object is a Proxy/.test(t.failure!.message))).toBe(true),
+  },
   { name: 'reads-sandbox-bundle', lab: 'proposer' },
   {
     name: 'import-data-url',

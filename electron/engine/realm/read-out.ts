@@ -229,7 +229,7 @@ export function readState(v: unknown, depth = 0, seen = new Set<object>()): unkn
       const entries: Array<[unknown, unknown]> = [];
       const it = Reflect.apply(mapEntries, o, []) as Iterator<[unknown, unknown]>;
       for (let r = it.next(); !r.done && entries.length < SNAP_ITEMS; r = it.next()) entries.push(r.value);
-      if (entries.every(([k]) => typeof k === 'string' || typeof k === 'number')) {
+      if (entries.every(([k]) => typeof k === 'number' || (typeof k === 'string' && k.length <= SNAP_CHARS))) {
         const out: Record<string, unknown> = {};
         for (const [k, x] of entries) Object.defineProperty(out, String(k), { value: readState(x, depth + 1, seen), enumerable: true, writable: true, configurable: true });
         return out;
@@ -257,7 +257,8 @@ export function readState(v: unknown, depth = 0, seen = new Set<object>()): unkn
     for (const k of objectKeys(o).slice(0, SNAP_ITEMS)) {
       const x = ownData(o, k);
       const s = x.ok ? readState(x.value, depth + 1, seen) : '[getter]';
-      if (s !== undefined) Object.defineProperty(out, k, { value: s, enumerable: true, writable: true, configurable: true });
+      const name = k.length > SNAP_CHARS ? `${k.slice(0, SNAP_CHARS)}… (${k.length} characters)` : k;
+      if (s !== undefined) Object.defineProperty(out, name, { value: s, enumerable: true, writable: true, configurable: true });
     }
     return out;
   } finally {
@@ -286,12 +287,8 @@ const cap = (s: string, n: number) => (s.length > n ? `${s.slice(0, n)}… (cut)
 export function readThrown(e: unknown): ThrownValue {
   if (e === null || typeof e !== 'object') {
     if (typeof e === 'function') return { name: 'thrown value', message: isProxy(e) ? 'a Proxy' : 'a function' };
-    let text: string;
-    try {
-      text = typeof e === 'symbol' ? e.toString() : String(e);
-    } catch {
-      text = typeof e;
-    }
+    // String() of a primitive runs no code of the student's (not even for a symbol).
+    const text = String(e);
     return { name: 'thrown value', message: cap(text, MESSAGE_CAP) };
   }
   if (isProxy(e)) return { name: 'thrown value', message: 'a Proxy' };

@@ -42,6 +42,8 @@ export const proposedValue = (values: string[], k: number, n: number) => values[
 
 type Call = { name: string; input: unknown; outKind: 'prepare' | 'promise' | 'accept' | 'learn' | 'value' };
 
+const capText = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}… (cut)` : s);
+
 const PRIVATE_HINT = ' (private #fields cannot be cloned: keep your state cloneable in ordinary fields)';
 
 export class LocalStates {
@@ -131,7 +133,8 @@ export class LocalStates {
     const slot = this.slots[slotIdx];
     const call = this.call(local, action);
     const who = `${slot.kind} ${slot.node}: ${call.name}(${call.input === undefined ? '' : safeJson(call.input)})`;
-    const err = (checker: string, message: string): Effect => ({ next: local, out: [], hist: [], decide: -1, error: { checker, message: `${who}: ${message}` } });
+    // A verdict quotes a few KB at most of whatever the student's code made.
+    const err = (checker: string, message: string): Effect => ({ next: local, out: [], hist: [], decide: -1, error: { checker, message: capText(`${who}: ${message}`) } });
 
     const runs: { key: string; objKey: string; out: unknown; obj: object }[] = [];
     for (let i = 0; i < (this.opts.checkDeterminism ? 2 : 1); i++) {

@@ -86,7 +86,7 @@ function copy(v: unknown, path: string, seen: Map<object, unknown>): unknown {
  * promises arrived does not split one state into many.
  */
 export function stateKey(value: unknown, path = 'this'): string {
-  if (isGuardedRole(value)) return realmKey(value.inner, path, 0, guardedRealm(value));
+  if (isGuardedRole(value)) return realmKey(value.inner, path, 0, guardedRealm(value), new Budget());
   return key(value, path, 0);
 }
 
@@ -178,16 +178,31 @@ function field(o: object, k: PropertyKey, path: string): unknown {
 
 const data = (value: unknown) => ({ value, writable: true, enumerable: true, configurable: true });
 
+/**
+ * The most values one realm state may hold (array elements, fields, entries). Walking a state is
+ * harness work, which no CPU limit stops: a state of four billion holes must be refused, not walked.
+ */
+export const MAX_STATE_VALUES = 200_000;
+
+class Budget {
+  left = MAX_STATE_VALUES;
+  spend(n: number, path: string): void {
+    this.left -= n;
+    if (this.left < 0) throw new UncloneableStateError(path, `more than ${MAX_STATE_VALUES.toLocaleString('en-US')} values (a state too large to search)`);
+  }
+}
+
 function cloneGuarded(g: GuardedRole): GuardedRole {
   const realm = guardedRealm(g);
-  const inner = realmCopy(g.inner, 'this', new Map(), realm) as object;
+  const inner = realmCopy(g.inner, 'this', new Map(), realm, new Budget()) as object;
   const copyRole = g.withInner(inner);
   realms.set(copyRole, realm);
   return copyRole;
 }
 
 /** A deep copy of a realm value as realm objects (arrays, Maps, Sets from the realm's constructors). */
-function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: StudentRealm): unknown {
+function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: StudentRealm, budget: Budget): unknown {
+  budget.spend(1, path);
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
     if (typeof v === 'symbol') throw new UncloneableStateError(path, 'a symbol');
     return v;
@@ -202,10 +217,11 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
     const out = realm.newArray();
     seen.set(o, out);
     const n = field(o, 'length', path) as number;
+    budget.spend(n, path);
     for (let i = 0; i < n; i++) {
       const d = ownData(o, i);
       if (!d.ok && d.why !== 'missing') throw new UncloneableStateError(`${path}[${i}]`, 'a getter');
-      defineProperty(out, i, data(realmCopy(d.ok ? d.value : undefined, `${path}[${i}]`, seen, realm)));
+      defineProperty(out, i, data(realmCopy(d.ok ? d.value : undefined, `${path}[${i}]`, seen, realm, budget)));
     }
     if (proto !== realm.intrinsics.ArrayPrototype) setPrototypeOf(out, proto);
     return out;
@@ -216,7 +232,7 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
     const it = Reflect.apply(mapEntries, o, []) as Iterator<[unknown, unknown]>;
     for (let r = it.next(); !r.done; r = it.next()) {
       const [k, x] = r.value;
-      Reflect.apply(mapSet, out, [realmCopy(k, `${path} key`, seen, realm), realmCopy(x, `${path}.get(${String(typeof k === 'symbol' ? 'a symbol' : k)})`, seen, realm)]);
+      Reflect.apply(mapSet, out, [realmCopy(k, `${path} key`, seen, realm, budget), realmCopy(x, `${path}.get(${keyText(k)})`, seen, realm, budget)]);
     }
     if (proto !== realm.intrinsics.MapPrototype) setPrototypeOf(out, proto);
     return out;
@@ -225,19 +241,27 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
     const out = realm.newSet();
     seen.set(o, out);
     const it = Reflect.apply(setValues, o, []) as Iterator<unknown>;
-    for (let r = it.next(); !r.done; r = it.next()) Reflect.apply(setAdd, out, [realmCopy(r.value, `${path} element`, seen, realm)]);
+    for (let r = it.next(); !r.done; r = it.next()) Reflect.apply(setAdd, out, [realmCopy(r.value, `${path} element`, seen, realm, budget)]);
     if (proto !== realm.intrinsics.SetPrototype) setPrototypeOf(out, proto);
     return out;
   }
   const out = objectCreate(proto) as object;
   seen.set(o, out);
-  for (const k of ownKeys(o)) defineProperty(out, k, data(realmCopy(field(o, k, `${path}.${k}`), `${path}.${k}`, seen, realm)));
+  const keys = ownKeys(o);
+  budget.spend(keys.length, path);
+  for (const k of keys) defineProperty(out, k, data(realmCopy(field(o, k, `${path}.${k}`), `${path}.${k}`, seen, realm, budget)));
   return out;
 }
 
+/** A Map key as a path shows it (primitives only: an object key is never converted by student code). */
+function keyText(k: unknown): string {
+  return k === null || (typeof k !== 'object' && typeof k !== 'function') ? String(k) : `[${kindOf(k)}]`;
+}
+
 /** The canonical key of a realm value: the same shape as {@link stateKey}'s, read by harness code. */
-function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm): string {
+function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, budget: Budget): string {
   if (depth > 64) throw new UncloneableStateError(path, 'a structure nested too deeply (a cycle?)');
+  budget.spend(1, path);
   switch (typeof v) {
     case 'undefined':
       return 'u';
@@ -258,11 +282,12 @@ function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm):
   if (bad) throw new UncloneableStateError(path, bad);
   if (Array.isArray(o)) {
     const n = field(o, 'length', path) as number;
+    budget.spend(n, path);
     const parts: string[] = [];
     for (let i = 0; i < n; i++) {
       const d = ownData(o, i);
       if (!d.ok && d.why !== 'missing') throw new UncloneableStateError(`${path}[${i}]`, 'a getter');
-      parts.push(realmKey(d.ok ? d.value : undefined, `${path}[${i}]`, depth + 1, realm));
+      parts.push(realmKey(d.ok ? d.value : undefined, `${path}[${i}]`, depth + 1, realm, budget));
     }
     return `[${parts.join(',')}]`;
   }
@@ -271,19 +296,19 @@ function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm):
     const it = Reflect.apply(mapEntries, o, []) as Iterator<[unknown, unknown]>;
     for (let r = it.next(); !r.done; r = it.next()) {
       const [k, x] = r.value;
-      entries.push(`${realmKey(k, `${path} key`, depth + 1, realm)}:${realmKey(x, `${path}.get(${String(typeof k === 'symbol' ? 'a symbol' : k)})`, depth + 1, realm)}`);
+      entries.push(`${realmKey(k, `${path} key`, depth + 1, realm, budget)}:${realmKey(x, `${path}.get(${keyText(k)})`, depth + 1, realm, budget)}`);
     }
     return `M{${entries.sort().join(',')}}`;
   }
   if (isSet(o)) {
     const items: string[] = [];
     const it = Reflect.apply(setValues, o, []) as Iterator<unknown>;
-    for (let r = it.next(); !r.done; r = it.next()) items.push(realmKey(r.value, `${path} element`, depth + 1, realm));
+    for (let r = it.next(); !r.done; r = it.next()) items.push(realmKey(r.value, `${path} element`, depth + 1, realm, budget));
     return `S{${items.sort().join(',')}}`;
   }
-  const fields = ownKeys(o)
-    .sort()
-    .map((k) => `${k}=${realmKey(field(o, k, `${path}.${k}`), `${path}.${k}`, depth + 1, realm)}`);
+  const keys = ownKeys(o);
+  budget.spend(keys.length, path);
+  const fields = keys.sort().map((k) => `${k}=${realmKey(field(o, k, `${path}.${k}`), `${path}.${k}`, depth + 1, realm, budget)}`);
   const proto = prototypeOf(o);
   const tag = proto === realm.intrinsics.ObjectPrototype || proto === null ? '' : (className(o) ?? '?');
   return `${tag}{${fields.join(',')}}`;
