@@ -384,6 +384,40 @@ describe('grade-all over every hostile submission', () => {
     }
   }, 900_000);
 
+  it('the same for the proposer and learner labs: every hostile row, the correct ones at full score', async () => {
+    const correct: Record<'proposer' | 'learner', string[]> = {
+      proposer: ['labs/02-proposer/reference/proposer.ts', 'test/fixtures/proposer/tally-class/proposer.ts'],
+      learner: ['labs/03-learner/reference/learner.ts', 'test/fixtures/learner/string-keys/learner.ts'],
+    };
+    for (const lab of ['proposer', 'learner'] as const) {
+      const subs = path.join(tmp, `class-${lab}`);
+      await mkdir(subs);
+      const expected: string[] = [];
+      for (const e of await readdir(hostile, { withFileTypes: true })) {
+        if (!e.isDirectory() || !(await readdir(path.join(hostile, e.name))).includes(`${lab}.ts`)) continue;
+        await mkdir(path.join(subs, e.name));
+        await cp(path.join(hostile, e.name, `${lab}.ts`), path.join(subs, e.name, `${lab}.ts`));
+        expected.push(e.name);
+      }
+      for (const [i, file] of correct[lab].entries()) {
+        await cp(path.dirname(path.join(root, file)), path.join(subs, `correct-${i}`), { recursive: true });
+        expected.push(`correct-${i}`);
+      }
+      const out = path.join(tmp, `class-${lab}.csv`);
+      const r = await cli(['grade-all', lab, subs, '--out', out, '--jobs', '2']);
+      expect(r.code, r.stderr).toBe(0);
+      const rows = (await readFile(out, 'utf8')).trim().split('\n').slice(1);
+      const byName = new Map(rows.map((l) => [l.split(',')[0], l]));
+      expect([...byName.keys()].sort()).toEqual(expected.sort());
+      const max = lab === 'proposer' ? 30 : 10;
+      const n = (await listGradeTests(lab, { hidden: true })).length;
+      for (const [name, row] of byName) {
+        if (name.startsWith('correct-')) expect(row, name).toBe(`${name},graded,${max},${max},${n},0,`);
+        else expect(row, name).toMatch(new RegExp(`^${name},(graded|build-error),0,${max},`));
+      }
+    }
+  }, 900_000);
+
   it('a grader that is stopped or killed gets its row with the reason, and the class run goes on', async () => {
     const module = path.join(root, 'labs/03-learner/reference/learner.ts');
     const subs: Submission[] = ['stopped', 'killed', 'fine'].map((student) => ({ student, module, root: path.dirname(module) }));
