@@ -23,7 +23,8 @@ process.on('uncaughtException', (e) => process.stderr.write(`sandbox: ${e instan
 process.on('unhandledRejection', () => {});
 
 function reply(msg: ChildReply): void {
-  const buf = Buffer.from(JSON.stringify(msg) + '\n');
+  // A leading newline too: should an interruption ever cut a line short, only that line is lost.
+  const buf = Buffer.from('\n' + JSON.stringify(msg) + '\n');
   let off = 0;
   while (off < buf.length) {
     try {
