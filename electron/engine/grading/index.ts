@@ -10,3 +10,6 @@ export { formatReportText, formatTestFailure } from './report-text.js';
 export { toJUnitXml, xmlEscape } from './report-junit.js';
 export { toGradescope, type GradescopeResults } from './report-gradescope.js';
 export { listLabs, loadLab, LabError, type LabSummary, LabPack } from '../labs/lab-pack.js';
+export { redactHidden, HIDDEN_DETAILS } from './report-redact.js';
+export { cleanText } from './clean-text.js';
+export { confinement, type Confinement } from './confinement.js';

@@ -10,7 +10,7 @@ export interface LabManifest {
   /** Points for the whole lab, shared among its tests by weight. */
   points: number;
   limits: {
-    /** Time limit of one handler call, in ms. */
+    /** CPU time one student call may use (module evaluation, constructor, each handler), in ms. */
     callMs: number;
     /** Heap cap of the sandbox process, in MB. */
     memoryMb: number;

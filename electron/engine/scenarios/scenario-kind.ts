@@ -72,10 +72,10 @@ registerTestKind({
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const { payload } = test.data as ScenarioTestData;
     const full: ScenarioJobPayload = { ...payload, exportName: env.lab.manifest.export, role: env.lab.manifest.role as ScenarioJobPayload['role'] };
-    const outcome = await env.sandbox.run({ kind: 'scenario', payload: full }, { timeoutMs: Math.max(env.limits.callMs, 5000) });
+    const outcome = await env.sandbox.run({ kind: 'scenario', payload: full }, { callCpuMs: env.limits.callMs });
     if (!outcome.ok) {
       // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
-      const seed = outcome.progress.length < payload.seeds.length ? payload.seeds[outcome.progress.length] : undefined;
+      const seed = outcome.call && outcome.call.seed >= 0 ? outcome.call.seed : outcome.progress.length < payload.seeds.length ? payload.seeds[outcome.progress.length] : undefined;
       const death = judgeDeath(outcome.reason);
       return {
         passed: false,

@@ -78,7 +78,7 @@ export function counterexampleDiagram(trace: TraceEvent[]): string {
 }
 
 export async function runSearchJob(code: string, payload: SearchJobPayload, callMs: number) {
-  return runInSandbox({ code }, { kind: 'search', payload }, { timeoutMs: Math.max(callMs, 2000), memoryMb: SEARCH_MEMORY_MB, startTimeoutMs: 10_000 });
+  return runInSandbox({ code }, { kind: 'search', payload }, { callCpuMs: callMs, memoryMb: SEARCH_MEMORY_MB, memoryBlame: 'in-call' });
 }
 
 /**
