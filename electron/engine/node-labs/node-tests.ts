@@ -11,7 +11,7 @@ import { DEFAULT_CLIENT_TIMING, parseWorkloadText, planWorkload, validateWorkloa
 import { validateFaultSchedule, type FaultSchedule } from '../faults/index.js';
 import { normalizeNetwork } from '../net/network-model.js';
 import { Simulation } from '../sim/simulation.js';
-import type { NetworkConfig } from '../trace/events.js';
+import { DEFAULT_NETWORK, type NetworkConfig } from '../trace/events.js';
 import { checkName, NODE_CHECK_RULES, NODE_CHECKS, runNodeCheck, type NodeCheckSpec, type RunFacts } from './checks.js';
 import { parseNodeSearchConfig } from '../node-search/config.js';
 import { registerNodeTestProvider, type NodeLabInfo, type NodeRunContext, type NodeRunOutcome, type NodeTestSpec } from './provider.js';
@@ -111,6 +111,7 @@ function parseRunTest(r: Record<string, unknown>, where: string): NodeTestSpec {
   const timing = r.clientTiming === undefined ? {} : record(r.clientTiming, `${where}: clientTiming`);
   for (const k of Object.keys(timing)) if (!(k in DEFAULT_CLIENT_TIMING) || !(Number.isInteger(timing[k]) && (timing[k] as number) >= 0)) bad(`clientTiming.${k}`, 'is not a client timing (timeoutMs, maxAttempts, thinkMs)');
   const network = r.network === undefined ? {} : (record(r.network, `${where}: network`) as Partial<NetworkConfig>);
+  for (const k of Object.keys(network)) if (!(k in DEFAULT_NETWORK)) bad(`network.${k}`, `is not a network setting (${Object.keys(DEFAULT_NETWORK).join(', ')})`);
   try {
     normalizeNetwork(network);
   } catch (e) {
