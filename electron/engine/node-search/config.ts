@@ -23,15 +23,17 @@ export interface NodeSearchConfig {
   maxDrops: number;
   /** How often each node's timers may fire in one path, and which timers (default: all). */
   timers: { maxFires: number; only?: string[] };
-  /** How often a client may resend an outstanding request to the next node. */
+  /** How often a client may resend an outstanding request to the next node (a redirect counts as one). */
   clientRetries: number;
+  /** The node every client asks first (default: client ck asks node ((k-1) mod n)+1). */
+  clientsStartAt?: number;
   maxDepth?: number;
   maxStates: number;
   invariants: NodeSearchInvariant[];
   goal: NodeSearchGoal;
 }
 
-const KEYS = ['nodes', 'options', 'clients', 'workload', 'network', 'maxDuplicates', 'maxDrops', 'timers', 'clientRetries', 'maxDepth', 'maxStates', 'invariants', 'goal'];
+const KEYS = ['nodes', 'options', 'clients', 'workload', 'network', 'maxDuplicates', 'maxDrops', 'timers', 'clientRetries', 'clientsStartAt', 'maxDepth', 'maxStates', 'invariants', 'goal'];
 
 export const DEFAULT_NODE_SEARCH_STATES = 500_000;
 
@@ -87,6 +89,7 @@ export function parseNodeSearchConfig(input: unknown, where = 'search'): NodeSea
     maxDrops: int('maxDrops', 0, 0, 10),
     timers: { maxFires: maxFires as number, ...(t.only ? { only: t.only as string[] } : {}) },
     clientRetries: int('clientRetries', 1, 0, 10),
+    ...(r.clientsStartAt !== undefined ? { clientsStartAt: int('clientsStartAt', 1, 1, nodes) } : {}),
     ...(r.maxDepth !== undefined ? { maxDepth: int('maxDepth', 0, 1, 1000) } : {}),
     maxStates: int('maxStates', DEFAULT_NODE_SEARCH_STATES, 1, 20_000_000),
     invariants,

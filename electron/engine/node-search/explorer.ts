@@ -398,7 +398,7 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     s.w[DEC] = EMPTY_DEC;
     s.w[HIST] = EMPTY_HIST;
     clients.forEach((_, i) => {
-      s.w[CLI + 4 * i + 3] = (i % n) + 1;
+      s.w[CLI + 4 * i + 3] = cfg.clientsStartAt ?? (i % n) + 1;
     });
     s.w[DUPS] = cfg.maxDuplicates;
     s.w[DROPS] = cfg.maxDrops;

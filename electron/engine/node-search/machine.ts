@@ -8,7 +8,8 @@
 import type { NodeId } from '@paxlab/sdk';
 import { constructRealmNode, type NodeCallResult, type NodeEffect, type RealmNode } from '../realm/realm-node.js';
 import type { StudentCalls } from '../realm/student-calls.js';
-import { cloneRealmState, privateFields, realmStateKey, UncloneableStateError } from '../search/state-codec.js';
+import { functionSource } from '../realm/read-out.js';
+import { cloneRealmState, privateFields, realmStateKey, UncloneableStateError, type SharedValues } from '../search/state-codec.js';
 
 export type NodeInput =
   | { type: 'message'; from: NodeId; msg: Record<string, unknown> }
@@ -50,7 +51,21 @@ export class RealmNodeMachine implements NodeMachine {
   private readonly storedTexts: Array<string | undefined> = [undefined];
   private readonly storedIds = new Map<string, number>();
   private readonly memo = new Map<string, NodeStep>();
-  private readonly shared = new Set<object>();
+  private readonly context = new Set<object>();
+  /** Class constructors a node keeps in a field (a table of role classes) are code, not state: shared, keyed by identity. A closure is refused. */
+  private readonly classIds = new WeakMap<object, number>();
+  private readonly shared: SharedValues = {
+    has: (o) => this.context.has(o) || (typeof o === 'function' && this.isClass(o)),
+    key: (o) => (this.context.has(o) ? 'ctx' : `class#${this.classIds.get(o)}`),
+  };
+  private nextClass = 1;
+
+  private isClass(fn: object): boolean {
+    if (this.classIds.has(fn)) return true;
+    if (!/^class[\s{]/.test(functionSource(fn))) return false;
+    this.classIds.set(fn, this.nextClass++);
+    return true;
+  }
   private readonly privates: string[];
 
   constructor(
@@ -77,7 +92,7 @@ export class RealmNodeMachine implements NodeMachine {
     const inputs = { now: 0, seed: 1, stored: this.storedTexts[stored] };
     const made = constructRealmNode(this.calls, this.cls, this.exportName, node, this.nodes, this.options, inputs);
     if (!made.ok) return this.remember(key, { state: 0, stored, effects: [], failure: failureOf('constructor', node, made.result)! });
-    for (const o of made.node.contextObjects) this.shared.add(o);
+    for (const o of made.node.contextObjects) this.context.add(o);
     const start = made.node.call('onStart', [], inputs);
     const result: NodeCallResult = { ...start, effects: [...made.result.effects, ...start.effects], problems: [...made.result.problems, ...start.problems] };
     return this.remember(key, this.finish(node, made.node, stored, result, 'onStart'));

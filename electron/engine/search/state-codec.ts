@@ -192,18 +192,24 @@ class Budget {
   }
 }
 
-const NONE: ReadonlySet<object> = new Set();
+/** Realm values a state may hold that are not state (a node's context, its module's classes): kept by reference, keyed as given. */
+export interface SharedValues {
+  has(o: object): boolean;
+  key?(o: object): string;
+}
+
+const NONE: SharedValues = new Set();
 
 /**
  * A deep copy of a realm object's state as realm objects, keeping the objects in `shared` (a node's
  * context) as they are: the node search (node-search/) clones student nodes with it.
  */
-export function cloneRealmState(inner: object, realm: StudentRealm, shared: ReadonlySet<object>): object {
+export function cloneRealmState(inner: object, realm: StudentRealm, shared: SharedValues): object {
   return realmCopy(inner, 'this', new Map(), realm, new Budget(), shared) as object;
 }
 
 /** The canonical key of a realm object's state, the objects in `shared` standing for themselves. */
-export function realmStateKey(inner: object, realm: StudentRealm, shared: ReadonlySet<object>): string {
+export function realmStateKey(inner: object, realm: StudentRealm, shared: SharedValues): string {
   return realmKey(inner, 'this', 0, realm, new Budget(), shared);
 }
 
@@ -216,7 +222,7 @@ function cloneGuarded(g: GuardedRole): GuardedRole {
 }
 
 /** A deep copy of a realm value as realm objects (arrays, Maps, Sets from the realm's constructors). */
-function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: StudentRealm, budget: Budget, shared: ReadonlySet<object> = NONE): unknown {
+function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: StudentRealm, budget: Budget, shared: SharedValues = NONE): unknown {
   budget.spend(1, path);
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
     if (typeof v === 'symbol') throw new UncloneableStateError(path, 'a symbol');
@@ -276,7 +282,7 @@ function keyText(k: unknown): string {
 }
 
 /** The canonical key of a realm value: the same shape as {@link stateKey}'s, read by harness code. */
-function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, budget: Budget, shared: ReadonlySet<object> = NONE): string {
+function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, budget: Budget, shared: SharedValues = NONE): string {
   if (depth > 64) throw new UncloneableStateError(path, 'a structure nested too deeply (a cycle?)');
   budget.spend(1, path);
   switch (typeof v) {
@@ -295,7 +301,7 @@ function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, 
   }
   if (v === null) return 'n';
   const o = v as object;
-  if (shared.has(o)) return 'ctx';
+  if (shared.has(o)) return shared.key?.(o) ?? 'ctx';
   const bad = realmOpaque(o);
   if (bad) throw new UncloneableStateError(path, bad);
   if (Array.isArray(o)) {
