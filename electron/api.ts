@@ -608,6 +608,8 @@ const network: Check<Partial<NetworkConfig>> = (v, at) => {
     dup: optional(num(0, 1)),
     minDelayMs: optional(num(0, 10_000)),
     maxDelayMs: optional(num(0, 10_000)),
+    requestLoss: optional(num(0, 1)),
+    replyLoss: optional(num(0, 1)),
   })(v, at);
   if (cfg.minDelayMs !== undefined && cfg.maxDelayMs !== undefined && cfg.minDelayMs > cfg.maxDelayMs) {
     fail(at, 'minDelayMs ≤ maxDelayMs');

@@ -697,11 +697,16 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     return this.n - this.fd.suspected().length >= this.quorum;
   }
 
+  /**
+   * A suspicion cleared and a majority is heard again: back to the normal heartbeat period, and a
+   * leader whose phase 1 was stuck without a majority tries again now, not after its backoff.
+   */
   private beatFasterIfMajority(): void {
     if (this.beatEvery === this.timing.heartbeatMs || !this.hearsMajority()) return;
     this.beatEvery = this.timing.heartbeatMs;
     this.beat();
     this.ctx.setTimer(HEARTBEAT, this.beatEvery);
+    if (this.leader === this.ctx.id && !this.active) this.armRetry(0);
   }
 
   // ---- catch-up ----------------------------------------------------------------------------------
