@@ -17,7 +17,7 @@
  *   (and a snapshot, if it is behind the log's start).
  * - A message to itself is handled at once (in the same step), not sent over the network.
  */
-import { DEFAULT_ALPHA, encodeBatch, decodeBatch, FailureDetector, quorumSize, RetransmitTimer, roundOwner } from '@paxlab/sdk';
+import { DEFAULT_ALPHA, encodeBatch, decodeBatch, FailureDetector, quorumSize, RetransmitTimer, roundOwner, SERVICE_MACHINES } from '@paxlab/sdk';
 import type {
   ClientRequest,
   LogCommand,
@@ -186,6 +186,10 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     this.quorum = quorumSize({ nodes: [...ctx.nodes] });
     const { roles, timing, ...rest } = options;
     this.options = { ...DEFAULT_SERVICE_OPTIONS, ...definedOnly(rest) };
+    if (!SERVICE_MACHINES.includes(this.options.machine)) throw new RangeError(`machine must be one of ${SERVICE_MACHINES.join(', ')}, got ${JSON.stringify(this.options.machine)}`);
+    for (const k of ['alpha', 'maxBatch', 'snapshotEvery', 'maxClients'] as const) {
+      if (!Number.isInteger(this.options[k]) || this.options[k] < 1) throw new RangeError(`${k} must be an integer >= 1, got ${JSON.stringify(this.options[k])}`);
+    }
     this.timing = { ...DEFAULT_SERVICE_TIMING, ...timing };
     this.timing.maxRetryMs = Math.max(this.timing.maxRetryMs, this.timing.retryMs);
     this.timing.maxHeartbeatMs = Math.max(this.timing.maxHeartbeatMs, this.timing.heartbeatMs);
