@@ -167,6 +167,8 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   /** Request id → the slot it was proposed in (while that slot is in flight). */
   private readonly assigned = new Map<string, Slot>();
   private inflight = new Map<Slot, InFlight>();
+  /** The proposer refused the last value (window full); asked again only after a slot is decided. */
+  private windowFull = false;
   private readonly probes = new Map<string, Probe>();
 
   // ---- clients this node answers ----
@@ -376,6 +378,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     if (slot <= this.applied || this.log.has(slot)) return;
     this.log.set(slot, val);
     if (slot > this.maxChosen) this.maxChosen = slot;
+    this.windowFull = false;
     this.ctx.decide(val, slot);
     callRole('proposer.decided', () => this.proposer.decided(slot), anything, this.report);
     const mine = this.inflight.get(slot);
@@ -495,6 +498,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   /** Phase 1 of a round above every round seen, for every slot from the first undecided one. */
   private startRound(): void {
     this.active = false;
+    this.windowFull = false;
     this.promisers.clear();
     const prep = callRole('proposer.startRound', () => this.proposer.startRound(this.maxSeen), isMultiPrepare, this.report);
     if (!prep) return this.backOff();
@@ -518,6 +522,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
       return;
     }
     this.active = true;
+    this.windowFull = false;
     // The slots of earlier rounds that no promise reported are lost: their commands go back.
     const old = this.inflight;
     this.inflight = new Map();
@@ -541,7 +546,8 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   /** As leader with phase 1 done: batch waiting commands into the next free slots of the window. */
   private tryPropose(): void {
-    if (this.leader !== this.ctx.id || !this.active || this.maxSeen > this.crnd) return;
+    // A full window stays full until a slot is decided or a new phase 1 ends: no need to ask.
+    if (this.leader !== this.ctx.id || !this.active || this.maxSeen > this.crnd || this.windowFull) return;
     while (this.queue.length > 0) {
       const batch: LogCommand[] = [];
       while (this.queue.length > 0 && batch.length < this.options.maxBatch) {
@@ -556,6 +562,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
         // The window is full (or the proposer is not active): the batch waits for a slot to decide.
         this.queue = [...batch, ...this.queue];
         for (const c of batch) this.queuedIds.add(c.id);
+        this.windowFull = true;
         break;
       }
       const ids = batch.map((c) => c.id);
@@ -784,6 +791,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     if (this.save()) this.snapSlot = s.slot;
     this.rebuildRoles();
     this.active = false;
+    this.windowFull = false;
     this.applyReady();
     if (this.leader === this.ctx.id) this.startRound();
   }
