@@ -14,6 +14,7 @@ import { startCluster, type Cluster, PAUSED_TEXT, RESUMED_TEXT } from '../../ele
 import { parseWorkloadText, planWorkload } from '../../electron/engine/clients/index.js';
 import { buildHistory, checkExactlyOnce, checkLinearizability, linearizabilityText } from '../../electron/engine/history/index.js';
 import { checkAgreement } from '../../electron/engine/checkers/index.js';
+import { referenceNodeFor, replayClusterTrace, replayText } from '../../electron/engine/replay/index.js';
 import { until } from './helpers.js';
 
 const view = async (c: Cluster, n: NodeId) => (await c.snapshot(n)).state as MultiNodeView;
@@ -98,6 +99,9 @@ describe('Multi-Paxos on a real cluster', () => {
       // The replicas hold the same store.
       const stores = await Promise.all(cluster.nodes.map(async (n) => JSON.stringify((await view(cluster, n)).machine)));
       expect(new Set(stores).size).toBe(1);
+      // The same node code, replayed in the simulator from the trace, makes every recorded output again.
+      const replay = replayClusterTrace(trace, { nodeClass: referenceNodeFor(trace) });
+      expect(replay.verdict, replayText(replay)).toBe('reproduced');
     } finally {
       await cluster.shutdown();
     }
