@@ -173,6 +173,8 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- clients this node answers ----
   private readonly waiting = new Map<string, ClientRequest>();
+  /** Each client's latest request id: an older one still waiting is given up. */
+  private readonly waitingOf = new Map<string, string>();
   private retryArmed = false;
   private retryAt = 0;
 
@@ -252,7 +254,9 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   snapshot(): MultiNodeView {
-    const known = Math.max(this.maxChosen, this.applied, ...this.votes.keys(), ...this.inflight.keys());
+    let known = Math.max(this.maxChosen, this.applied);
+    for (const slot of this.votes.keys()) if (slot > known) known = slot;
+    for (const slot of this.inflight.keys()) if (slot > known) known = slot;
     const from = Math.max(this.durable.compacted + 1, known - VIEW_SLOTS + 1);
     const slots: SlotView[] = [];
     for (let slot = from; slot <= known; slot++) {
@@ -444,6 +448,14 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
       // Executed already (a retry): the remembered answer, never a second execution.
       if (entry.seq === seq) this.answer(r.id, entry.outcome);
       return;
+    }
+    if (cmd.client !== undefined) {
+      // A client has one request outstanding: one of its that still waits here is given up.
+      const older = this.waitingOf.get(cmd.client);
+      if (older !== undefined && older !== r.id) this.waiting.delete(older);
+      this.waitingOf.delete(cmd.client);
+      this.waitingOf.set(cmd.client, r.id);
+      if (this.waitingOf.size > this.options.maxClients) this.waitingOf.delete(this.waitingOf.keys().next().value!);
     }
     if (this.leader === this.ctx.id) {
       this.waiting.set(r.id, r);
