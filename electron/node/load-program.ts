@@ -1,10 +1,11 @@
-/** Which PaxosNode class a node process runs: the reference SingleDecreeNode (optionally built from
- * student role modules) or a node module of its own. */
+/** Which PaxosNode class a node process runs: a reference node (single-decree, or the Multi-Paxos
+ * service node), optionally built from student role modules, or a node module of its own. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { NodeRoles } from '../../labs/paxos-node/node.js';
 import { SingleDecreeNode } from '../../labs/paxos-node/node.js';
+import { MultiPaxosNode, type MultiPaxosNodeOptions, type MultiRoles } from '../../labs/05-kv-service/reference/node.js';
 import type { NodeProgram } from '../engine/cluster/node-config.js';
 import { guardedRoleClass } from '../engine/realm/guarded-role.js';
 import { StudentCalls } from '../engine/realm/student-calls.js';
@@ -13,14 +14,15 @@ import type { NodeFactory } from './runtime.js';
 
 /** Load the modules `program` names; throws an Error that says which module and why. */
 export async function loadNodeFactory(program: NodeProgram): Promise<NodeFactory> {
+  const options = program.options ?? {};
   if (program.module) {
     // A whole-node program (an instructor's or a test's, trusted): an ES module of its own.
     const mod = await importModule(program.module, 'node module');
     const NodeClass = (mod.Node ?? mod.default) as unknown;
     if (typeof NodeClass !== 'function') throw new Error(`node module ${program.module} exports no Node class (as Node or default)`);
-    return (ctx) => new (NodeClass as new (c: typeof ctx) => ReturnType<NodeFactory>)(ctx);
+    return (ctx) => new (NodeClass as new (c: typeof ctx, o: unknown) => ReturnType<NodeFactory>)(ctx, { ...options });
   }
-  const roles: NodeRoles = {};
+  const roles: Record<string, unknown> = {};
   const wanted = [
     ['acceptor', 'Acceptor'],
     ['proposer', 'Proposer'],
@@ -31,7 +33,11 @@ export async function loadNodeFactory(program: NodeProgram): Promise<NodeFactory
     if (!file) continue;
     roles[exportName] = loadStudentRole(file, key, exportName) as never;
   }
-  return (ctx) => new SingleDecreeNode(ctx as never, roles) as unknown as ReturnType<NodeFactory>;
+  if (program.protocol === 'multi-paxos') {
+    const o: MultiPaxosNodeOptions = { ...(options as MultiPaxosNodeOptions), roles: roles as MultiRoles };
+    return (ctx) => new MultiPaxosNode(ctx as never, o) as unknown as ReturnType<NodeFactory>;
+  }
+  return (ctx) => new SingleDecreeNode(ctx as never, roles as NodeRoles) as unknown as ReturnType<NodeFactory>;
 }
 
 /**

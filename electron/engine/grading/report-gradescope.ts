@@ -6,7 +6,7 @@
 import { formatDiagnostic } from '../build/diagnostics.js';
 import { cleanText } from './clean-text.js';
 import type { GradeReport } from './grade.js';
-import { redactHidden } from './report-redact.js';
+import { HIDDEN_DETAILS, redactHidden } from './report-redact.js';
 import { formatTestFailure } from './report-text.js';
 
 export interface GradescopeResults {
@@ -73,5 +73,5 @@ export function toGradescope(report: GradeReport, opts: GradescopeOptions = {}):
 function hiddenFailure(t: GradeReport['tests'][number]): string {
   const f = t.failure;
   if (!f) return 'This hidden test failed.';
-  return `This hidden test failed: your code breaks rule ${f.rule.id}: ${f.rule.text}\n(Hidden tests do not show their inputs or expected outputs.)`;
+  return `This hidden test failed: your code breaks rule ${f.rule.id}: ${f.rule.text}\n(${HIDDEN_DETAILS}.)`;
 }
