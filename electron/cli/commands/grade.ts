@@ -4,7 +4,7 @@ import { UsageError } from '../main.js';
 import { gradeModule, LabError, loadLab, formatReportText, redactHidden, toGradescope, toJUnitXml, type TestKindName } from '../../engine/grading/index.js';
 import { writeFailingRuns } from '../../engine/failing-run/index.js';
 
-const KINDS: TestKindName[] = ['trace', 'scenario', 'search'];
+const KINDS: TestKindName[] = ['trace', 'scenario', 'search', 'node', 'node-search'];
 
 export function parseOnly(only: string | undefined): TestKindName[] | undefined {
   if (only === undefined) return undefined;

@@ -13,4 +13,14 @@ export const API_RULES: Record<string, string> = {
   'api.memory-limit': 'A handler stays within the sandbox\'s memory limit.',
   'api.no-exit': 'A handler never ends or kills its process.',
   'api.no-host': 'Role code uses only standard JavaScript and @paxlab/sdk: no process, require, timers, network, files, clocks or randomness.',
+  // Whole nodes (PaxosNode classes, docs/grading.md "Node labs"): how a node may use its context.
+  'api.export': 'The module exports the class the lab names.',
+  'api.send-target': 'A node sends (and redirects clients) only to nodes of its cluster: ids in ctx.nodes.',
+  'api.message': "A message is JSON data: an object with a string 'kind', at most 64 KB of JSON.",
+  'api.flood': 'One call asks its context for at most 2000 things (messages, timers, answers, saves, log lines).',
+  'api.timer': "A timer's name is a string and its delay a number of ms >= 0.",
+  'api.decide': 'decide(value, slot) is given a string value and an integer slot >= 0.',
+  'api.answer': 'reply, redirect and reject are given the request id (a string) and a string result or reason.',
+  'api.storage': 'storage.save() is given JSON data of at most 1 MB.',
+  'api.sync-handler': 'Node handlers are synchronous: an async handler\'s work after its first await never runs.',
 };

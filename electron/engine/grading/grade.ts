@@ -20,7 +20,7 @@ import { HARNESS_RULE } from './sandbox-deaths.js';
 import type { SerializedError } from './sandbox-protocol.js';
 import './kinds/index.js';
 
-export type TestKindName = 'trace' | 'scenario' | 'search';
+export type TestKindName = 'trace' | 'scenario' | 'search' | 'node' | 'node-search';
 
 export interface GradeOptions {
   /** Also run the instructor-only (hidden) tests. */
@@ -209,7 +209,10 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
 async function listTests(lab: LabPack, opts: Pick<GradeOptions, 'hidden' | 'only' | 'seed'>): Promise<GradeTest[]> {
   const kinds = opts.only?.length ? opts.only.map((k) => testKind(k)).filter((k) => k !== undefined) : testKinds();
   const all: GradeTest[] = [];
-  for (const k of kinds) all.push(...(await k.list(lab, { hidden: opts.hidden ?? false, seed: opts.seed })));
+  for (const k of kinds) {
+    if ((k.labKind ?? 'role') !== lab.kind) continue;
+    all.push(...(await k.list(lab, { hidden: opts.hidden ?? false, seed: opts.seed })));
+  }
   return all;
 }
 

@@ -14,6 +14,10 @@ import { recordLabTraces, type RecordResult } from './record.js';
 import { API_RULES } from './api-rules.js';
 import { SEARCH_RULES } from '../search/search-kind.js';
 import { SCENARIO_RULES } from '../scenarios/scenario-kind.js';
+import { NODE_CHECK_RULES } from '../node-labs/checks.js';
+import { NODE_SEARCH_RULES } from '../node-labs/node-kind.js';
+import type { NodeTestSpec } from '../node-labs/provider.js';
+import { listGradeTests } from './grade.js';
 
 export interface MutantResult {
   /** Path relative to the lab folder. */
@@ -64,6 +68,8 @@ function kindOfRule(id: string): TestKindName {
 
 function knownRule(lab: { ruleText(id: string): string | undefined }, id: string): boolean {
   if (id.startsWith('search.')) return id.slice(7) in SEARCH_RULES;
+  if (id.startsWith('node.')) return id.slice(5) in NODE_CHECK_RULES;
+  if (id.startsWith('node-search.')) return id.slice(12) in NODE_SEARCH_RULES;
   if (id.startsWith('scenario.')) return id.slice(9) in SCENARIO_RULES;
   return lab.ruleText(id) !== undefined || id in API_RULES;
 }
@@ -96,6 +102,7 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
   const problems: string[] = [];
   const rel = (f: string) => path.relative(lab.dir, f).split(path.sep).join('/');
 
+  if (lab.kind === 'node') return checkNodeLab(lab, opts);
   const traces = await recordLabTraces(labId, { check: true });
   for (const f of traces.files.filter((x) => x.status !== 'unchanged')) problems.push(`trace ${f.file} is ${f.status} (run \`paxlab trace record ${lab.id}\`)`);
 
@@ -154,6 +161,65 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
     ok: problems.length === 0,
     problems,
     traces,
+    coverage: { rules: lab.manifest.rules.length, uncovered },
+    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed },
+    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons },
+    mutants,
+    killRate,
+  };
+}
+
+/**
+ * A whole-node lab: every rule exercised by some test, the reference passes every test (hidden ones
+ * included), the starter builds and fails, every mutant is caught with the rules its header
+ * expects. Mutants are graded with every kind (node runs and node searches).
+ */
+async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabCheckOptions): Promise<LabCheckReport> {
+  const problems: string[] = [];
+  const rel = (f: string) => path.relative(lab.dir, f).split(path.sep).join('/');
+  let uncovered: string[] = [];
+  try {
+    const tests = await listGradeTests(lab.id, { hidden: true });
+    if (tests.length === 0) problems.push('the lab has no tests');
+    const used = new Set(tests.map((t) => (t.data as { spec: NodeTestSpec }).spec.rule));
+    uncovered = lab.manifest.rules.map((r) => r.id).filter((id) => !used.has(id));
+    for (const id of uncovered) problems.push(`rule ${id} is not exercised by any test`);
+  } catch (e) {
+    problems.push((e as Error).message);
+  }
+  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true });
+  const refFailed = ref.status === 'graded' ? failedTests(ref).map((t) => `${t.id}: ${t.failure?.message ?? ''}`) : [`${ref.status}`];
+  if (!ref.passed) problems.push(`the reference fails: ${refFailed.join('; ')}`);
+  const starter = await gradeModule(lab.id, lab.starterPath, { hidden: true });
+  const starterBuilds = starter.status === 'graded';
+  if (!starterBuilds) problems.push(`the starter does not build or load (${starter.status})`);
+  else if (starter.passed) problems.push('the starter passes every test; it should fail');
+  const reasons = [...new Set(failedTests(starter).map((t) => t.failure?.rule.id ?? '?'))];
+  const kinds: TestKindName[] = ['node', 'node-search'];
+  const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
+  const mutants = await pool(await lab.mutants(), jobs, async (file): Promise<MutantResult> => {
+    const { bug, expected } = await mutantHeader(file);
+    const r = await gradeModule(lab.id, file, { hidden: true });
+    const base = { file: rel(file), bug, expected, kinds };
+    if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
+    const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
+    const named = new Set(caughtBy.map((c) => c.rule));
+    return { ...base, built: true, caught: caughtBy.length > 0, caughtBy, missed: expected.filter((e) => !named.has(e)) };
+  });
+  for (const m of mutants) {
+    if (!m.built) problems.push(`mutant ${m.file} does not build`);
+    else if (!m.caught) problems.push(`mutant ${m.file} is not caught by any test (${m.bug})`);
+    if (m.expected.length === 0) problems.push(`mutant ${m.file} does not say which rule it breaks (a header line \`// expect-rule: <rule id>\`)`);
+    for (const e of m.expected.filter((x) => !knownRule(lab, x))) problems.push(`mutant ${m.file} expects rule ${e}, which is neither a rule of the lab nor a check`);
+    if (m.built && m.caught && m.missed.length > 0) problems.push(`mutant ${m.file} is caught, but no failing test names ${m.missed.join(', ')} (named: ${[...new Set(m.caughtBy.map((c) => c.rule))].join(', ')})`);
+  }
+  if (mutants.length === 0) problems.push('the pack has no mutants');
+  const killRate = mutants.length ? mutants.filter((m) => m.caught).length / mutants.length : 1;
+  return {
+    lab: lab.id,
+    ok: problems.length === 0,
+    problems,
+    traces: { lab: lab.id, files: [], drift: false },
     coverage: { rules: lab.manifest.rules.length, uncovered },
     reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed },
     starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons },

@@ -42,6 +42,8 @@ export interface ListOptions {
 
 export interface TestKindProvider {
   kind: string;
+  /** Which labs it has tests for: role labs (the default) or whole-node labs (manifest kind "node"). */
+  labKind?: 'role' | 'node';
   /** The tests of this kind for a lab (none is fine). */
   list(lab: LabPack, opts: ListOptions): Promise<GradeTest[]>;
   run(test: GradeTest, env: TestEnv): Promise<TestOutcome>;

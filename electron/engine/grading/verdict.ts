@@ -9,8 +9,11 @@ import type { FieldDiff } from './output-check.js';
 export const SAFETY_CHECKERS: readonly string[] = ['agreement', 'validity', 'integrity', 'chosen-invariant', 'learner-safety'];
 
 /** Whether a failure is a broken safety property (not a liveness, goal or handler failure). */
-export function breaksSafety(f: Pick<Failure, 'reason' | 'checker'> | undefined): boolean {
-  return f !== undefined && f.reason === 'violation' && f.checker !== undefined && SAFETY_CHECKERS.includes(f.checker);
+export function breaksSafety(f: (Pick<Failure, 'reason' | 'checker'> & { safety?: boolean }) | undefined): boolean {
+  if (f === undefined) return false;
+  // A node lab's check says itself whether it is a safety property (linearizability, exactly-once, agreement).
+  if ((f as Pick<Failure, 'safety'>).safety === true) return f.checker !== undefined;
+  return f.reason === 'violation' && f.checker !== undefined && SAFETY_CHECKERS.includes(f.checker);
 }
 
 export type FailureReason =
@@ -73,6 +76,10 @@ export interface Failure {
   seed?: number;
   trace?: unknown[];
   diagram?: string;
+  /** Node labs: the check broke a safety property (caps the score like a safety checker). */
+  safety?: boolean;
+  /** Node labs: seq of the trace events that show the failure (the diagram and the history view highlight them). */
+  events?: number[];
 }
 
 /** What names a test and weighs it: shared by the test as listed and its result. */

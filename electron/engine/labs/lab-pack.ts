@@ -4,9 +4,9 @@ import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
 import { labsDir } from './paths.js';
-import { MANIFEST_SCHEMA, type LabManifest } from './manifest-schema.js';
+import { MANIFEST_SCHEMA, NODE_MANIFEST_SCHEMA, type LabManifest, type NodeLabManifest } from './manifest-schema.js';
 import { SCENARIO_SCHEMA, type ScenarioScript } from './scenario-schema.js';
-import { ROLE_SPECS } from './role-spec.js';
+import { ROLE_SPECS, type RoleName } from './role-spec.js';
 import { messageProblems } from './message-shape.js';
 import { parseRoleTrace, type RoleTrace } from './role-trace.js';
 import { differenceKinds } from './output-differences.js';
@@ -38,7 +38,9 @@ let ajv: Ajv | undefined;
 let manifestValidator: ValidateFunction<LabManifest> | undefined;
 let scenarioValidator: ValidateFunction<ScenarioScript> | undefined;
 const compiler = () => (ajv ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }));
+let nodeManifestValidator: ValidateFunction<NodeLabManifest> | undefined;
 const manifestSchema = () => (manifestValidator ??= compiler().compile<LabManifest>(MANIFEST_SCHEMA));
+const nodeManifestSchema = () => (nodeManifestValidator ??= compiler().compile<NodeLabManifest>(NODE_MANIFEST_SCHEMA));
 const scenarioSchema = () => (scenarioValidator ??= compiler().compile<ScenarioScript>(SCENARIO_SCHEMA));
 
 function schemaErrors(errors: ValidateFunction['errors']): string {
@@ -50,13 +52,21 @@ export class LabPack {
   constructor(
     readonly manifest: LabManifest,
     readonly dir: string,
+    /** A whole-node lab's manifest as written (provider-specific fields included); absent for a role lab. */
+    readonly nodeManifest?: NodeLabManifest,
   ) {}
+
+  /** 'node' for a whole-node lab (manifest `kind: "node"`), else 'role'. */
+  get kind(): 'role' | 'node' {
+    return this.nodeManifest ? 'node' : 'role';
+  }
 
   get id(): string {
     return this.manifest.id;
   }
+  /** The role's spec (role labs only: a node lab has none). */
   get role() {
-    return ROLE_SPECS[this.manifest.role];
+    return ROLE_SPECS[this.manifest.role as RoleName];
   }
   file(rel: string): string {
     return path.join(this.dir, rel);
@@ -80,6 +90,8 @@ export class LabPack {
   }
   /** Whether this installation holds the lab's hidden traces (an instructor's does, a student's does not). */
   get hasHiddenTests(): boolean {
+    // A node lab's hidden tests sit beside its public ones; only an instructor's installation ships its tests and reference.
+    if (this.kind === 'node') return this.hasReference;
     return existsSync(this.traceDir('hidden'));
   }
   get instructionsPath(): string {
@@ -177,6 +189,7 @@ async function readPack(dir: string): Promise<LabPack> {
   } catch (e) {
     throw new LabError(`${where}: ${(e as Error).message}`);
   }
+  if (typeof data === 'object' && data !== null && (data as { kind?: unknown }).kind === 'node') return readNodePack(data, dir, where);
   const validate = manifestSchema();
   if (!validate(data)) throw new LabError(`${where}: ${schemaErrors(validate.errors)}`);
   const pack = new LabPack(data, dir);
@@ -197,6 +210,33 @@ async function readPack(dir: string): Promise<LabPack> {
   for (const key of ['instructions', 'starter'] as const) {
     const rel = data.files[key];
     if (!existsSync(pack.file(rel))) throw new LabError(`${where}: files.${key}: ${rel} does not exist`);
+  }
+  return pack;
+}
+
+/**
+ * A whole-node lab. Its LabPack's `manifest` is the role-lab shape the rest of grading reads (role
+ * 'node', the export, points, limits, rules); `nodeManifest` keeps what was written.
+ */
+function readNodePack(data: unknown, dir: string, where: string): LabPack {
+  const validate = nodeManifestSchema();
+  if (!validate(data)) throw new LabError(`${where}: ${schemaErrors(validate.errors)}`);
+  const m: NodeLabManifest = { ...data, provider: data.provider ?? (data.chapter !== undefined ? 'chapter' : 'node-tests'), export: data.export ?? 'Node' };
+  const view: LabManifest = {
+    id: m.id,
+    title: m.title,
+    kind: 'node',
+    role: 'node',
+    export: m.export,
+    points: m.points,
+    limits: m.limits,
+    ...(m.safety ? { safety: m.safety } : {}),
+    files: { instructions: m.files.instructions, starter: m.files.starter, reference: m.files.reference, mutants: m.files.mutants, scenarios: m.files.scenarios ?? 'scenarios', traces: m.files.traces ?? 'traces' },
+    rules: m.rules,
+  };
+  const pack = new LabPack(view, dir, m);
+  for (const key of ['instructions', 'starter'] as const) {
+    if (!existsSync(pack.file(m.files[key]))) throw new LabError(`${where}: files.${key}: ${m.files[key]} does not exist`);
   }
   return pack;
 }

@@ -4,7 +4,10 @@ import type { RoleName } from './role-spec.js';
 export interface LabManifest {
   id: string;
   title: string;
-  role: RoleName;
+  /** 'role' (the default): a single-decree role lab; 'node': a whole-node lab (NODE_MANIFEST_SCHEMA). */
+  kind?: 'role' | 'node';
+  /** A node lab's role is 'node'. */
+  role: RoleName | 'node';
   /** The class the student's module must export (docs/student-api.md: Acceptor, Proposer, Learner). */
   export: string;
   /** Points for the whole lab, shared among its tests by weight. */
@@ -57,6 +60,7 @@ export const MANIFEST_SCHEMA = {
     $schema: { type: 'string' },
     id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     title: { type: 'string', minLength: 1 },
+    kind: { const: 'role' },
     role: { enum: ['acceptor', 'proposer', 'learner'] },
     export: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
     points: { type: 'number', exclusiveMinimum: 0 },
@@ -105,5 +109,65 @@ export const MANIFEST_SCHEMA = {
         },
       },
     },
+  },
+} as const;
+
+/**
+ * A whole-node lab's manifest.json (`kind: "node"`, labs/README.md): the student writes a `PaxosNode`
+ * class; the tests come from a node-test provider (node-labs/provider.ts). Fields a provider needs
+ * of its own (a chapter's `chapter` and `handler`) are allowed and checked by that provider.
+ */
+export interface NodeLabManifest {
+  id: string;
+  title: string;
+  kind: 'node';
+  /** The node-test provider: 'node-tests' (tests/node-tests.json), or a lab body's own ('chapter', 'service-tests'). */
+  provider: string;
+  /** The class the module exports (default `Node`). */
+  export: string;
+  points: number;
+  limits: { callMs: number; memoryMb: number };
+  safety?: { cap: number };
+  files: { instructions: string; starter: string; reference: string; mutants: string; tests?: string } & Record<string, string>;
+  rules: LabRule[];
+  /** Provider-specific fields. */
+  [extra: string]: unknown;
+}
+
+export const NODE_MANIFEST_SCHEMA = {
+  $id: 'paxlab-node-lab-manifest',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'kind', 'points', 'limits', 'files', 'rules'],
+  properties: {
+    $schema: { type: 'string' },
+    id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+    title: { type: 'string', minLength: 1 },
+    kind: { const: 'node' },
+    provider: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
+    export: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
+    points: { type: 'number', exclusiveMinimum: 0 },
+    limits: MANIFEST_SCHEMA.properties.limits,
+    safety: MANIFEST_SCHEMA.properties.safety,
+    files: {
+      type: 'object',
+      required: ['instructions', 'starter', 'reference', 'mutants'],
+      additionalProperties: relPath,
+    },
+    rules: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'text'],
+        properties: { id: { type: 'string', pattern: '^[a-z0-9-]+(\\.[a-z0-9-]+)+$' }, text: { type: 'string', minLength: 1 } },
+      },
+    },
+    // Provider-specific parts, checked by the provider (the chapters' player reads these).
+    chapter: { type: 'object' },
+    handler: { type: 'object' },
+    options: { type: 'object' },
+    service: { type: 'object' },
   },
 } as const;

@@ -7,6 +7,7 @@
  * student code runs), outputs are read out by harness code (read-out.ts).
  */
 import vm from 'node:vm';
+import { NODE_KIT } from './node-kit.js';
 import { ownData } from './read-out.js';
 
 /** Globals student code may use. They reach it as parameters of the function that wraps the module:
@@ -136,6 +137,7 @@ export class StudentRealm {
   private readonly console: object;
   private readonly globals: object;
   private readonly drainFn: () => unknown;
+  private readonly nodeKit: object;
 
   constructor() {
     this.context = vm.createContext(Object.create(null), {
@@ -161,6 +163,26 @@ export class StudentRealm {
     this.globals = field(made, 'globals') as object;
     this.drainFn = field(made, 'drain') as () => unknown;
     realmPromises.add(this.intrinsics.PromisePrototype);
+    // The node-context kit (node-kit.ts) is trusted code too: it must capture its built-ins before
+    // any student code could patch them, so it is evaluated here, with the realm.
+    const nodeKit = vm.compileFunction(NODE_KIT, [], { parsingContext: this.context, filename: 'paxlab-node-kit.js' });
+    this.nodeKit = Reflect.apply(nodeKit, undefined, []) as object;
+  }
+
+  /**
+   * A realm-side NodeContext for node `id` of the cluster `nodes` (node-kit.ts): `{ ctx, begin,
+   * drain }`, all realm values made by the kit. Only `ctx` is ever handed to student code.
+   */
+  makeNodeContext(id: number, nodes: readonly number[]): { ctx: object; begin: (...a: unknown[]) => unknown; drain: () => unknown } {
+    const make = ownData(this.nodeKit, 'makeContext');
+    if (!make.ok || typeof make.value !== 'function') throw new Error('the node kit is not set up');
+    const made = Reflect.apply(make.value as (...a: unknown[]) => unknown, undefined, [id, this.fromJson([...nodes])]) as object;
+    const get = (k: string) => {
+      const d = ownData(made, k);
+      if (!d.ok) throw new Error(`the node kit did not make '${k}'`);
+      return d.value;
+    };
+    return { ctx: get('ctx') as object, begin: get('begin') as (...a: unknown[]) => unknown, drain: get('drain') as () => unknown };
   }
 
   /** A realm copy of JSON data made by the realm's own JSON.parse: no harness object goes in. */

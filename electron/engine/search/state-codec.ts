@@ -192,6 +192,27 @@ class Budget {
   }
 }
 
+/** Realm values a state may hold that are not state (a node's context, its module's classes): kept by reference, keyed as given. */
+export interface SharedValues {
+  has(o: object): boolean;
+  key?(o: object): string;
+}
+
+const NONE: SharedValues = new Set();
+
+/**
+ * A deep copy of a realm object's state as realm objects, keeping the objects in `shared` (a node's
+ * context) as they are: the node search (node-search/) clones student nodes with it.
+ */
+export function cloneRealmState(inner: object, realm: StudentRealm, shared: SharedValues): object {
+  return realmCopy(inner, 'this', new Map(), realm, new Budget(), shared) as object;
+}
+
+/** The canonical key of a realm object's state, the objects in `shared` standing for themselves. */
+export function realmStateKey(inner: object, realm: StudentRealm, shared: SharedValues): string {
+  return realmKey(inner, 'this', 0, realm, new Budget(), shared);
+}
+
 function cloneGuarded(g: GuardedRole): GuardedRole {
   const realm = guardedRealm(g);
   const inner = realmCopy(g.inner, 'this', new Map(), realm, new Budget()) as object;
@@ -201,13 +222,15 @@ function cloneGuarded(g: GuardedRole): GuardedRole {
 }
 
 /** A deep copy of a realm value as realm objects (arrays, Maps, Sets from the realm's constructors). */
-function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: StudentRealm, budget: Budget): unknown {
+function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: StudentRealm, budget: Budget, shared: SharedValues = NONE): unknown {
   budget.spend(1, path);
   if (v === null || (typeof v !== 'object' && typeof v !== 'function')) {
     if (typeof v === 'symbol') throw new UncloneableStateError(path, 'a symbol');
     return v;
   }
   const o = v as object;
+  // A node's context (and its parts) is not state: every clone keeps the same one.
+  if (shared.has(o)) return o;
   const done = seen.get(o);
   if (done !== undefined) return done;
   const bad = realmOpaque(o);
@@ -221,7 +244,7 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
     for (let i = 0; i < n; i++) {
       const d = ownData(o, i);
       if (!d.ok && d.why !== 'missing') throw new UncloneableStateError(`${path}[${i}]`, 'a getter');
-      defineProperty(out, i, data(realmCopy(d.ok ? d.value : undefined, `${path}[${i}]`, seen, realm, budget)));
+      defineProperty(out, i, data(realmCopy(d.ok ? d.value : undefined, `${path}[${i}]`, seen, realm, budget, shared)));
     }
     if (proto !== realm.intrinsics.ArrayPrototype) setPrototypeOf(out, proto);
     return out;
@@ -232,7 +255,7 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
     const it = Reflect.apply(mapEntries, o, []) as Iterator<[unknown, unknown]>;
     for (let r = it.next(); !r.done; r = it.next()) {
       const [k, x] = r.value;
-      Reflect.apply(mapSet, out, [realmCopy(k, `${path} key`, seen, realm, budget), realmCopy(x, `${path}.get(${keyText(k)})`, seen, realm, budget)]);
+      Reflect.apply(mapSet, out, [realmCopy(k, `${path} key`, seen, realm, budget, shared), realmCopy(x, `${path}.get(${keyText(k)})`, seen, realm, budget, shared)]);
     }
     if (proto !== realm.intrinsics.MapPrototype) setPrototypeOf(out, proto);
     return out;
@@ -241,7 +264,7 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
     const out = realm.newSet();
     seen.set(o, out);
     const it = Reflect.apply(setValues, o, []) as Iterator<unknown>;
-    for (let r = it.next(); !r.done; r = it.next()) Reflect.apply(setAdd, out, [realmCopy(r.value, `${path} element`, seen, realm, budget)]);
+    for (let r = it.next(); !r.done; r = it.next()) Reflect.apply(setAdd, out, [realmCopy(r.value, `${path} element`, seen, realm, budget, shared)]);
     if (proto !== realm.intrinsics.SetPrototype) setPrototypeOf(out, proto);
     return out;
   }
@@ -249,7 +272,7 @@ function realmCopy(v: unknown, path: string, seen: Map<object, unknown>, realm: 
   seen.set(o, out);
   const keys = ownKeys(o);
   budget.spend(keys.length, path);
-  for (const k of keys) defineProperty(out, k, data(realmCopy(field(o, k, `${path}.${k}`), `${path}.${k}`, seen, realm, budget)));
+  for (const k of keys) defineProperty(out, k, data(realmCopy(field(o, k, `${path}.${k}`), `${path}.${k}`, seen, realm, budget, shared)));
   return out;
 }
 
@@ -259,7 +282,7 @@ function keyText(k: unknown): string {
 }
 
 /** The canonical key of a realm value: the same shape as {@link stateKey}'s, read by harness code. */
-function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, budget: Budget): string {
+function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, budget: Budget, shared: SharedValues = NONE): string {
   if (depth > 64) throw new UncloneableStateError(path, 'a structure nested too deeply (a cycle?)');
   budget.spend(1, path);
   switch (typeof v) {
@@ -278,6 +301,7 @@ function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, 
   }
   if (v === null) return 'n';
   const o = v as object;
+  if (shared.has(o)) return shared.key?.(o) ?? 'ctx';
   const bad = realmOpaque(o);
   if (bad) throw new UncloneableStateError(path, bad);
   if (Array.isArray(o)) {
@@ -287,7 +311,7 @@ function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, 
     for (let i = 0; i < n; i++) {
       const d = ownData(o, i);
       if (!d.ok && d.why !== 'missing') throw new UncloneableStateError(`${path}[${i}]`, 'a getter');
-      parts.push(realmKey(d.ok ? d.value : undefined, `${path}[${i}]`, depth + 1, realm, budget));
+      parts.push(realmKey(d.ok ? d.value : undefined, `${path}[${i}]`, depth + 1, realm, budget, shared));
     }
     return `[${parts.join(',')}]`;
   }
@@ -296,19 +320,19 @@ function realmKey(v: unknown, path: string, depth: number, realm: StudentRealm, 
     const it = Reflect.apply(mapEntries, o, []) as Iterator<[unknown, unknown]>;
     for (let r = it.next(); !r.done; r = it.next()) {
       const [k, x] = r.value;
-      entries.push(`${realmKey(k, `${path} key`, depth + 1, realm, budget)}:${realmKey(x, `${path}.get(${keyText(k)})`, depth + 1, realm, budget)}`);
+      entries.push(`${realmKey(k, `${path} key`, depth + 1, realm, budget, shared)}:${realmKey(x, `${path}.get(${keyText(k)})`, depth + 1, realm, budget, shared)}`);
     }
     return `M{${entries.sort().join(',')}}`;
   }
   if (isSet(o)) {
     const items: string[] = [];
     const it = Reflect.apply(setValues, o, []) as Iterator<unknown>;
-    for (let r = it.next(); !r.done; r = it.next()) items.push(realmKey(r.value, `${path} element`, depth + 1, realm, budget));
+    for (let r = it.next(); !r.done; r = it.next()) items.push(realmKey(r.value, `${path} element`, depth + 1, realm, budget, shared));
     return `S{${items.sort().join(',')}}`;
   }
   const keys = ownKeys(o);
   budget.spend(keys.length, path);
-  const fields = keys.sort().map((k) => `${k}=${realmKey(field(o, k, `${path}.${k}`), `${path}.${k}`, depth + 1, realm, budget)}`);
+  const fields = keys.sort().map((k) => `${k}=${realmKey(field(o, k, `${path}.${k}`), `${path}.${k}`, depth + 1, realm, budget, shared)}`);
   const proto = prototypeOf(o);
   const tag = proto === realm.intrinsics.ObjectPrototype || proto === null ? '' : (className(o) ?? '?');
   return `${tag}{${fields.join(',')}}`;

@@ -2,3 +2,4 @@
 import './replay-job.js';
 import '../../search/search-job.js';
 import '../../scenarios/scenario-job.js';
+import '../../node-labs/node-jobs.js';

@@ -2,3 +2,4 @@
 import '../trace-kind.js';
 import '../../scenarios/scenario-kind.js';
 import '../../search/search-kind.js';
+import '../../node-labs/node-kind.js';
