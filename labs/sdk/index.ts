@@ -17,3 +17,4 @@ export * from './roles.js';
 export * from './node.js';
 export * from './quorum.js';
 export * from './service.js';
+export * from './state-machine.js';
