@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
 import type { ValidateFunction } from 'ajv';
@@ -186,14 +186,25 @@ async function readPack(dir: string): Promise<LabPack> {
   return pack;
 }
 
-/** Every folder under labs/ with a manifest.json, sorted by folder name. */
-async function packDirs(): Promise<string[]> {
+/**
+ * Every folder under labs/ with a manifest.json, sorted by folder name. A whole-node lab (a chapter
+ * pack, `"kind": "node"`) is not a role lab: engine/chapters loads it.
+ */
+async function packDirs(withNodeLabs = false): Promise<string[]> {
   const root = labsDir();
   const entries = await readdir(root, { withFileTypes: true });
   return entries
-    .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'manifest.json')))
+    .filter((e) => e.isDirectory() && existsSync(path.join(root, e.name, 'manifest.json')) && (withNodeLabs || !isNodeLab(path.join(root, e.name))))
     .map((e) => path.join(root, e.name))
     .sort();
+}
+
+function isNodeLab(dir: string): boolean {
+  try {
+    return (JSON.parse(readFileSync(path.join(dir, 'manifest.json'), 'utf8')) as { kind?: unknown }).kind === 'node';
+  } catch {
+    return false;
+  }
 }
 
 export async function listLabs(): Promise<LabSummary[]> {
@@ -210,9 +221,11 @@ export async function listLabs(): Promise<LabSummary[]> {
 }
 
 export async function loadLab(id: string): Promise<LabPack> {
-  for (const dir of await packDirs()) {
-    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => '{}')) as { id?: unknown };
-    if (manifest.id === id) return readPack(dir);
+  for (const dir of await packDirs(true)) {
+    const manifest = JSON.parse(await readFile(path.join(dir, 'manifest.json'), 'utf8').catch(() => '{}')) as { id?: unknown; kind?: unknown };
+    if (manifest.id !== id) continue;
+    if (manifest.kind === 'node') throw new LabError(`'${id}' is a whole-node lab (${path.basename(dir)}, a chapter of the course): the role-lab grader does not grade it yet; its tests run with engine/chapters`);
+    return readPack(dir);
   }
   throw new LabError(`no lab with id '${id}' (see \`paxlab lab list\`)`);
 }
