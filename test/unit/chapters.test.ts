@@ -75,10 +75,12 @@ for (const summary of chapters) {
       }, 60_000);
     }
 
-    test('the narration points at events of the naive protocol\'s run; the predict question names a script', async () => {
-      const cls = await nodeClass(pack.starterPath);
+    test('the narration points at events of the run it tells (the naive protocol\'s where it breaks, else the fix\'s); the predict question names a script', async () => {
+      const starter = await nodeClass(pack.starterPath);
+      const fix = await nodeClass(pack.referencePath);
       for (const [name, steps] of Object.entries(pack.course.narration)) {
-        const run = runPinnedSim(pack.script(name), cls);
+        const breaks = pack.tests.some((t) => t.kind === 'pinned' && t.script === name && t.starter);
+        const run = runPinnedSim(pack.script(name), breaks ? starter : fix);
         expect(run.error).toBeUndefined();
         const resolved = resolveNarration(steps, run);
         steps.forEach((s, i) => {
