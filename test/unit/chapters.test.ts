@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { PaxosNodeClass } from '@paxlab/sdk';
-import { firstFailure, listChapters, loadChapter, resolveNarration, runChapterTest } from '../../electron/engine/chapters/index.js';
+import { firstFailure, listChapters, loadChapter, playStory, resolveNarration, runChapterTest } from '../../electron/engine/chapters/index.js';
 import { runPinnedSim } from '../../electron/engine/pinned/index.js';
 
 const chapters = listChapters();
@@ -89,5 +89,17 @@ for (const summary of chapters) {
       }
       expect(pack.scripts.has(pack.course.predict.script)).toBe(true);
     });
+
+    for (const { story } of pack.course.stories) {
+      test(`plays the seed story ${story}, each narration step pointing at its events`, () => {
+        const played = playStory(pack, story);
+        // The story as the course tells it, message for message.
+        expect(played.lines).toEqual(played.expected);
+        const steps = pack.course.stories.find((s) => s.story === story)!.narration;
+        steps.forEach((s, i) => {
+          if (s.at) expect(played.narration[i].seqs.length, `${story} narration step ${i + 1}: ${s.text}`).toBeGreaterThan(0);
+        });
+      });
+    }
   });
 }

@@ -10,3 +10,4 @@ export { validateTestDef, ChapterTestError, type ChapterTestDef, type PinnedTest
 export { runRandomSeed, testSeeds, type RandomRun } from './random-run.js';
 export { runChapterTest, judgePinned, firstFailure, type TestOutcome } from './run-test.js';
 export { resolveNarration, eventMatches, narrationProblem, type NarrationStep, type NarrationPointer, type EventPattern, type ResolvedNarration } from './narration.js';
+export { playStory, storyName, type PlayedStory } from './stories.js';
