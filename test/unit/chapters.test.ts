@@ -8,7 +8,7 @@ import { describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { PaxosNodeClass } from '@paxlab/sdk';
-import { firstFailure, listChapters, loadChapter, playStory, resolveNarration, runChapterTest } from '../../electron/engine/chapters/index.js';
+import { chapterView, firstFailure, listChapters, loadChapter, playStory, resolveNarration, runChapterTest } from '../../electron/engine/chapters/index.js';
 import { runPinnedSim } from '../../electron/engine/pinned/index.js';
 
 const chapters = listChapters();
@@ -27,9 +27,18 @@ function method(source: string, name: string): string {
   return lines.slice(start, end + 1).join('\n');
 }
 
+test('the player gets a chapter as plain JSON: texts, question, starter, scripts, narration, tests', () => {
+  const view = chapterView(loadChapter('chapter-4'));
+  expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+  expect(view).toMatchObject({ id: 'chapter-4', number: 4, nodes: 2, model: 'lock', handler: { name: 'onClientRequest' }, predict: { script: 'story', answer: 'granted' } });
+  expect(view.starter.text).toMatch(/onClientRequest\(r: ClientRequest\): void/);
+  expect(view.scripts.map((s) => s.name).sort()).toEqual(['lost-learn', 'retry', 'story']);
+  expect(Object.keys(view.narration).sort()).toEqual(['lost-learn', 'retry', 'story']);
+  expect(view.frame).toMatch(/^# A crash and a takeover/);
+});
+
 test('the course has chapters 0 to 9, each pack loads', () => {
-  expect(chapters.map((c) => [c.number, c.error])).toEqual(Array.from({ length: chapters.length }, (_, i) => [i, undefined]));
-  expect(chapters.length).toBeGreaterThan(0);
+  expect(chapters.map((c) => [c.number, c.error])).toEqual(Array.from({ length: 10 }, (_, i) => [i, undefined]));
 });
 
 for (const summary of chapters) {

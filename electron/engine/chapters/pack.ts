@@ -104,6 +104,50 @@ export class ChapterPack {
   }
 }
 
+/** Everything the chapter player shows, as plain JSON (for the typed API to the renderer). */
+export interface ChapterView {
+  id: string;
+  number: number;
+  title: string;
+  nodes: number;
+  model: ChapterManifest['chapter']['model'];
+  leadsTo: string[];
+  handler: ChapterManifest['handler'];
+  rules: ChapterManifest['rules'];
+  /** Markdown. */
+  frame: string;
+  instructions: string;
+  predict: PredictQuestion;
+  /** The file the student edits, as shipped. */
+  starter: { path: string; text: string };
+  scripts: PinnedScript[];
+  narration: Record<string, NarrationStep[]>;
+  tests: ChapterTestDef[];
+  stories: ChapterStory[];
+}
+
+export function chapterView(pack: ChapterPack): ChapterView {
+  const m = pack.manifest;
+  return {
+    id: m.id,
+    number: m.chapter.number,
+    title: m.title,
+    nodes: m.chapter.nodes,
+    model: m.chapter.model,
+    leadsTo: [...(m.chapter.leadsTo ?? [])],
+    handler: { ...m.handler, sees: [...m.handler.sees] },
+    rules: m.rules.map((r) => ({ ...r })),
+    frame: pack.course.frame,
+    instructions: readFileSync(pack.instructionsPath, 'utf8'),
+    predict: JSON.parse(JSON.stringify(pack.course.predict)) as PredictQuestion,
+    starter: { path: m.files.starter, text: readFileSync(pack.starterPath, 'utf8') },
+    scripts: [...pack.scripts.values()].map((x) => JSON.parse(JSON.stringify(x)) as PinnedScript),
+    narration: JSON.parse(JSON.stringify(pack.course.narration)) as Record<string, NarrationStep[]>,
+    tests: pack.tests.map((t) => JSON.parse(JSON.stringify(t)) as ChapterTestDef),
+    stories: JSON.parse(JSON.stringify(pack.course.stories)) as ChapterStory[],
+  };
+}
+
 let validator: ValidateFunction<ChapterManifest> | undefined;
 const manifestValidator = () => (validator ??= new Ajv({ allErrors: true, strict: false, validateSchema: false }).compile<ChapterManifest>(CHAPTER_MANIFEST_SCHEMA));
 
