@@ -51,6 +51,19 @@ test('chapter run --module builds a student file and runs it on real processes',
   expect(bad.stderr).toMatch(/broken\.ts:1:\d+/);
 }, 60_000);
 
+test('a module that hangs in a handler ends the run with the reason, not a stuck command', async () => {
+  const hang = path.join(dir, 'hang.ts');
+  writeFileSync(
+    hang,
+    "import type { ClientRequest, NodeContext, NodeId, PaxosNode } from '@paxlab/sdk';\n" +
+      'export class Node implements PaxosNode<never> {\n  constructor(private readonly ctx: NodeContext<never>) {}\n  onStart(): void {}\n' +
+      "  onMessage(_f: NodeId, _m: never): void {}\n  onTimer(): void {}\n  onClientRequest(r: ClientRequest): void {\n    for (;;) if (r.id === 'never') break;\n  }\n}\n",
+  );
+  const r = await cli(['chapter', 'run', 'chapter-1', '--module', hang]);
+  expect(r.code).toBe(1);
+  expect(r.stderr).toMatch(/could not go on: S1 stopped while the script waited for it: node 1 hung/);
+}, 60_000);
+
 test('bad input: an unknown chapter or script is a usage error', async () => {
   expect((await cli(['chapter', 'run', 'chapter-99'])).stderr).toMatch(/no chapter with id 'chapter-99'/);
   const r = await cli(['chapter', 'run', 'chapter-3', '--script', 'nope']);

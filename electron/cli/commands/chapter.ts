@@ -13,7 +13,7 @@ import { pathToFileURL } from 'node:url';
 import type { PaxosNodeClass } from '@paxlab/sdk';
 import { ChapterError, SYMPTOMS, judgePinned, listChapters, loadChapter, resolveNarration, type ChapterPack } from '../../engine/chapters/index.js';
 import { runPinnedSim, type PinnedRun } from '../../engine/pinned/index.js';
-import { runPinnedCluster } from '../../engine/pinned/cluster-runner.js';
+import { PinnedHarnessError, runPinnedCluster } from '../../engine/pinned/cluster-runner.js';
 import { buildStudentModule, formatDiagnostic } from '../../engine/build/index.js';
 import { writeTrace } from '../../engine/trace/io.js';
 import { UsageError } from '../main.js';
@@ -64,7 +64,13 @@ export async function run(id: string, opts: RunOptions = {}): Promise<number> {
       }
       const module = path.join(tmp, 'node.mjs');
       writeFileSync(module, built.code);
-      result = await runPinnedCluster(script, { module });
+      try {
+        result = await runPinnedCluster(script, { module });
+      } catch (err) {
+        if (!(err instanceof PinnedHarnessError)) throw err;
+        process.stderr.write(`paxlab: the pinned execution could not go on: ${err.message}\n`);
+        return 1;
+      }
     } else {
       const file = opts.fix ? pack.referencePath : pack.starterPath;
       const module = await bundle(file, tmp);

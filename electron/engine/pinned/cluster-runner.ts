@@ -34,7 +34,7 @@ class Gate implements HubGate {
   readonly heldCopies: HeldMessage[] = [];
   readonly timers = new Map<NodeId, Set<string>>();
   readonly connectedNodes = new Set<NodeId>();
-  private readonly waiting = new Map<NodeId, Array<() => void>>();
+  private readonly waiting = new Map<NodeId, Array<{ resolve: () => void; reject: (e: Error) => void }>>();
   private readonly early = new Map<NodeId, number>();
   private readonly onConnect = new Map<NodeId, Array<() => void>>();
   clients: ScriptedClients | null = null;
@@ -46,7 +46,7 @@ class Gate implements HubGate {
   nodeReport(node: NodeId, r: { type: 'timer-set' | 'timer-cancel'; name: string } | { type: 'handled' }): void {
     if (r.type === 'handled') {
       const w = this.waiting.get(node)?.shift();
-      if (w) w();
+      if (w) w.resolve();
       else this.early.set(node, (this.early.get(node) ?? 0) + 1);
       return;
     }
@@ -76,11 +76,22 @@ class Gate implements HubGate {
       const timer = setTimeout(() => reject(new PinnedHarnessError(`S${node} did not finish ${what} within ${timeoutMs} ms`)), timeoutMs);
       let list = this.waiting.get(node);
       if (!list) this.waiting.set(node, (list = []));
-      list.push(() => {
-        clearTimeout(timer);
-        resolve();
+      list.push({
+        resolve: () => {
+          clearTimeout(timer);
+          resolve();
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
       });
     });
+  }
+
+  /** `node`'s process is gone while the script waited for it: those waits end now, with `why`. */
+  lost(node: NodeId, why: string): void {
+    for (const w of this.waiting.get(node)?.splice(0) ?? []) w.reject(new PinnedHarnessError(why));
   }
 
   whenConnected(node: NodeId, timeoutMs: number): Promise<void> {
@@ -115,6 +126,12 @@ export async function runPinnedCluster(script: PinnedScript, program: NodeProgra
     title: opts.title ?? `${script.title} (pinned execution ${script.name})`,
     scripted: { gate, clients: Object.keys(script.clients ?? {}), ...(model ? { model } : {}) },
     ...(opts.nodeCommand ? { nodeCommand: opts.nodeCommand } : {}),
+  });
+  // A node process that dies or hangs while the script waits for it ends the wait at once.
+  const lastError = new Map<NodeId, string>();
+  const unsubscribe = cluster.subscribe((e) => {
+    if (e.type === 'error' && e.node !== undefined) lastError.set(e.node, e.message);
+    else if (e.type === 'crash') gate.lost(e.node, `S${e.node} stopped while the script waited for it${lastError.has(e.node) ? `: ${lastError.get(e.node)}` : ''}`);
   });
   try {
     const ready = cluster.ready;
@@ -205,6 +222,7 @@ export async function runPinnedCluster(script: PinnedScript, program: NodeProgra
     clients.finish();
     return { script, source: 'cluster', trace: [...cluster.trace], steps, ...(error ? { error } : {}) };
   } finally {
+    unsubscribe();
     await cluster.shutdown();
   }
 }
