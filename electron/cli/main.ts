@@ -129,6 +129,10 @@ export async function main(argv: string[]): Promise<number> {
     .option('--trace <file>', 'write the trace as JSON lines')
     .option('--json', 'print the result as JSON')
     .action(use(() => import('./commands/chapter.js')));
+  chapter
+    .command('story <chapter-id> [story]')
+    .description('the seed stories a chapter plays (Examples 1-5, dueling and distinguished proposers), or one told message by message with its narration')
+    .action(use(async () => ({ run: (await import('./commands/chapter.js')).story })));
 
   program
     .command('search <lab-id> <module>')

@@ -64,6 +64,15 @@ test('a module that hangs in a handler ends the run with the reason, not a stuck
   expect(r.stderr).toMatch(/could not go on: S1 stopped while the script waited for it: node 1 hung/);
 }, 60_000);
 
+test('chapter story tells a seed story message by message, with its narration', async () => {
+  const names = await cli(['chapter', 'story', 'chapter-9']);
+  expect(names.stdout.trim().split('\n')).toContain('example-2-later-round-keeps-5');
+  const r = await cli(['chapter', 'story', 'chapter-9', 'example-2-later-round-keeps-5']);
+  expect(r.code, r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/^ {2}P2 → A1 accept\(2,5\)$/m);
+  expect(r.stdout).toMatch(/So P2 must propose 5, not 7/);
+});
+
 test('bad input: an unknown chapter or script is a usage error', async () => {
   expect((await cli(['chapter', 'run', 'chapter-99'])).stderr).toMatch(/no chapter with id 'chapter-99'/);
   const r = await cli(['chapter', 'run', 'chapter-3', '--script', 'nope']);

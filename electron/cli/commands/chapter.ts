@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PaxosNodeClass } from '@paxlab/sdk';
-import { ChapterError, SYMPTOMS, judgePinned, listChapters, loadChapter, resolveNarration, type ChapterPack } from '../../engine/chapters/index.js';
+import { ChapterError, SYMPTOMS, judgePinned, listChapters, loadChapter, playStory, resolveNarration, type ChapterPack } from '../../engine/chapters/index.js';
 import { runPinnedSim, type PinnedRun } from '../../engine/pinned/index.js';
 import { PinnedHarnessError, runPinnedCluster } from '../../engine/pinned/cluster-runner.js';
 import { buildStudentModule, formatDiagnostic } from '../../engine/build/index.js';
@@ -29,6 +29,34 @@ export async function list(): Promise<number> {
     process.stdout.write(`${String(c.number).padStart(3)}  ${c.id.padEnd(10)} ${c.title}\n       edit ${pack.manifest.handler.name}; the naive protocol shows: ${symptoms.map((s) => SYMPTOMS[s]).join('; ') || '-'}\n`);
   }
   return 0;
+}
+
+/** `paxlab chapter story <id> [name]`: the seed stories a chapter plays, or one of them told with its narration. */
+export async function story(id: string, name?: string): Promise<number> {
+  let pack: ChapterPack;
+  try {
+    pack = loadChapter(id);
+  } catch (err) {
+    if (err instanceof ChapterError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (!name) {
+    if (pack.course.stories.length === 0) process.stdout.write(`chapter '${id}' plays no seed story\n`);
+    for (const s of pack.course.stories) process.stdout.write(`${s.story}\n`);
+    return 0;
+  }
+  let played;
+  try {
+    played = playStory(pack, name);
+  } catch (err) {
+    if (err instanceof ChapterError) throw new UsageError(err.message);
+    throw err;
+  }
+  process.stdout.write(`${played.story.title}\n${played.story.about}\n\n`);
+  for (const l of played.lines) process.stdout.write(`  ${l}\n`);
+  process.stdout.write('\n');
+  played.narration.forEach((n, i) => process.stdout.write(`  ${i + 1}. ${n.text}\n`));
+  return played.lines.join('\n') === played.expected.join('\n') ? 0 : 1;
 }
 
 interface RunOptions {
