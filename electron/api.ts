@@ -234,6 +234,12 @@ export interface ClusterStartOptions {
    * docs/history.md, e.g. `log:ops=1` or `kv:keys=2,ops=20`) through the hub.
    */
   clients?: { count: number; workload: string };
+  /**
+   * Run the replicated service instead of single-decree Paxos: the reference Multi-Paxos node
+   * (docs/multi-paxos-api.md) with this state machine, every role the reference one. Its nodes'
+   * snapshots are `MultiNodeView`s (`@paxlab/sdk`).
+   */
+  service?: { machine: 'kv' | 'lock' | 'log' };
 }
 
 export type ClusterStatus = 'starting' | 'running' | 'stopped' | 'failed';
@@ -244,6 +250,8 @@ export interface ClusterInfo {
   status: ClusterStatus;
   network: NetworkConfig;
   roles: { acceptor: RoleSource; proposer: RoleSource; learner: RoleSource };
+  /** Set when the cluster runs the Multi-Paxos service (ClusterStartOptions.service). */
+  service?: { machine: 'kv' | 'lock' | 'log' };
   startedAt: string;
   /**
    * The most trace events the cluster keeps (meta line included); older ones are discarded a
@@ -257,6 +265,8 @@ export interface NodeSnapshot {
   node: number;
   /** False when the node is crashed or stopped. */
   up: boolean;
+  /** True while the node is paused (SIGSTOP): it is up but cannot answer, so `state` is null. */
+  paused?: boolean;
   state: unknown;
 }
 
@@ -396,6 +406,10 @@ export interface PaxLabApi {
   stopCluster(clusterId: string): Promise<void>;
   crashNode(clusterId: string, node: number): Promise<void>;
   restartNode(clusterId: string, node: number): Promise<void>;
+  /** Pause a node with SIGSTOP: it keeps its state and connections but runs nothing until resumed. */
+  pauseNode(clusterId: string, node: number): Promise<void>;
+  /** Continue a paused node (SIGCONT); it then handles everything that reached it meanwhile. */
+  resumeNode(clusterId: string, node: number): Promise<void>;
   /** Cut (`up` false) or restore a link, both directions. */
   setLink(clusterId: string, a: number, b: number, up: boolean): Promise<void>;
   setNetwork(clusterId: string, network: Partial<NetworkConfig>): Promise<NetworkConfig>;
@@ -448,6 +462,8 @@ export const API_METHODS = [
   'stopCluster',
   'crashNode',
   'restartNode',
+  'pauseNode',
+  'resumeNode',
   'setLink',
   'setNetwork',
   'partition',
@@ -608,6 +624,8 @@ const network: Check<Partial<NetworkConfig>> = (v, at) => {
     dup: optional(num(0, 1)),
     minDelayMs: optional(num(0, 10_000)),
     maxDelayMs: optional(num(0, 10_000)),
+    requestLoss: optional(num(0, 1)),
+    replyLoss: optional(num(0, 1)),
   })(v, at);
   if (cfg.minDelayMs !== undefined && cfg.maxDelayMs !== undefined && cfg.minDelayMs > cfg.maxDelayMs) {
     fail(at, 'minDelayMs ≤ maxDelayMs');
@@ -665,11 +683,14 @@ const ARG_CHECKS: ArgChecks = {
       seed: optional(int(0, 2 ** 31 - 1)),
       network: optional(network),
       clients: optional(object<{ count: number; workload: string }>({ count: int(1, 20), workload: text(200) })),
+      service: optional(object<{ machine: 'kv' | 'lock' | 'log' }>({ machine: oneOf<'kv' | 'lock' | 'log'>('kv', 'lock', 'log') })),
     }),
   ],
   stopCluster: [id],
   crashNode: [id, NODE],
   restartNode: [id, NODE],
+  pauseNode: [id, NODE],
+  resumeNode: [id, NODE],
   setLink: [id, NODE, NODE, bool],
   setNetwork: [id, network],
   partition: [id, groups],

@@ -34,7 +34,11 @@ const entries = [
   // spawns this one when it is there (engine/cluster/node-script.ts).
   { in: 'electron/node/main.ts', out: 'dist/node.cjs', opts: { ...node, format: 'cjs' } },
   { in: 'electron/engine/grading/sandbox-main.ts', out: 'dist/sandbox.js', opts: esm },
-  { in: 'electron/engine/build/typecheck-worker.ts', out: 'dist/typecheck-worker.js', opts: esm },
+  // One submission's grader, as its own process (grade-all).
+  { in: 'electron/engine/grading/grade-child-main.ts', out: 'dist/grade-child.js', opts: esm },
+  // The watchdog thread of every confined child (sandbox, type checker).
+  { in: 'electron/engine/limits/watchdog-worker.ts', out: 'dist/watchdog.js', opts: esm },
+  { in: 'electron/engine/build/typecheck-child.ts', out: 'dist/typecheck.js', opts: esm },
   { in: 'electron/main/main.ts', out: 'dist/electron/main.cjs', opts: cjsWithImportMeta },
   { in: 'electron/preload/preload.ts', out: 'dist/electron/preload.cjs', opts: { ...node, format: 'cjs' } },
 ];

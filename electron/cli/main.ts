@@ -78,12 +78,15 @@ export async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'run scenario tests with this one seed (reproduces a failure)')
     .option('--only <kinds>', 'only these test kinds: trace,scenario,search')
     .option('--traces <dir>', 'write each failing run as a trace file (JSON lines) into this folder')
+    .option('--root <dir>', 'the submission folder relative imports may not leave (default: the module\'s folder)')
+    .option('--for-students', "keep hidden tests' inputs, outputs and printed text out of the text and JSON reports")
     .action(use(() => import('./commands/grade.js')));
 
   program
     .command('grade-all <lab-id> <dir>')
-    .description('grade every submission in a folder in parallel; write a CSV of scores')
-    .option('--out <file>', 'CSV file to write', 'scores.csv')
+    .description('grade every submission in a folder, each in its own grader process; write a CSV of scores')
+    .option('--out <file>', 'CSV file to write (one row per submission, with status and reason)', 'scores.csv')
+    .option('--tests-csv <file>', 'also write the points of every test (one column per test)')
     .option('--hidden', 'also run the instructor-only traces', true)
     .option('--jobs <n>', 'parallel workers')
     .action(use(() => import('./commands/grade-all.js')));
@@ -106,7 +109,8 @@ export async function main(argv: string[]): Promise<number> {
   const lab = program.command('lab').description('lab packs');
   lab
     .command('check <lab-id>')
-    .description('verify a lab pack: reference passes, starter fails, every mutant is caught')
+    .description('verify a lab pack: reference passes, starter fails, every mutant is caught with the rule it expects')
+    .option('--full', 'grade every mutant with every kind of test (traces, scenarios, search)')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/lab-check.js')));
   lab
@@ -138,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('search <lab-id> <module>')
     .description("explore every delivery order of a small configuration around the student's role")
     .option('--depth <n>', 'maximum depth')
-    .option('--time <s>', 'time bound in seconds')
+    .option('--states <n>', 'state budget (default: the test\'s, else 2000000)')
     .option('--trace <file>', 'write the counterexample trace here')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/search.js')));

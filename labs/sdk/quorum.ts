@@ -20,3 +20,13 @@ export function roundOwner(rnd: Round, n: number): NodeId {
   const r = rnd % n;
   return r === 0 ? n : r;
 }
+
+/**
+ * The smallest round owned by node `id` (of `config`'s n nodes) that is greater than `above`: `id`
+ * itself when `above` is below it. With 3 nodes, node 2 above 6 is 8; above 0 it is 2.
+ */
+export function ownedRoundAbove(id: NodeId, config: ClusterConfig, above: Round): Round {
+  const n = config.nodes.length;
+  if (above < id) return id;
+  return id + (Math.floor((above - id) / n) + 1) * n;
+}

@@ -17,7 +17,7 @@ let app: AppSession;
 let page: Page;
 
 const lab = (rel: string) => readFileSync(path.join(repoRoot, 'labs', rel), 'utf8');
-// Its first failing scenario is split-vote, seed 11: S5 decides "x", S4 decides "y".
+// Its first failing scenario is split-vote: one node decides "x", another "y".
 const AGREEMENT_MUTANT = lab('02-proposer/mutants/ignores-promised-values.ts');
 const REFERENCE = lab('02-proposer/reference/proposer.ts');
 
@@ -64,8 +64,8 @@ describe('grading in the app', () => {
     expect(await diagram.getAttribute('data-highlights')).toBe('2');
     const marks = await run.getByTestId('trace-highlights').locator('button').allInnerTexts();
     expect(marks).toHaveLength(2);
-    expect(marks.join('\n')).toMatch(/conflict: S5 decided "x"/);
-    expect(marks.join('\n')).toMatch(/conflict: S4 decided "y"/);
+    expect(marks.join('\n')).toMatch(/conflict: S\d decided "x"/);
+    expect(marks.join('\n')).toMatch(/conflict: S\d decided "y"/);
     await expect.poll(async () => Number(await diagram.getAttribute('data-decisions'))).toBeGreaterThanOrEqual(2);
     await run.scrollIntoViewIfNeeded();
     await run.screenshot({ path: path.join(repoRoot, 'test-results', 'screenshots', 'failing-run-agreement.png') });
@@ -88,9 +88,10 @@ describe('grading in the app', () => {
     const download = page.waitForEvent('download');
     await viewer.getByTestId('trace-viewer-export').click();
     const file = await download;
-    expect(file.suggestedFilename()).toBe('proposer-scenario-split-vote-seed-11.jsonl');
+    const seed = Number(/^proposer-scenario-split-vote-seed-(\d+)\.jsonl$/.exec(file.suggestedFilename())?.[1]);
+    expect(seed).toBeGreaterThan(0);
     const saved = parseTrace(readFileSync(path.join(app.served.workspace, 'traces', file.suggestedFilename()), 'utf8'));
-    expect(saved[0]).toMatchObject({ type: 'meta', nodes: [1, 2, 3, 4, 5], seed: 11 });
+    expect(saved[0]).toMatchObject({ type: 'meta', nodes: [1, 2, 3, 4, 5], seed });
     expect(saved.filter((e) => e.type === 'decide').map((e) => (e as { value: string }).value)).toEqual(expect.arrayContaining(['x', 'y']));
     expect(saved[saved.length - 1]).toMatchObject({ type: 'error', message: expect.stringMatching(/^violation \(agreement\)/) });
     await page.keyboard.press('Escape');

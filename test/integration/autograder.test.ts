@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import yauzl from 'yauzl';
+import { HIDDEN_DETAILS } from '../../electron/engine/grading/report-redact.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const cli = path.join(root, 'bin', 'paxlab.js');
@@ -120,7 +121,7 @@ describe('the Gradescope autograder package', () => {
     expect(failedHidden.length).toBeGreaterThan(0);
     const rules = (JSON.parse(readFileSync(path.join(root, 'labs', '01-acceptor', 'manifest.json'), 'utf8')) as { rules: Array<{ id: string; text: string }> }).rules;
     const verdicts = new Set(
-      [...rules, { id: 'api.no-throw', text: '' }].map((rule) => `This hidden test failed: your code breaks rule ${rule.id}: ${rule.text}\n(Hidden tests do not show their inputs or expected outputs.)`),
+      [...rules, { id: 'api.no-throw', text: '' }].map((rule) => `This hidden test failed: your code breaks rule ${rule.id}: ${rule.text}\n(${HIDDEN_DETAILS}.)`),
     );
     // Exactly the public rule it broke (its text is the manifest's), and nothing else.
     for (const t of failedHidden) expect(verdicts.has(t.output), t.output).toBe(true);

@@ -5,7 +5,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { readFile, writeFile } from 'node:fs/promises';
+import { bundleStudentModule } from '../../electron/engine/build/index.js';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { runSingleDecreeCluster, startCluster } from '../../electron/engine/cluster/index.js';
 import type { Cluster } from '../../electron/engine/cluster/index.js';
@@ -94,20 +95,51 @@ describe('node process', () => {
   });
 
   it('runs student role modules inside the reference node', async () => {
-    // Build the reference roles the way a student's module is built: one ESM file per role.
+    // Build the reference roles the way a student's module is built: one bundle per role, which the
+    // node evaluates in a student realm.
     const roles: Record<string, string> = {};
-    for (const [role, src] of [
-      ['acceptor', 'labs/01-acceptor/reference/acceptor.ts'],
-      ['proposer', 'labs/02-proposer/reference/proposer.ts'],
-      ['learner', 'labs/03-learner/reference/learner.ts'],
+    for (const [role, src, exportName] of [
+      ['acceptor', 'labs/01-acceptor/reference/acceptor.ts', 'Acceptor'],
+      ['proposer', 'labs/02-proposer/reference/proposer.ts', 'Proposer'],
+      ['learner', 'labs/03-learner/reference/learner.ts', 'Learner'],
     ]) {
       roles[role] = path.join(tmp, `${role}.js`);
-      await build({ entryPoints: [path.join(root, src)], outfile: roles[role], bundle: true, format: 'esm', platform: 'node', logLevel: 'silent' });
+      const built = await bundleStudentModule(path.join(root, src), { exportName });
+      if (!built.ok) throw new Error(JSON.stringify(built.diagnostics));
+      await writeFile(roles[role], built.code);
     }
     const outcome = await runSingleDecreeCluster({ nodes: 3, propose: ['built'], loss: 0.1, dup: 0.1, seed: 3, timeoutMs: 10_000, nodeProgram: { roles } });
     expect(outcome.live).toEqual([1, 2, 3]);
     expect([...outcome.decisions.values()]).toEqual(['built', 'built', 'built']);
     expect(outcome.trace[0]).toMatchObject({ type: 'meta', source: 'cluster', nodes: [1, 2, 3] });
+  });
+
+  it("a student role in a node process cannot reach the node's process: the call throws, the node runs on", async () => {
+    const dir = mkdtempSync(path.join(tmp, 'escape-'));
+    const src = path.join(dir, 'acceptor.ts');
+    await writeFile(
+      src,
+      [
+        "import { Acceptor as Ref } from './ref.js';",
+        'export class Acceptor extends Ref {',
+        '  override handlePrepare(msg: Parameters<Ref["handlePrepare"]>[0]) {',
+        '    (globalThis as unknown as { process: { exit(c: number): void } }).process.exit(3);',
+        '    return super.handlePrepare(msg);',
+        '  }',
+        '}',
+      ].join('\n'),
+    );
+    await writeFile(path.join(dir, 'ref.ts'), await readFile(path.join(root, 'labs/01-acceptor/reference/acceptor.ts'), 'utf8'));
+    const built = await bundleStudentModule(src, { exportName: 'Acceptor' });
+    if (!built.ok) throw new Error(JSON.stringify(built.diagnostics));
+    const file = path.join(dir, 'acceptor.js');
+    await writeFile(file, built.code);
+    const c = cluster({ nodes: 3, nodeProgram: { roles: { acceptor: file } } });
+    await c.ready;
+    const pids = c.nodes.map((n) => c.pid(n)!);
+    const threw = await until(() => logs(c, 2).some((t) => /acceptor\.handlePrepare threw: Cannot read properties of undefined \(reading 'exit'\)/.test(t)), 10_000);
+    expect(threw).toBe(true);
+    expect(pids.every(isAlive)).toBe(true);
   });
 
   it('keeps stable storage in a journal file per node, and removes the temporary folder at shutdown', async () => {

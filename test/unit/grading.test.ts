@@ -3,7 +3,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { apportionCents, gradeModule, loadLab, type TestKindName } from '../../electron/engine/grading/index.js';
+import { apportionTenths, gradeModule, loadLab, safetyVerdict, type TestKindName } from '../../electron/engine/grading/index.js';
+import type { TestResult } from '../../electron/engine/grading/verdict.js';
 import { SCENARIO_RULES } from '../../electron/engine/scenarios/scenario-kind.js';
 import { SEARCH_RULES } from '../../electron/engine/search/search-kind.js';
 
@@ -115,13 +116,42 @@ describe('grading the lab packs', () => {
     expect(r.tests.every((t) => t.set === 'public')).toBe(true);
     expect(r.tests.reduce((s, t) => s + t.maxPoints, 0)).toBeCloseTo(lab.manifest.points, 5);
     expect(r.score).toBe(0);
-    // Shares follow the weights and are rounded to cents so that they add up to the points exactly.
-    expect(apportionCents(10, [1, 1, 1])).toEqual([334, 333, 333]);
-    expect(apportionCents(20, [1, 3])).toEqual([500, 1500]);
-    const many = apportionCents(30, [...Array(15).fill(1), 3, 2, ...Array(8).fill(1)]);
-    expect(many.reduce((a, b) => a + b, 0)).toBe(3000);
+    // Shares follow the weights and are rounded to tenths so that they add up to the points exactly.
+    expect(apportionTenths(10, [1, 1, 1])).toEqual([34, 33, 33]);
+    expect(apportionTenths(20, [1, 3])).toEqual([50, 150]);
+    const many = apportionTenths(30, [...Array(15).fill(1), 3, 2, ...Array(8).fill(1)]);
+    expect(many.reduce((a, b) => a + b, 0)).toBe(300);
     expect(Math.max(...many.slice(0, 15)) - Math.min(...many.slice(0, 15))).toBeLessThanOrEqual(1);
-    expect(apportionCents(10, [])).toEqual([]);
+    expect(apportionTenths(10, [])).toEqual([]);
+    // Every share of every lab reads as a whole or one-decimal number.
+    for (const t of r.tests) expect(Number.isInteger(Math.round(t.maxPoints * 10)) && String(t.maxPoints)).toMatch(/^\d+(\.\d)?$/);
+  });
+
+  it('a broken safety property leads the report and caps the score at the manifest\'s share of the points', async () => {
+    const lab = await loadLab('proposer');
+    expect(lab.manifest.safety).toEqual({ cap: 0.5 });
+    // Ignores the values promises report: breaks the chosen-value invariant (search) and agreement (scenarios).
+    const r = await gradeModule('proposer', path.join(lab.dir, 'mutants', 'ignores-promised-values.ts'), { hidden: true });
+    expect(r.status).toBe('graded');
+    const sum = r.tests.reduce((s, t) => s + Math.round(t.points * 10), 0) / 10;
+    expect(sum).toBeGreaterThan(15);
+    expect(r.safety).toMatchObject({ capped: true, maxScore: 15 });
+    expect(r.safety!.checkers).toContain('chosen-invariant');
+    expect(r.safety!.tests).toContain('search:all-orders');
+    expect(r.score).toBe(15);
+    expect(r.passed).toBe(false);
+    // Liveness and goal failures are not safety: they do not cap.
+    const starter = await gradeModule('proposer', lab.starterPath, { only: ['scenario', 'search'] });
+    expect(starter.safety).toBeUndefined();
+  }, 120_000);
+
+  it('the safety verdict: only safety checkers count; the cap applies only when it lowers the score', () => {
+    const result = (id: string, checker: string | undefined, passed = false): TestResult =>
+      ({ id, kind: 'search', name: id, title: id, set: 'public', weight: 1, points: 0, maxPoints: 5, passed, durationMs: 0, notes: [], failure: passed ? undefined : { reason: 'violation', checker, message: '', rule: { id: `search.${checker}`, text: '' }, inputsSoFar: [] } }) as TestResult;
+    expect(safetyVerdict([result('a', 'liveness'), result('b', 'goal')], 20, 0.5, 150)).toBeUndefined();
+    expect(safetyVerdict([result('a', 'agreement')], 20, 0.5, 150)).toEqual({ tests: ['a'], checkers: ['agreement'], maxScore: 10, capped: true });
+    expect(safetyVerdict([result('a', 'integrity')], 20, 0.5, 80)).toMatchObject({ maxScore: 10, capped: false });
+    expect(safetyVerdict([result('a', 'validity')], 20, undefined, 150)).toMatchObject({ maxScore: 20, capped: false });
   });
 
   it('a verdict names the rule, shows the inputs so far, expected vs actual, a field diff and the state', async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { checkLab, recordLabTraces } from '../../electron/engine/grading/index.js';
+import { checkLab, loadLab, recordLabTraces } from '../../electron/engine/grading/index.js';
 import { labsDir } from '../../electron/engine/labs/paths.js';
 import { Ajv } from 'ajv';
 import { MANIFEST_SCHEMA } from '../../electron/engine/labs/manifest-schema.js';
@@ -42,10 +42,33 @@ describe('lab check', () => {
       expect(r.mutants.length).toBeGreaterThanOrEqual(min);
       expect(r.mutants.filter((m) => !m.caught).map((m) => m.file)).toEqual([]);
       expect(r.killRate).toBe(1);
+      // Every mutant names the rules its header expects: `// expect-rule: …`, one or more.
+      for (const m of r.mutants) {
+        expect(m.expected.length, m.file).toBeGreaterThan(0);
+        expect({ file: m.file, missed: m.missed }).toEqual({ file: m.file, missed: [] });
+        const named = new Set(m.caughtBy.map((c) => c.rule));
+        for (const e of m.expected) expect(named, `${m.file} names ${e}`).toContain(e);
+      }
       // Distinct bugs: no two mutants share their description.
       expect(new Set(r.mutants.map((m) => m.bug)).size).toBe(r.mutants.length);
-    }, 60_000);
+    }, 600_000);
   }
+});
+
+describe('lab pack validation', () => {
+  it('refuses a rule that covers a difference its handler cannot have, and a blame naming no rule', async () => {
+    tmp = await mkdtemp(path.join(os.tmpdir(), 'paxlab-covers-'));
+    await cp(labsDir(), path.join(tmp, 'labs'), { recursive: true });
+    process.env.PAXLAB_LABS_DIR = path.join(tmp, 'labs');
+    const manifest = path.join(tmp, 'labs/01-acceptor/manifest.json');
+    const text = await readFile(manifest, 'utf8');
+    await writeFile(manifest, text.replace('"covers": {"handlePrepare": ["missing", "to", "from", "rnd"]}', '"covers": {"handlePrepare": ["missing", "crnd"]}'));
+    await expect(loadLab('acceptor')).rejects.toThrow(/rule acceptor\.prepare\.higher: covers\.handlePrepare: crnd \(a difference is one of missing, unexpected, to, from, rnd, vrnd, vval\)/);
+    await writeFile(manifest, text);
+    const scenario = path.join(tmp, 'labs/01-acceptor/scenarios/vote-changes.json');
+    await writeFile(scenario, (await readFile(scenario, 'utf8')).replace('"vval": "acceptor.accept.new-vote"', '"vval": "acceptor.no-such-rule"'));
+    await expect((await loadLab('acceptor')).scenarios()).rejects.toThrow(/blame: unknown rule 'acceptor\.no-such-rule'/);
+  });
 });
 
 describe('committed traces equal a fresh recording', () => {
@@ -77,12 +100,12 @@ describe('committed traces equal a fresh recording', () => {
       'traces/hidden/empty-value.jsonl': 'missing',
       'traces/public/orphan.jsonl': 'stale',
     });
-    const lab = await checkLab('learner');
+    const lab = await checkLab('learner', { jobs: 2 });
     expect(lab.ok).toBe(false);
     expect(lab.problems.join('\n')).toMatch(/quorum-n3\.jsonl is changed/);
 
     await recordLabTraces('learner');
     expect((await recordLabTraces('learner', { check: true })).drift).toBe(false);
     expect(await readFile(changed, 'utf8')).toBe(await readFile(original, 'utf8'));
-  }, 60_000);
+  }, 300_000);
 });

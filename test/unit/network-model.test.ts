@@ -4,6 +4,25 @@ import { NetworkModel, normalizeNetwork } from '../../electron/engine/net/networ
 import { Rng } from '../../electron/engine/net/rng.js';
 
 describe('network model', () => {
+  it('requestLoss and replyLoss replace loss for client requests and for answers to clients', () => {
+    const lossRate = (from: number | string, to: number | string, cfg: object) => {
+      const net = new NetworkModel(cfg);
+      const rng = new Rng(3);
+      let lost = 0;
+      for (let i = 0; i < 10_000; i++) if (!net.route(from, to, rng)[0].deliver) lost++;
+      return lost / 10_000;
+    };
+    const cfg = { loss: 0.05, requestLoss: 0.3, replyLoss: 0.6 };
+    expect(lossRate('c1', 2, cfg)).toBeCloseTo(0.3, 1);
+    expect(lossRate(2, 'c1', cfg)).toBeCloseTo(0.6, 1);
+    expect(lossRate(1, 2, cfg)).toBeCloseTo(0.05, 1);
+    expect(lossRate('c1', 2, { loss: 0.2 })).toBeCloseTo(0.2, 1);
+    // Written only when set: a configuration without them reads as before.
+    expect(normalizeNetwork({ loss: 0.1 })).toEqual({ loss: 0.1, dup: 0, minDelayMs: 1, maxDelayMs: 5 });
+    expect(normalizeNetwork({ requestLoss: 0.1 })).toMatchObject({ requestLoss: 0.1 });
+    expect(() => normalizeNetwork({ replyLoss: 2 })).toThrow(/replyLoss must be a probability/);
+  });
+
   it('with no faults every message gets through once, within the delay range', () => {
     const net = new NetworkModel({ minDelayMs: 2, maxDelayMs: 7 });
     const rng = new Rng(1);

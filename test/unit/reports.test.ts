@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { gradeModule, listGradeTests, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport } from '../../electron/engine/grading/index.js';
+import { gradeModule, HIDDEN_DETAILS, listGradeTests, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport } from '../../electron/engine/grading/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(root, 'test/fixtures');
@@ -121,6 +121,36 @@ describe('report formats', () => {
     expect(broken.output).toMatch(/does not build/);
   });
 
+  it("hidden tests' inputs, outputs and printed text stay out of every student-visible report", async () => {
+    const mutantReport = await gradeModule('acceptor', path.join(root, 'labs/01-acceptor/mutants/promise-swaps-from-to.ts'), { hidden: true, only: ['trace'] });
+    const hiddenFailed = mutantReport.tests.filter((t) => t.set === 'hidden' && !t.passed);
+    expect(hiddenFailed.length).toBeGreaterThan(0);
+    // The instructor's report keeps everything.
+    for (const t of hiddenFailed) expect(t.failure!.message).not.toBe(HIDDEN_DETAILS);
+    // What only a hidden test shows (a public test may share an input).
+    const shown = (t: (typeof mutantReport.tests)[number]) => [JSON.stringify(t.failure?.input), JSON.stringify(t.failure?.expected), t.failure?.message ?? ''];
+    const publicText = formatReportText({ ...mutantReport, tests: mutantReport.tests.filter((t) => t.set === 'public') });
+    const secrets = hiddenFailed.flatMap(shown).filter((x) => x && x !== 'undefined' && x.length > 12 && !publicText.includes(x));
+    expect(secrets.length).toBeGreaterThan(0);
+    const gs = toGradescope(mutantReport);
+    const junit = toJUnitXml(mutantReport);
+    const forStudents = formatReportText(mutantReport, { forStudents: true });
+    for (const t of hiddenFailed) {
+      const entry = gs.tests[mutantReport.tests.indexOf(t)];
+      // Named by number and kind only: a hidden test's name and title describe its inputs.
+      expect(entry.name).toMatch(/^\[hidden\] trace test \d+$/);
+      expect(entry.visibility).toBe('after_published');
+      expect(entry.output).toContain(`rule ${t.failure!.rule.id}`);
+      expect(entry.output).toContain(HIDDEN_DETAILS);
+    }
+    for (const secret of secrets) {
+      for (const [where, text] of [['gradescope', JSON.stringify(gs)], ['junit', junit], ['text for students', forStudents]] as const) {
+        expect(text.includes(secret) || text.includes(xmlEscape(secret)), `${where} shows ${secret}`).toBe(false);
+      }
+    }
+    expect(formatReportText(mutantReport)).toContain(hiddenFailed[0].failure!.message);
+  });
+
   it('the terminal report has no colour unless asked, and names the rule of each failure', () => {
     const plain = formatReportText(mutantReport);
     expect(plain).not.toMatch(/\x1b\[/);
@@ -177,20 +207,28 @@ describe('paxlab CLI', () => {
     await mkdir(path.join(subs, 'erin'));
     const before = await snapshot(subs);
     const out = path.join(tmp, 'scores.csv');
-    const r = await cli(['grade-all', 'learner', subs, '--out', out, '--jobs', '2']);
+    const perTest = path.join(tmp, 'tests.csv');
+    const r = await cli(['grade-all', 'learner', subs, '--out', out, '--tests-csv', perTest, '--jobs', '2']);
     expect(r.code).toBe(0);
     const rows = (await readFile(out, 'utf8')).trim().split('\n');
-    expect(rows[0]).toBe('student,score,max,passed,failed,error');
+    expect(rows[0]).toBe('student,status,score,max,passed,failed,reason');
     const byName = Object.fromEntries(rows.slice(1).map((l) => [l.split(',')[0], l]));
     expect(Object.keys(byName).sort()).toEqual(['alice', 'bob', 'carol', 'dave', 'erin']);
     // grade-all grades like `grade --hidden`: every kind of test, hidden traces included.
     const tests = await listGradeTests('learner', { hidden: true });
     expect(new Set(tests.map((t) => t.kind))).toEqual(new Set(['trace', 'scenario', 'search']));
-    expect(byName.alice).toBe(`alice,10,10,${tests.length},0,`);
-    expect(byName.dave).toBe(`dave,10,10,${tests.length},0,`);
-    expect(byName.bob).toMatch(/^bob,[\d.]+,10,\d+,[1-9]\d*,$/);
-    expect(byName.carol).toMatch(/^carol,0,10,0,\d+,"?build error: learner\.ts:\d+:\d+: Expected/);
-    expect(byName.erin).toMatch(/^erin,0,10,0,0,no learner\.ts in the folder$/);
+    expect(byName.alice).toBe(`alice,graded,10,10,${tests.length},0,`);
+    expect(byName.dave).toBe(`dave,graded,10,10,${tests.length},0,`);
+    expect(byName.bob).toMatch(/^bob,graded,[\d.]+,10,\d+,[1-9]\d*,$/);
+    expect(byName.carol).toMatch(/^carol,build-error,0,10,0,\d+,"?build error: learner\.ts:\d+:\d+: Expected/);
+    expect(byName.erin).toMatch(/^erin,no-module,0,10,0,0,no learner\.ts in the folder$/);
+    // The per-test CSV: a column per test, the points each submission scored in it.
+    const perRows = (await readFile(perTest, 'utf8')).trim().split('\n').map((l) => l.split(','));
+    expect(perRows[0]).toEqual(['student', 'status', 'score', ...tests.map((t) => t.id)]);
+    const alice = perRows.find((x) => x[0] === 'alice')!;
+    expect(alice.slice(3).reduce((sum, p) => sum + Number(p), 0)).toBeCloseTo(10, 5);
+    const erin = perRows.find((x) => x[0] === 'erin')!;
+    expect(erin.slice(3).every((p) => p === '')).toBe(true);
     expect(await snapshot(subs)).toEqual(before);
   });
 
@@ -204,7 +242,10 @@ describe('paxlab CLI', () => {
     const check = await cli(['lab', 'check', 'learner']);
     expect(check.code).toBe(0);
     expect(check.stdout).toMatch(/kill rate: 7\/7 = 100%/);
-  });
+    // Each mutant with the rules its header expects, each one named by a failing test.
+    expect(check.stdout).toMatch(/✓ mutants\/mixes-rounds\.ts: .*\n\s+expects: learner\.per-round ✓, search\.learner-safety ✓\n\s+caught by \d+ test\(s\): learner\.per-round \(trace:/);
+    expect(check.stdout).not.toMatch(/not named/);
+  }, 300_000);
 });
 
 async function snapshot(dir: string): Promise<Array<[string, string, number]>> {

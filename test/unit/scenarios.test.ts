@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { AcceptMsg, LearnMsg, LearnMsg as L } from '@paxlab/sdk';
 import { SCHEDULE_NAMES, namedSchedule } from '../../electron/engine/scenarios/schedules.js';
-import { runScenario } from '../../electron/engine/scenarios/scenario-run.js';
+import { runScenario, SCENARIO_MAX_EVENTS } from '../../electron/engine/scenarios/scenario-run.js';
 import { LabConfigError, loadScenarioFile, loadSearchTests } from '../../electron/engine/scenarios/lab-config.js';
 import { validateFaultSchedule } from '../../electron/engine/faults/schedule.js';
 import { serializeTrace } from '../../electron/engine/trace/io.js';
@@ -85,6 +85,26 @@ describe('scenario runs', () => {
     // Whether a run shows it depends on the interleaving; across seeds some do, and every report names a checker.
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) expect(['agreement', 'validity', 'integrity', 'chosen-invariant', 'liveness']).toContain(f.failed!.checker);
+  });
+
+  it('counts its budget in events: a run that needs more is a flood, judged on what happened before it', () => {
+    // A run where nobody decides (acceptors never vote) goes on until the liveness bound: heartbeats and
+    // retransmissions, thousands of events. With a budget far below that, it stops there, the same way every time.
+    class NeverVotes extends Acceptor {
+      override handleAccept(_msg: AcceptMsg): LearnMsg | null {
+        return null;
+      }
+    }
+    const run = () => runScenario({ role: 'acceptor', roleClass: NeverVotes, schedule: 'loss', nodes: 5, seed: 3, maxEvents: 2000 });
+    const r = run();
+    expect(r.failed).toMatchObject({ checker: 'flood', message: expect.stringMatching(/^the cluster was still busy after 2000 events at \d+ ms of virtual time .*: your acceptor keeps the nodes sending$/) });
+    // Safety was still judged on the events before the budget ran out.
+    expect(r.results.filter((x) => x.checker !== 'flood').every((x) => x.ok)).toBe(true);
+    expect(serializeTrace(run().trace)).toBe(serializeTrace(r.trace));
+    // The default budget is far above what a run without any decision takes.
+    const full = runScenario({ role: 'acceptor', roleClass: NeverVotes, schedule: 'loss', nodes: 5, seed: 3 });
+    expect(full.failed).toMatchObject({ checker: 'liveness' });
+    expect(full.trace.length).toBeLessThan(SCENARIO_MAX_EVENTS / 5);
   });
 
   it('places the student role on the chosen nodes only', () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { PromiseMsg, AcceptMsg, PrepareMsg, LearnMsg } from '@paxlab/sdk';
-import { runSearch, cloneState, stateKey, UncloneableStateError, type SearchRoles } from '../../electron/engine/search/index.js';
+import { runSearch, cloneState, stateKey, UncloneableStateError, type SearchReport, type SearchRoles } from '../../electron/engine/search/index.js';
 import { checkChosenInvariant } from '../../electron/engine/checkers/index.js';
 import { renderTraceDiagram } from '../../electron/engine/trace/diagram.js';
 import { serializeTrace, parseTrace } from '../../electron/engine/trace/io.js';
@@ -30,10 +30,11 @@ class IgnoresPromisedValue extends Proposer {
 
 describe('search of the reference single-decree protocol', () => {
   it('explores every state of 3 acceptors, 2 proposers, 2 values, 2 rounds each, loss and duplication: no violation', () => {
-    const r = runSearch(reference, { acceptors: 3, values: ['v1', 'v2'], maxRounds: 2, timeLimitMs: 120_000 });
+    const r = runSearch(reference, { acceptors: 3, values: ['v1', 'v2'], maxRounds: 2 });
     expect(r.verdict).toBe('ok');
     expect(r.exhausted).toBe(true);
-    expect(r.reductionBroken).toBeUndefined();
+    expect(r.extent).toBe(`exhaustive: ${r.statesExplored} states, every order of deliveries`);
+    expect(r.refinements).toBe(0);
     expect(r.statesExplored).toBeGreaterThan(100_000);
     expect(r.depthReached).toBeGreaterThan(20);
     // And a value can be chosen: P1 starts, proposes, 2 prepares, 2 promises, 2 accepts delivered.
@@ -50,10 +51,51 @@ describe('search of the reference single-decree protocol', () => {
   }, 60_000);
 
   it("the 'multiset' network (explicit drops, bounded duplicates, acceptor crashes) finds nothing either", () => {
-    const r = runSearch(reference, { network: 'multiset', maxRounds: 1, maxDuplicates: 1, maxCrashes: 1, values: ['v1'], timeLimitMs: 60_000 });
+    const r = runSearch(reference, { network: 'multiset', maxRounds: 1, maxDuplicates: 1, maxCrashes: 1, values: ['v1'] });
     expect(r.verdict).toBe('ok');
     expect(r.exhausted).toBe(true);
   }, 90_000);
+});
+
+describe('budgets are counted in states, never in time', () => {
+  const timeless = (r: SearchReport) => {
+    const { elapsedMs, statesPerSecond, ...rest } = r;
+    void elapsedMs;
+    void statesPerSecond;
+    return JSON.stringify(rest);
+  };
+
+  it('a search that reaches its state budget says exactly how far it went, the same way every time', () => {
+    const r = runSearch(reference, { maxStates: 5000 });
+    expect([r.verdict, r.exhausted, r.stoppedBy, r.statesExplored]).toEqual(['ok', false, 'states', 5000]);
+    expect(r.extent).toMatch(/^no violation in the first 5000 states, not exhaustive \(every order of up to \d+ steps\)$/);
+    expect(r.completeDepth).toBeGreaterThan(5);
+    expect(r.completeDepth).toBeLessThan(r.depthReached);
+    // The goal (8 steps) lies within the budget.
+    expect(r.goalReached?.depth).toBe(8);
+    expect(timeless(runSearch(reference, { maxStates: 5000 }))).toBe(timeless(r));
+  });
+
+  it('a role whose state keeps growing stops the search at the role-state budget, not at a memory limit', () => {
+    /** Keeps a log of every ACCEPT it takes: each repeated delivery is a new state. */
+    class Logger extends Acceptor {
+      log: number[] = [];
+      override handleAccept(msg: AcceptMsg): LearnMsg | null {
+        const out = super.handleAccept(msg);
+        if (out) this.log.push(msg.rnd);
+        return out;
+      }
+    }
+    const r = runSearch({ ...reference, Acceptor: Logger }, { maxRoleStates: 500 });
+    expect([r.verdict, r.exhausted, r.stoppedBy]).toEqual(['ok', false, 'role-states']);
+    expect(r.extent).toMatch(/^no violation in the first \d+ states, not exhaustive: the roles' states kept growing/);
+    expect(r.roleStates).toBeGreaterThan(500);
+    expect(r.goalReached?.depth).toBe(8);
+  });
+
+  it('the search takes no time limit: the option does not exist', () => {
+    expect(() => runSearch(reference, { maxStates: 0 })).toThrow(/maxStates must be a positive integer/);
+  });
 });
 
 describe('counterexamples', () => {
@@ -178,7 +220,7 @@ describe('state cloning and determinism', () => {
     expect(runSearch({ ...reference, Acceptor: Mutates }).violation).toMatchObject({ checker: 'input-mutation' });
   });
 
-  it('falls back to the full search when a role handles a message it once ignored', () => {
+  it('refines the reduction when a role handles a message it once ignored, and still explores the whole space', () => {
     // Ignores a PREPARE while nothing was voted, handles a stale one afterwards (unusual, but legal to search).
     class Moody extends Acceptor {
       override handlePrepare(msg: PrepareMsg): PromiseMsg | null {
@@ -187,8 +229,17 @@ describe('state cloning and determinism', () => {
         return super.handlePrepare(msg);
       }
     }
-    const r = runSearch({ ...reference, Acceptor: Moody }, { maxRounds: 1, values: ['v1'], timeLimitMs: 30_000 });
-    expect(r.reductionBroken ?? r.note).toMatch(/ignored .* once but handles it in a later state/);
+    const roles = { ...reference, Acceptor: Moody };
+    const r = runSearch(roles, { maxRounds: 1, values: ['v1'] });
+    expect(r.refinements).toBeGreaterThan(0);
+    expect(r.note).toMatch(/^acceptor \d ignored .* once but handles it in a later state: the inert-message reduction was refined \d+ times?$/);
+    expect([r.verdict, r.exhausted, r.reduced]).toEqual(['ok', true, true]);
+    const again = runSearch(roles, { maxRounds: 1, values: ['v1'] });
+    expect({ ...again, elapsedMs: 0, statesPerSecond: 0 }).toEqual({ ...r, elapsedMs: 0, statesPerSecond: 0 });
+    // Sound: every history (proposals and votes) the unreduced search reaches, the refined one reaches too.
+    const full = runSearch(roles, { maxRounds: 1, values: ['v1'], reduce: false });
+    expect(full.exhausted).toBe(true);
+    expect(r.statesExplored).toBeLessThan(full.statesExplored);
   }, 60_000);
 });
 

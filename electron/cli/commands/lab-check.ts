@@ -11,9 +11,21 @@ export function formatLabCheck(r: LabCheckReport): string {
   out.push(`  starter: ${r.starter.builds ? `builds, fails ${r.starter.failed}/${r.starter.total} tests (rules: ${r.starter.reasons.join(', ')})` : 'DOES NOT BUILD'}`);
   out.push(`  mutants:`);
   for (const m of r.mutants) {
-    const first = m.caughtBy[0];
-    const status = !m.built ? 'DOES NOT BUILD' : m.caught ? `caught by ${m.caughtBy.length} test(s), first ${first.test} [${first.rule}]` : 'NOT CAUGHT';
-    out.push(`    ${m.caught ? '✓' : '✗'} ${m.file}: ${m.bug}\n        ${status}`);
+    const ok = m.caught && m.missed.length === 0 && m.expected.length > 0;
+    out.push(`    ${ok ? '✓' : '✗'} ${m.file}: ${m.bug}`);
+    if (!m.built) {
+      out.push('        DOES NOT BUILD');
+      continue;
+    }
+    if (!m.caught) out.push(`        NOT CAUGHT (${m.kinds.join(', ')} tests)`);
+    const expected = m.expected.map((e) => `${e} ${m.missed.includes(e) ? '✗ not named' : '✓'}`);
+    out.push(`        expects: ${expected.length ? expected.join(', ') : '(no // expect-rule: line)'}`);
+    if (m.caught) {
+      const byRule = new Map<string, string[]>();
+      for (const c of m.caughtBy) byRule.set(c.rule, [...(byRule.get(c.rule) ?? []), c.test]);
+      const named = [...byRule].map(([rule, tests]) => `${rule} (${tests[0]}${tests.length > 1 ? ` +${tests.length - 1}` : ''})`);
+      out.push(`        caught by ${m.caughtBy.length} test(s): ${named.join(', ')}`);
+    }
   }
   const caught = r.mutants.filter((m) => m.caught).length;
   out.push(`  kill rate: ${caught}/${r.mutants.length} = ${(r.killRate * 100).toFixed(0)}%`);
@@ -22,10 +34,10 @@ export function formatLabCheck(r: LabCheckReport): string {
   return out.join('\n') + '\n';
 }
 
-export async function run(labId: string, opts: { json?: boolean }): Promise<number> {
+export async function run(labId: string, opts: { json?: boolean; full?: boolean }): Promise<number> {
   let report: LabCheckReport;
   try {
-    report = await checkLab(labId);
+    report = await checkLab(labId, { full: opts.full });
   } catch (e) {
     if (e instanceof LabError) throw new UsageError(e.message);
     throw e;

@@ -9,8 +9,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PaxosNodeClass } from '@paxlab/sdk';
 import { readTrace, TraceFormatError } from '../../engine/trace/io.js';
-import { replayClusterTrace, replayText } from '../../engine/replay/index.js';
-import { SingleDecreeNode } from '../../../labs/paxos-node/node.js';
+import { referenceNodeFor, replayClusterTrace, replayText } from '../../engine/replay/index.js';
 import { UsageError } from '../main.js';
 
 interface ReplayCliOptions {
@@ -19,7 +18,7 @@ interface ReplayCliOptions {
 }
 
 export async function run(file: string, opts: ReplayCliOptions = {}): Promise<number> {
-  const nodeClass = opts.module ? await loadNodeClass(opts.module) : (SingleDecreeNode as unknown as PaxosNodeClass<any>);
+  const given = opts.module ? await loadNodeClass(opts.module) : null;
   let events;
   try {
     events = readTrace(file);
@@ -28,7 +27,8 @@ export async function run(file: string, opts: ReplayCliOptions = {}): Promise<nu
     process.stdout.write(opts.json ? JSON.stringify({ verdict: 'unreplayable', reason: err.message }) + '\n' : `cannot replay: ${err.message}\n`);
     return 2;
   }
-  const report = replayClusterTrace(events, { nodeClass });
+  // Without a module: the reference node the trace's meta line names (single-decree or Multi-Paxos).
+  const report = replayClusterTrace(events, { nodeClass: given ?? referenceNodeFor(events) });
   process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : replayText(report));
   return report.verdict === 'reproduced' ? 0 : report.verdict === 'diverged' ? 1 : 2;
 }

@@ -9,7 +9,7 @@ import { buildStudentModule, formatDiagnostic } from '../../engine/build/index.j
 import { LabError, loadLab } from '../../engine/grading/index.js';
 import { LabConfigError, loadSearchTests } from '../../engine/scenarios/lab-config.js';
 import type { SearchJobResult, SearchJobPayload } from '../../engine/search/search-job.js';
-import { counterexampleDiagram, goalFailureMessage, goalSummary, runSearchJob, searchSummary } from '../../engine/search/search-kind.js';
+import { counterexampleDiagram, goalFailureMessage, goalSummary, runSearchJob, searchSummary, searchTiming } from '../../engine/search/search-kind.js';
 import { writeTrace } from '../../engine/trace/io.js';
 import { UsageError } from '../main.js';
 
@@ -20,9 +20,9 @@ function positive(v: string | undefined, flag: string): number | undefined {
   return n;
 }
 
-export async function run(labId: string, modulePath: string, opts: { depth?: string; time?: string; trace?: string; json?: boolean }): Promise<number> {
+export async function run(labId: string, modulePath: string, opts: { depth?: string; states?: string; trace?: string; json?: boolean }): Promise<number> {
   const depth = positive(opts.depth, '--depth');
-  const time = positive(opts.time, '--time');
+  const states = positive(opts.states, '--states');
   let lab;
   let tests;
   try {
@@ -34,7 +34,7 @@ export async function run(labId: string, modulePath: string, opts: { depth?: str
   }
   if (tests.length === 0) throw new UsageError(`lab '${labId}' has no search configuration (scenario-tests/search.json)`);
   const test = tests[0];
-  const options = { ...test.options, ...(depth ? { maxDepth: Math.floor(depth) } : {}), ...(time ? { timeLimitMs: Math.round(time * 1000) } : {}) };
+  const options = { ...test.options, ...(depth ? { maxDepth: Math.floor(depth) } : {}), ...(states ? { maxStates: Math.floor(states) } : {}) };
 
   const build = await buildStudentModule(modulePath, { exportName: lab.manifest.export });
   if (!build.ok) {
@@ -57,7 +57,7 @@ export async function run(labId: string, modulePath: string, opts: { depth?: str
   if (opts.json) {
     process.stdout.write(JSON.stringify({ lab: lab.id, module: modulePath, test: test.name, ...r }, null, 2) + '\n');
   } else {
-    const out: string[] = [`search ${lab.id}: ${test.title}`, `  ${searchSummary(r)}`];
+    const out: string[] = [`search ${lab.id}: ${test.title}`, `  ${searchSummary(r)}`, `  ${searchTiming(r)}`];
     if (r.note) out.push(`  note: ${r.note}`);
     if (r.goalReached) out.push(`✓ ${goalSummary(r)}`);
     if (r.verdict === 'ok' || r.verdict === 'goal-unreached') out.push(`✓ no violation ${r.exhausted ? 'in the whole state space' : 'within the bounds'}`);

@@ -250,6 +250,9 @@ export class AppService implements PaxLabService {
     if (this.cluster) await this.stopCluster(this.cluster.info.clusterId);
 
     const roles = { acceptor: 'reference', proposer: 'reference', learner: 'reference', ...options.roles } as Record<RoleName, RoleSource>;
+    if (options.service && ROLES.some((r) => roles[r] === 'student')) {
+      throw new ApiError('bad-argument', 'the Multi-Paxos service runs the reference roles; the single-decree roles do not fit it');
+    }
     const rolePaths: Partial<Record<RoleName, string>> = {};
     for (const role of ROLES) {
       if (roles[role] === 'student') rolePaths[role] = await this.studentRoleBundle(role);
@@ -260,7 +263,15 @@ export class AppService implements PaxLabService {
     let handle: ClusterHandle;
     const maxTraceEvents = this.opts.maxTraceEvents ?? PLAYGROUND_TRACE_EVENTS;
     try {
-      handle = await this.ports.cluster.start({ nodes: options.nodes, seed: options.seed, network: options.network, roles: rolePaths, maxTraceEvents, ...(options.clients ? { clients: options.clients } : {}) });
+      handle = await this.ports.cluster.start({
+        nodes: options.nodes,
+        seed: options.seed,
+        network: options.network,
+        roles: rolePaths,
+        maxTraceEvents,
+        ...(options.clients ? { clients: options.clients } : {}),
+        ...(options.service ? { service: { machine: options.service.machine } } : {}),
+      });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.emit({ type: 'cluster-status', clusterId, status: 'failed', message });
@@ -277,6 +288,7 @@ export class AppService implements PaxLabService {
       status: 'running',
       network: handle.network(),
       roles,
+      ...(options.service ? { service: { machine: options.service.machine } } : {}),
       startedAt: new Date().toISOString(),
       maxTraceEvents,
     };
@@ -347,6 +359,22 @@ export class AppService implements PaxLabService {
     await c.handle.restart(node);
   }
 
+  async pauseNode(clusterId: string, node: number): Promise<void> {
+    const c = this.running(clusterId);
+    this.checkNode(c, node);
+    try {
+      await c.handle.pause(node);
+    } catch (err) {
+      throw new ApiError('unavailable', err instanceof Error ? err.message : String(err));
+    }
+  }
+
+  async resumeNode(clusterId: string, node: number): Promise<void> {
+    const c = this.running(clusterId);
+    this.checkNode(c, node);
+    await c.handle.resume(node);
+  }
+
   async setLink(clusterId: string, a: number, b: number, up: boolean): Promise<void> {
     const c = this.running(clusterId);
     this.checkNode(c, a);
@@ -384,7 +412,7 @@ export class AppService implements PaxLabService {
     const c = this.running(clusterId);
     this.checkNode(c, node);
     const snap = await c.handle.snapshot(node);
-    return { clusterId, node, up: snap.up, state: snap.state };
+    return { clusterId, node, up: snap.up, ...(snap.paused ? { paused: true } : {}), state: snap.state };
   }
 
   async getClusterTrace(clusterId: string, sinceSeq = 0): Promise<TraceEvent[]> {

@@ -16,7 +16,7 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         nodes: launch.nodes,
         seed: launch.seed,
         network: launch.network,
-        nodeProgram: { roles: launch.roles },
+        nodeProgram: launch.service ? { protocol: 'multi-paxos', options: { machine: launch.service.machine } } : { roles: launch.roles },
         title: 'playground',
         ...(launch.maxTraceEvents !== undefined ? { maxTraceEvents: launch.maxTraceEvents } : {}),
         ...(nodeCommand ? { nodeCommand } : {}),
@@ -44,6 +44,8 @@ function wrap(cluster: Cluster): ClusterHandle {
       if (cluster.isRunning(n)) await cluster.crash(n);
       await cluster.restart(n);
     },
+    pause: (n) => cluster.pause(n),
+    resume: (n) => cluster.resume(n),
     setLink: (a, b, up) => cluster.setLink(a, b, up),
     setNetwork: (cfg) => void cluster.setNetwork(cfg),
     partition: (groups) => cluster.partition(groups.filter((g) => g.length > 0)),
@@ -51,6 +53,7 @@ function wrap(cluster: Cluster): ClusterHandle {
     clientRequest: (n, value) => cluster.clientRequest(n, value),
     snapshot: async (n) => {
       if (!cluster.isRunning(n)) return { up: false, state: null };
+      if (cluster.isPaused(n)) return { up: true, paused: true, state: null };
       return { up: true, state: await cluster.snapshot(n) };
     },
     get trace() {

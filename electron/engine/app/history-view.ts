@@ -9,8 +9,7 @@ import {
   exactlyOnceText,
   linearizabilityText,
 } from '../history/index.js';
-import { replayClusterTrace, replayText } from '../replay/index.js';
-import { SingleDecreeNode } from '../../../labs/paxos-node/node.js';
+import { referenceNodeFor, replayClusterTrace, replayText } from '../replay/index.js';
 
 export function historyReport(events: readonly TraceEvent[], model?: HistoryModel): HistoryReport {
   const meta = events[0]?.type === 'meta' ? events[0] : undefined;
@@ -43,7 +42,7 @@ export function historyReport(events: readonly TraceEvent[], model?: HistoryMode
 }
 
 export function replayView(events: readonly TraceEvent[]): ReplayView {
-  const r = replayClusterTrace(events, { nodeClass: SingleDecreeNode as never });
+  const r = replayClusterTrace(events, { nodeClass: referenceNodeFor(events) });
   const view: ReplayView = { verdict: r.verdict, text: replayText(r).trim() };
   if (r.verdict === 'diverged') {
     view.seq = r.divergence.seq;

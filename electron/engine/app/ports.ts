@@ -67,6 +67,8 @@ export interface ClusterLaunch {
   maxTraceEvents?: number;
   /** Client sessions started with the cluster (workload in the text form of docs/history.md). */
   clients?: { count: number; workload: string };
+  /** Run the reference Multi-Paxos service node with this state machine (reference roles). */
+  service?: { machine: 'kv' | 'lock' | 'log' };
 }
 
 /** A running cluster of real node processes. */
@@ -75,13 +77,15 @@ export interface ClusterHandle {
   network(): NetworkConfig;
   crash(node: number): Promise<void> | void;
   restart(node: number): Promise<void> | void;
+  pause(node: number): Promise<void> | void;
+  resume(node: number): Promise<void> | void;
   setLink(a: number, b: number, up: boolean): Promise<void> | void;
   setNetwork(cfg: Partial<NetworkConfig>): Promise<void> | void;
   partition(groups: number[][]): Promise<void> | void;
   heal(): Promise<void> | void;
   clientRequest(node: number, value: string): Promise<string> | string;
-  /** Null state when the node is down. */
-  snapshot(node: number): Promise<{ up: boolean; state: unknown }>;
+  /** Null state when the node is down or paused. */
+  snapshot(node: number): Promise<{ up: boolean; paused?: boolean; state: unknown }>;
   /** The meta line, then the events kept (all, or the newest under `maxTraceEvents`), in seq order. */
   readonly trace: readonly TraceEvent[];
   subscribe(listener: (event: TraceEvent) => void): () => void;

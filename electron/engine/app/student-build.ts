@@ -18,7 +18,7 @@ export class StudentBuilder implements BuildPort {
     const diagnostics = out.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, message: d.message, source: d.source }));
     if (!out.ok) return { ok: false, diagnostics };
     this.dir ??= mkdtempSync(path.join(os.tmpdir(), 'paxlab-bundles-'));
-    const bundlePath = path.join(this.dir, `${labId}-${Date.now()}.mjs`);
+    const bundlePath = path.join(this.dir, `${labId}-${Date.now()}.js`);
     writeFileSync(bundlePath, out.code);
     return { ok: true, diagnostics, bundlePath };
   }

@@ -27,7 +27,7 @@ export interface PackageOptions {
 }
 
 /** The bundles grading cannot do without; every other top-level bundle of dist/ goes in too. */
-const REQUIRED_BUNDLES = ['cli.js', 'sandbox.js', 'typecheck-worker.js'];
+const REQUIRED_BUNDLES = ['cli.js', 'sandbox.js', 'typecheck.js', 'grade-child.js', 'watchdog.js'];
 /** Of typescript, what the type checker loads: the compiler and the standard library declarations. */
 const TYPESCRIPT_FILES = (name: string) => name === 'typescript.js' || /^lib\..*\.d\.ts$/.test(name);
 /** The parts of a lab pack grading needs; the reference, mutants and scenario scripts stay out. */

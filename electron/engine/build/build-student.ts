@@ -1,3 +1,4 @@
+import { TraceMap, originalPositionFor } from '@jridgewell/trace-mapping';
 import { build, type Message, type Plugin } from 'esbuild';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,11 @@ export interface BuildOptions {
 
 export interface BuildOk {
   ok: true;
-  /** The ESM bundle (the student's files and the SDK), to be written as a .mjs file. */
+  /**
+   * The bundle (the student's files and the SDK's runtime parts) as the body of a function that
+   * evaluates the module and returns its exports: a plain script, no import or export left, to be
+   * evaluated in a student realm (electron/engine/realm). Written as `student.js`.
+   */
   code: string;
   /** Its source map (JSON), sources relative to the submission folder. */
   sourceMap: string;
@@ -40,7 +45,9 @@ export interface BuildFailed {
 export type BuildResult = BuildOk | BuildFailed;
 
 const CODE_EXT = /\.(ts|mts|cts|js|mjs|cjs)$/;
-const BUNDLE_NAME = 'student.mjs';
+/** The bundle's file name: stack frames name it, and the stack mapper looks for it. */
+export const BUNDLE_NAME = 'student.js';
+const NO_LOADING = "a role module's imports are resolved when it is built: it may import only '@paxlab/sdk' and its own files, with static import statements";
 
 interface Resolved {
   entry: string;
@@ -117,6 +124,10 @@ export async function bundleStudentModule(entryPath: string, opts: BuildOptions 
     setup(b) {
       b.onResolve({ filter: /.*/ }, (args) => {
         if (args.kind === 'entry-point') return undefined;
+        if (args.kind === 'dynamic-import' || args.kind === 'require-call' || args.kind === 'require-resolve') {
+          const what = args.kind === 'dynamic-import' ? 'import()' : 'require()';
+          return { errors: [{ text: `cannot use ${what} ('${args.path}'): ${NO_LOADING}` }] };
+        }
         if (args.path === '@paxlab/sdk') return { path: sdk };
         if (!isStudentFile(args.importer)) return undefined; // the SDK's own relative imports
         if (!args.path.startsWith('./') && !args.path.startsWith('../')) {
@@ -146,8 +157,11 @@ export async function bundleStudentModule(entryPath: string, opts: BuildOptions 
       bundle: true,
       write: false,
       format: 'esm',
-      platform: 'node',
-      target: 'node20',
+      platform: 'neutral',
+      target: 'es2022',
+      // Loading code at run time is refused: import() becomes a require() call the check below
+      // finds, import.meta is empty (and reported), top-level await is a build error.
+      supported: { 'dynamic-import': false, 'import-meta': false, 'top-level-await': false },
       sourcemap: 'external',
       metafile: true,
       logLevel: 'silent',
@@ -160,10 +174,18 @@ export async function bundleStudentModule(entryPath: string, opts: BuildOptions 
     if (!failure.errors) throw err;
     return { ok: false, root, diagnostics: failure.errors.map((m) => fromEsbuild(m, 'error', root, display, entry)) };
   }
+  const metaWarning = result.warnings.filter((m) => m.id === 'empty-import-meta');
+  if (metaWarning.length) {
+    return { ok: false, root, diagnostics: metaWarning.map((m) => ({ ...fromEsbuild(m, 'error', root, display, entry), message: `import.meta is not available: ${NO_LOADING}`, source: 'import' as const })) };
+  }
   const warnings = result.warnings.map((m) => fromEsbuild(m, 'warning', root, display, entry));
-  const code = result.outputFiles.find((f) => f.path.endsWith('.mjs'))!.text;
+  const esm = result.outputFiles.find((f) => f.path.endsWith(BUNDLE_NAME))!.text;
   const map = result.outputFiles.find((f) => f.path.endsWith('.map'))!.text;
-  const outMeta = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith('.mjs'))?.[1];
+  const loading = runtimeLoads(esm, map, root, display);
+  if (loading.length) return { ok: false, root, diagnostics: loading };
+  const code = asModuleBody(stripMapComment(esm));
+  if (code === null) return fail('the bundle ends with an export clause of an unexpected shape; please report this', 'syntax');
+  const outMeta = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith(BUNDLE_NAME))?.[1];
   const exports = outMeta?.exports ?? [];
   if (opts.exportName && !exports.includes(opts.exportName)) {
     return fail(
@@ -171,7 +193,55 @@ export async function bundleStudentModule(entryPath: string, opts: BuildOptions 
       'export',
     );
   }
-  return { ok: true, code: stripMapComment(code), sourceMap: map, exports, diagnostics: warnings, root };
+  return { ok: true, code, sourceMap: map, exports, diagnostics: warnings, root };
+}
+
+/**
+ * Calls that would load code at run time: esbuild leaves a `require(x)` it cannot resolve, and an
+ * `import(x)` (turned into one above), as calls of its `__require` helper (a student identifier of
+ * that name is renamed). Each is reported at the student's line through the source map.
+ */
+function runtimeLoads(code: string, sourceMap: string, root: string, display: (f: string) => string): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let map: TraceMap | null = null;
+  const lineStarts = [0];
+  for (let i = code.indexOf('\n'); i >= 0; i = code.indexOf('\n', i + 1)) lineStarts.push(i + 1);
+  for (const m of code.matchAll(/(?<![\w$])__require\s*\(/g)) {
+    map ??= new TraceMap(sourceMap);
+    let line = 0;
+    while (line + 1 < lineStarts.length && lineStarts[line + 1] <= m.index) line++;
+    const pos = originalPositionFor(map, { line: line + 1, column: m.index - lineStarts[line] });
+    out.push({
+      file: pos.source ? display(path.resolve(root, pos.source)) : '',
+      line: pos.line ?? 1,
+      column: (pos.column ?? 0) + 1,
+      message: `cannot load code at run time (require() or import() with a computed name): ${NO_LOADING}`,
+      severity: 'error',
+      source: 'import',
+    });
+  }
+  return out;
+}
+
+/**
+ * The ESM bundle as the body of a function returning the module's exports: esbuild ends a bundle
+ * with one `export { a, b as c };` clause, which becomes `return { "a": a, "c": b };`. (Bundling
+ * leaves no other import or export; one would be a syntax error when the sandbox compiles it.)
+ * Null when the clause is not of that shape.
+ */
+export function asModuleBody(esm: string): string | null {
+  const clause = /\bexport\s*\{([^}]*)\};?\s*$/.exec(esm);
+  const body = clause ? esm.slice(0, clause.index) : esm;
+  if (!clause) return `${body}\nreturn {};\n`;
+  const fields: string[] = [];
+  for (const item of clause[1].split(',').map((x) => x.trim()).filter(Boolean)) {
+    const m = /^([\p{L}\p{Nl}$_][\p{L}\p{Nl}\p{Mn}\p{Mc}\p{Nd}\p{Pc}$_\u200c\u200d]*)(?:\s+as\s+(.+))?$/u.exec(item);
+    if (!m) return null;
+    const local = m[1];
+    const exported = m[2] === undefined ? local : m[2].startsWith('"') ? (JSON.parse(m[2]) as string) : m[2];
+    fields.push(`${JSON.stringify(exported)}: ${local}`);
+  }
+  return `${body}return { ${fields.join(', ')} };\n`;
 }
 
 /** The bundle names its map by a comment; the sandbox maps stacks itself, so drop it. */
@@ -181,11 +251,13 @@ function stripMapComment(code: string): string {
 
 function fromEsbuild(m: Message, severity: Diagnostic['severity'], root: string, display: (f: string) => string, entry: string): Diagnostic {
   const loc = m.location;
+  // esbuild names the feature switches above; a student needs the reason instead.
+  const tla = /^Top-level await is not available/.test(m.text);
   return {
     file: loc ? display(path.resolve(root, loc.file)) : display(entry),
     line: loc?.line ?? 1,
     column: (loc?.column ?? 0) + 1,
-    message: m.text,
+    message: tla ? `top-level await is not available: a role module is evaluated once, synchronously, before any handler runs (and ${NO_LOADING})` : m.text,
     severity,
     source: m.pluginName === 'paxlab-student-imports' ? 'import' : 'syntax',
   };

@@ -15,18 +15,32 @@ export const DURABILITY_LEVELS: readonly Durability[] = ['process', 'fsync'];
 
 export const NODE_CONFIG_ENV = 'PAXLAB_NODE_CONFIG';
 
+/** The protocols the reference nodes speak. */
+export type NodeProtocol = 'single-decree' | 'multi-paxos';
+export const NODE_PROTOCOLS: readonly NodeProtocol[] = ['single-decree', 'multi-paxos'];
+
 /** Which PaxosNode a process runs. */
 export interface NodeProgram {
   /**
+   * The reference node to run: the single-decree node (default) or the Multi-Paxos service node
+   * (labs/05-kv-service/reference/node.ts). Also what the trace's meta line says.
+   */
+  protocol?: NodeProtocol;
+  /**
    * Built JS modules (ESM) exporting `Acceptor`, `Proposer` and `Learner`, used as the roles of the
-   * reference SingleDecreeNode; a role not given is the reference one.
+   * reference node of `protocol`; a role not given is the reference one.
    */
   roles?: { acceptor?: string; proposer?: string; learner?: string };
   /**
-   * A built JS module exporting a PaxosNode class (as `Node` or default) to run instead of
-   * SingleDecreeNode; its constructor gets the NodeContext.
+   * A built JS module exporting a PaxosNode class (as `Node` or default) to run instead of the
+   * reference node; its constructor gets the NodeContext, then `options`.
    */
   module?: string;
+  /**
+   * JSON options for the node's constructor (after the context): for the Multi-Paxos node and a
+   * service node module, `ServiceNodeOptions` (`{ machine: 'kv' | 'lock' | 'log', … }`).
+   */
+  options?: Record<string, unknown>;
 }
 
 export interface NodeProcessConfig {
@@ -72,6 +86,8 @@ export function parseNodeConfig(text: string | undefined): NodeProcessConfig {
   if (typeof c.storageFile !== 'string') problems.push('storageFile is missing');
   if (typeof c.t0 !== 'number') problems.push('t0 must be a number');
   if (c.durability !== undefined && !DURABILITY_LEVELS.includes(c.durability)) problems.push(`durability must be one of ${DURABILITY_LEVELS.join(', ')}`);
+  if (c.program?.protocol !== undefined && !NODE_PROTOCOLS.includes(c.program.protocol)) problems.push(`program.protocol must be one of ${NODE_PROTOCOLS.join(', ')}`);
+  if (c.program?.options !== undefined && (typeof c.program.options !== 'object' || c.program.options === null || Array.isArray(c.program.options))) problems.push('program.options must be an object');
   if (problems.length) throw new Error(`bad node configuration: ${problems.join('; ')}`);
   return { ...c, heartbeatMs: c.heartbeatMs ?? 200, seed: c.seed ?? 1, program: c.program ?? {}, durability: c.durability ?? 'process' };
 }

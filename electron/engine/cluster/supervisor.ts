@@ -93,6 +93,8 @@ interface NodeProc {
   /** Why the supervisor gave up on it (hung, did not start in time), if it did. */
   lostWhy?: string;
   started: boolean;
+  /** Stopped with SIGSTOP (pause) and not yet continued: it cannot answer, and is not hung. */
+  paused: boolean;
   /** A program of its own on the data plane only (no control channel). */
   external: boolean;
   lastBeat: number;
@@ -111,6 +113,9 @@ function nodeEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 const HEARTBEAT_MS = 200;
+/** The log lines a pause and a resume leave in the trace. */
+export const PAUSED_TEXT = 'paused by the supervisor (SIGSTOP)';
+export const RESUMED_TEXT = 'resumed by the supervisor (SIGCONT)';
 const EXIT_WAIT_MS = 2000;
 const SNAPSHOT_TIMEOUT_MS = 2000;
 
@@ -168,7 +173,7 @@ export class Cluster {
       nodes: this.nodes,
       seed: this.seed,
       network,
-      protocol: opts.protocol ?? 'single-decree',
+      protocol: opts.protocol ?? opts.nodeProgram?.protocol ?? 'single-decree',
       ...(opts.title ? { title: opts.title } : {}),
       ...(plan ? { clients: plan.clients.map((c) => c.id), model: plan.model, workload: plan.text } : {}),
       ...(opts.scripted?.clients?.length ? { clients: [...opts.scripted.clients] } : {}),
@@ -352,8 +357,40 @@ export class Cluster {
     if (!p || p.hasExited || p.expected) return;
     p.expected = 'crash';
     p.child.kill('SIGKILL');
+    p.paused = false;
     await this.gone(node, p);
     this.requireHub().record({ type: 'crash', node });
+  }
+
+  // ---- pause and resume (SIGSTOP / SIGCONT) ----
+  // A paused node keeps its connections and its state but runs nothing: what reaches it waits in
+  // its socket, and it handles all of it once continued, late, as after a long stall of the machine.
+
+  /** Pause `node` with SIGSTOP. Not on Windows, which has no such signal. */
+  pause(node: NodeId): void {
+    this.checkNode(node);
+    const p = this.procs.get(node);
+    if (!p || p.hasExited || p.expected || p.paused) return;
+    if (process.platform === 'win32') throw new Error('pausing a node needs SIGSTOP, which Windows does not have');
+    p.child.kill('SIGSTOP');
+    p.paused = true;
+    this.requireHub().record({ type: 'log', node, text: PAUSED_TEXT });
+  }
+
+  /** Continue a paused `node` with SIGCONT. */
+  resume(node: NodeId): void {
+    this.checkNode(node);
+    const p = this.procs.get(node);
+    if (!p || p.hasExited || !p.paused) return;
+    p.child.kill('SIGCONT');
+    p.paused = false;
+    // Its control heartbeats stopped with it: the hang detector starts counting afresh.
+    p.lastBeat = performance.now();
+    this.requireHub().record({ type: 'log', node, text: RESUMED_TEXT });
+  }
+
+  isPaused(node: NodeId): boolean {
+    return this.procs.get(node)?.paused === true;
   }
 
   /** Stop `node` gracefully (SIGKILL if it does not leave in time). */
@@ -361,6 +398,7 @@ export class Cluster {
     this.checkNode(node);
     const p = this.procs.get(node);
     if (!p || p.hasExited || p.expected) return;
+    if (p.paused) this.resume(node);
     p.expected = 'stop';
     if (!this.control?.send(node, { type: 'stop' })) p.child.kill('SIGKILL');
     const timer = setTimeout(() => p.child.kill('SIGKILL'), EXIT_WAIT_MS);
@@ -405,6 +443,7 @@ export class Cluster {
   /** Ask `node` for its state, stable storage and armed timers. */
   snapshot(node: NodeId): Promise<NodeSnapshot> {
     this.checkNode(node);
+    if (this.isPaused(node)) return Promise.reject(new Error(`node ${node} is paused`));
     const req = this.nextSnapshotReq++;
     if (!this.control?.send(node, { type: 'snapshot', req })) {
       return Promise.reject(new Error(`node ${node} is not running`));
@@ -542,6 +581,7 @@ export class Cluster {
       exited: new Promise((r) => child.once('exit', () => r())),
       expected: null,
       started: false,
+      paused: false,
       external: !!external,
       lastBeat: performance.now(),
       up: { promise, resolve, reject },
@@ -659,7 +699,7 @@ export class Cluster {
     const now = performance.now();
     for (const [node, p] of this.procs) {
       const silent = now - p.lastBeat;
-      if (p.external && p.started) continue;
+      if ((p.external && p.started) || p.paused) continue;
       if (p.hasExited || p.expected || silent < (p.started ? hangLimit : startLimit)) continue;
       p.expected = 'hang';
       p.child.kill('SIGKILL');

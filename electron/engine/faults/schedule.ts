@@ -24,7 +24,7 @@ export class FaultSpecError extends Error {
   override name = 'FaultSpecError';
 }
 
-const NET_KEYS = ['loss', 'dup', 'minDelayMs', 'maxDelayMs'] as const;
+const NET_KEYS = ['loss', 'dup', 'minDelayMs', 'maxDelayMs', 'requestLoss', 'replyLoss'] as const;
 
 /**
  * Check a schedule that came from JSON (a scenario file, the app): every entry well-formed, node ids

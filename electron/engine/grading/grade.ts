@@ -3,16 +3,20 @@
  * registered kind, and return one report with points. The desktop app, the CLI and the lab check
  * all grade through here.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleStudentModule, prepareTypeCheck, typeCheckStudentModule, withTypeDiagnostics, type BuildOk } from '../build/build-student.js';
+import { BUNDLE_NAME, bundleStudentModule, prepareTypeCheck, typeCheckStudentModule, withTypeDiagnostics, type BuildOk } from '../build/build-student.js';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { loadLab, type LabPack } from '../labs/lab-pack.js';
+import { killAllOnExit } from '../cluster/exit-hooks.js';
+import { confinement, type Confinement } from './confinement.js';
 import { Sandbox } from './sandbox.js';
 import { createStackMapper } from './stack-map.js';
 import { testKind, testKinds, type GradeTest, type TestEnv } from './test-kinds.js';
-import type { TestResult } from './verdict.js';
+import { breaksSafety, type TestResult } from './verdict.js';
+import { HARNESS_RULE } from './sandbox-deaths.js';
 import type { SerializedError } from './sandbox-protocol.js';
 import './kinds/index.js';
 
@@ -49,24 +53,56 @@ export interface GradeReport {
   /** Build errors (status build-error) or warnings. */
   diagnostics: Diagnostic[];
   loadError?: { message: string; stack?: string; output?: string };
+  /**
+   * Set when some scenario or search test found a safety violation (agreement, validity, integrity,
+   * chosen-invariant, learner-safety): which tests, which checkers, and the cap it put on the score
+   * (manifest `safety.cap` times the points). Reports show it first.
+   */
+  safety?: SafetyVerdict;
   tests: TestResult[];
+  /** Whether hidden tests ran (asked for, and the sandbox could be confined). */
   hidden: boolean;
+  /** How student code was confined; hidden tests run only when it was. */
+  confinement: Confinement;
   durationMs: number;
 }
 
+export interface SafetyVerdict {
+  /** The failing tests, e.g. 'search:all-orders', and the checkers they broke. */
+  tests: string[];
+  checkers: string[];
+  /** The most the submission can score (cap × points), and whether the cap lowered its score. */
+  maxScore: number;
+  capped: boolean;
+}
+
 /**
- * Each test's share of the lab's points, in cents, in proportion to its weight. Rounded by largest
- * remainder so that the shares add up to the points exactly, however many tests (and kinds) run.
+ * Each test's share of the lab's points, in tenths of a point, in proportion to its weight. Rounded
+ * by largest remainder so that the shares add up to the points exactly, however many tests (and
+ * kinds) run: every share reads as a whole or one-decimal number.
  */
-export function apportionCents(points: number, weights: number[]): number[] {
+export function apportionTenths(points: number, weights: number[]): number[] {
   const total = weights.reduce((s, w) => s + w, 0);
   if (!(total > 0)) return weights.map(() => 0);
-  const cents = Math.round(points * 100);
-  const exact = weights.map((w) => (cents * w) / total);
+  const tenths = Math.round(points * 10);
+  const exact = weights.map((w) => (tenths * w) / total);
   const out = exact.map(Math.floor);
   const order = exact.map((x, i) => ({ rest: x - out[i], i })).sort((a, b) => b.rest - a.rest || a.i - b.i);
-  for (let left = cents - out.reduce((s, x) => s + x, 0), k = 0; left > 0; left--, k++) out[order[k % order.length].i]++;
+  for (let left = tenths - out.reduce((s, x) => s + x, 0), k = 0; left > 0; left--, k++) out[order[k % order.length].i]++;
   return out;
+}
+
+/** The safety verdict of a graded run, if some test broke safety; `earned` is the sum of the points passed, in tenths. */
+export function safetyVerdict(results: TestResult[], points: number, cap: number | undefined, earned: number): SafetyVerdict | undefined {
+  const broken = results.filter((r) => !r.passed && breaksSafety(r.failure));
+  if (broken.length === 0) return undefined;
+  const maxTenths = Math.floor(Math.round(points * 10) * (cap ?? 1) + 1e-9);
+  return {
+    tests: broken.map((r) => r.id),
+    checkers: [...new Set(broken.map((r) => r.failure!.checker!))],
+    maxScore: maxTenths / 10,
+    capped: earned > maxTenths,
+  };
 }
 
 /** The tests gradeModule would run for a lab (every registered kind, or those in `only`), without running them. */
@@ -76,19 +112,22 @@ export async function listGradeTests(labId: string, opts: Pick<GradeOptions, 'hi
 
 export async function gradeModule(labId: string, modulePath: string, opts: GradeOptions = {}): Promise<GradeReport> {
   const started = performance.now();
-  // TypeScript loads and parses its libraries in the worker while the lab and the module load.
+  // TypeScript loads and parses its libraries in its process while the lab and the module load.
   prepareTypeCheck({ typeCheck: opts.typeCheck });
   const lab = await loadLab(labId);
-  const hidden = opts.hidden ?? false;
+  const confined = confinement();
+  // Hidden tests never run where student code cannot be confined.
+  const hidden = (opts.hidden ?? false) && confined.confined;
   const base = {
     lab: { id: lab.id, title: lab.manifest.title, role: lab.manifest.role },
     module: modulePath,
     hidden,
+    confinement: confined,
   };
   const limits = { ...lab.manifest.limits, ...opts.limits };
 
-  const tests = await listTests(lab, opts);
-  const centsOf = apportionCents(lab.manifest.points, tests.map((t) => t.weight));
+  const tests = await listTests(lab, { ...opts, hidden });
+  const tenthsOf = apportionTenths(lab.manifest.points, tests.map((t) => t.weight));
   const empty = (status: GradeReport['status'], diagnostics: Diagnostic[], loadError?: GradeReport['loadError']): GradeReport => ({
     ...base,
     status,
@@ -106,34 +145,17 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
   const bundle = await bundleStudentModule(modulePath, buildOpts);
   if (!bundle.ok) return empty('build-error', bundle.diagnostics);
 
-  // The type check runs in a worker thread while the sandbox runs the tests; type errors still
-  // fail the build, and progress is only reported once the build is known to be good.
-  let built: ReturnType<typeof withTypeDiagnostics> | null = null;
-  const results: TestResult[] = [];
-  let reported = 0;
-  const flushProgress = () => {
-    if (!built?.ok) return;
-    while (reported < results.length) {
-      reported++;
-      opts.onProgress?.(reported, tests.length, results[reported - 1]);
-    }
-  };
-  const typeChecked = typeCheckStudentModule(modulePath, buildOpts).then((d) => {
-    built = withTypeDiagnostics(bundle, d, buildOpts);
-    flushProgress();
-    return built;
-  });
-  typeChecked.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
-
   const session = await openSession(bundle, limits);
   try {
+    // Node boots the sandbox while the type checker runs; the student's code runs only once the
+    // build is known to be good.
+    session.sandbox.prewarm();
+    const built = withTypeDiagnostics(bundle, await typeCheckStudentModule(modulePath, buildOpts), buildOpts);
+    if (!built.ok) return empty('build-error', built.diagnostics);
     const start = await session.sandbox.start();
-    if (!start.ok) {
-      const b = await typeChecked;
-      if (!b.ok) return empty('build-error', b.diagnostics);
-      return empty('load-error', b.diagnostics, loadErrorOf(start, session));
-    }
-    const env: TestEnv = { lab, sandbox: session.sandbox, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
+    if (!start.ok) return empty('load-error', built.diagnostics, loadErrorOf(start, session));
+    const env: TestEnv = { lab, sandbox: session.sandbox, sandboxWith: session.sandboxWith, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
+    const results: TestResult[] = [];
     for (const [i, t] of tests.entries()) {
       const t0 = performance.now();
       let outcome;
@@ -142,10 +164,10 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
       } catch (e) {
         outcome = {
           passed: false,
-          failure: { reason: 'harness' as const, message: `the grader failed: ${(e as Error).message}`, rule: { id: 'harness', text: 'the grader itself failed' }, inputsSoFar: [] },
+          failure: { reason: 'harness' as const, message: `the grader failed: ${(e as Error).message}`, rule: HARNESS_RULE, inputsSoFar: [] },
         };
       }
-      const maxPoints = centsOf[i] / 100;
+      const maxPoints = tenthsOf[i] / 10;
       const result: TestResult = {
         id: t.id,
         kind: t.kind,
@@ -161,21 +183,21 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
         notes: outcome.notes ?? [],
       };
       results.push(result);
-      flushProgress();
+      opts.onProgress?.(results.length, tests.length, result);
     }
-    const b = await typeChecked;
-    if (!b.ok) return empty('build-error', b.diagnostics);
-    flushProgress();
-    const passedCents = centsOf.reduce((s, c, i) => s + (results[i].passed ? c : 0), 0);
+    const earned = tenthsOf.reduce((s, c, i) => s + (results[i].passed ? c : 0), 0);
     const nPassed = results.filter((r) => r.passed).length;
+    // A broken safety property caps the score (manifest safety.cap, docs/grading.md "Points").
+    const safety = safetyVerdict(results, lab.manifest.points, lab.manifest.safety?.cap, earned);
     return {
       ...base,
       status: 'graded',
-      passed: results.length > 0 && nPassed === results.length,
-      score: passedCents / 100,
+      passed: results.length > 0 && nPassed === results.length && !safety,
+      score: safety?.capped ? safety.maxScore : earned / 10,
       maxScore: lab.manifest.points,
       counts: { passed: nPassed, failed: results.length - nPassed, total: results.length },
-      diagnostics: b.diagnostics,
+      diagnostics: built.diagnostics,
+      safety,
       tests: results,
       durationMs: Math.round(performance.now() - started),
     };
@@ -197,6 +219,7 @@ function loadErrorOf(start: { message: string; error?: SerializedError; output: 
 
 export interface Session {
   sandbox: Sandbox;
+  sandboxWith: TestEnv['sandboxWith'];
   mapStack: ReturnType<typeof createStackMapper>;
   close(): Promise<void>;
 }
@@ -204,15 +227,25 @@ export interface Session {
 /** A built module written to a private temp folder and a sandbox over it; close() removes both. */
 export async function openSession(build: BuildOk, limits: { callMs: number; memoryMb: number }): Promise<Session> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-grade-'));
-  const bundlePath = path.join(dir, 'student.mjs');
+  const bundlePath = path.join(dir, BUNDLE_NAME);
   await writeFile(bundlePath, build.code);
-  const sandbox = new Sandbox(bundlePath, { timeoutMs: limits.callMs, memoryMb: limits.memoryMb });
+  // The folder goes however the process ends.
+  const forget = killAllOnExit(() => rmSync(dir, { recursive: true, force: true }));
+  const sandbox = new Sandbox(bundlePath, { callCpuMs: limits.callMs, memoryMb: limits.memoryMb });
+  const others = new Map<string, Sandbox>();
   return {
     sandbox,
+    sandboxWith(l) {
+      const key = `${l.memoryMb}/${l.memoryBlame ?? 'student'}`;
+      let s = others.get(key);
+      if (!s) others.set(key, (s = new Sandbox(bundlePath, { callCpuMs: limits.callMs, ...l })));
+      return s;
+    },
     mapStack: createStackMapper(bundlePath, build.sourceMap, build.root),
     async close() {
-      await sandbox.close();
+      await Promise.all([sandbox.close(), ...[...others.values()].map((s) => s.close())]);
       await rm(dir, { recursive: true, force: true });
+      forget();
     },
   };
 }

@@ -1,5 +1,5 @@
 /** The grading engine's public API (the app, the CLI and tests use only this). */
-export { gradeModule, listGradeTests, apportionCents, openSession, type GradeOptions, type GradeReport, type TestKindName, type Session } from './grade.js';
+export { gradeModule, listGradeTests, apportionTenths, safetyVerdict, type SafetyVerdict, openSession, type GradeOptions, type GradeReport, type TestKindName, type Session } from './grade.js';
 export { checkLab, type LabCheckReport, type MutantResult } from './lab-check.js';
 export { recordLabTraces, recordAll, type RecordResult, type TraceFileStatus } from './record.js';
 export { Sandbox, runInSandbox, type SandboxJob, type SandboxLimits, type SandboxOutcome, type SandboxFailureReason, type StartResult } from './sandbox.js';
@@ -10,3 +10,6 @@ export { formatReportText, formatTestFailure } from './report-text.js';
 export { toJUnitXml, xmlEscape } from './report-junit.js';
 export { toGradescope, type GradescopeResults } from './report-gradescope.js';
 export { listLabs, loadLab, LabError, type LabSummary, LabPack } from '../labs/lab-pack.js';
+export { redactHidden, HIDDEN_DETAILS } from './report-redact.js';
+export { cleanText } from './clean-text.js';
+export { confinement, type Confinement } from './confinement.js';

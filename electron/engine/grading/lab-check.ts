@@ -1,15 +1,19 @@
 /**
  * `paxlab lab check`: is this lab pack trustworthy? The committed traces are what the reference
  * produces, every rule is exercised by some trace, the reference passes every trace, the starter
- * builds and fails, and every known-buggy mutant is caught by at least one trace (the kill rate).
+ * builds and fails, and every known-buggy mutant is caught, naming the rules its header expects
+ * (`// expect-rule: acceptor.prepare.not-higher`, `// expect-rule: search.chosen-invariant`).
  */
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { LabError, loadLab } from '../labs/lab-pack.js';
-import { gradeModule, type GradeReport } from './grade.js';
+import { gradeModule, type GradeReport, type TestKindName } from './grade.js';
 import { recordLabTraces, type RecordResult } from './record.js';
+import { API_RULES } from './api-rules.js';
+import { SEARCH_RULES } from '../search/search-kind.js';
+import { SCENARIO_RULES } from '../scenarios/scenario-kind.js';
 
 export interface MutantResult {
   /** Path relative to the lab folder. */
@@ -20,6 +24,12 @@ export interface MutantResult {
   caught: boolean;
   /** The tests that failed, with the rule each names. */
   caughtBy: Array<{ test: string; rule: string; reason: string }>;
+  /** The rules its header expects some failing test to name (`// expect-rule: …` lines). */
+  expected: string[];
+  /** Expected rules no failing test named. */
+  missed: string[];
+  /** The kinds of tests it was graded with: traces, and the kinds its expected rules belong to. */
+  kinds: TestKindName[];
   diagnostics?: Diagnostic[];
 }
 
@@ -36,11 +46,26 @@ export interface LabCheckReport {
   killRate: number;
 }
 
-async function firstComment(file: string): Promise<string> {
+/** A mutant's header: the bug (its first comment line) and the rules it expects to be named. */
+async function mutantHeader(file: string): Promise<{ bug: string; expected: string[] }> {
   const text = await readFile(file, 'utf8');
   const m = /^\s*(?:\/\/\s?(.*)|\/\*+\s*([\s\S]*?)\*\/)/.exec(text);
   const raw = (m?.[1] ?? m?.[2] ?? '').replace(/^\s*\*\s?/gm, '').trim();
-  return raw.split('\n')[0].replace(/^Bug:\s*/i, '') || '(no comment describing the bug)';
+  const bug = raw.split('\n')[0].replace(/^Bug:\s*/i, '') || '(no comment describing the bug)';
+  const head = text.slice(0, text.search(/^\s*(?!\/\/)\S/m) >>> 0);
+  const expected = [...head.matchAll(/^\s*\/\/\s*expect-rule:\s*(\S+)\s*$/gm)].map((x) => x[1]);
+  return { bug, expected };
+}
+
+/** The kind of test a rule id belongs to: scenario.* and search.* rules name checkers, the rest are trace rules. */
+function kindOfRule(id: string): TestKindName {
+  return id.startsWith('search.') ? 'search' : id.startsWith('scenario.') ? 'scenario' : 'trace';
+}
+
+function knownRule(lab: { ruleText(id: string): string | undefined }, id: string): boolean {
+  if (id.startsWith('search.')) return id.slice(7) in SEARCH_RULES;
+  if (id.startsWith('scenario.')) return id.slice(9) in SCENARIO_RULES;
+  return lab.ruleText(id) !== undefined || id in API_RULES;
 }
 
 async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Promise<R[]> {
@@ -59,7 +84,14 @@ async function pool<T, R>(items: T[], n: number, fn: (t: T) => Promise<R>): Prom
 
 const failedTests = (r: GradeReport) => r.tests.filter((t) => !t.passed);
 
-export async function checkLab(labId: string, opts: { jobs?: number } = {}): Promise<LabCheckReport> {
+export interface LabCheckOptions {
+  /** Mutants graded in parallel (default: up to 4, by cores). */
+  jobs?: number;
+  /** Grade every mutant with every kind of test, not only the kinds its expected rules need. */
+  full?: boolean;
+}
+
+export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promise<LabCheckReport> {
   const lab = await loadLab(labId);
   const problems: string[] = [];
   const rel = (f: string) => path.relative(lab.dir, f).split(path.sep).join('/');
@@ -95,15 +127,24 @@ export async function checkLab(labId: string, opts: { jobs?: number } = {}): Pro
   const mutantFiles = await lab.mutants();
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(mutantFiles, jobs, async (file): Promise<MutantResult> => {
-    const bug = await firstComment(file);
-    const r = await gradeModule(lab.id, file, { hidden: true, only: ['trace'] });
-    if (r.status === 'build-error') return { file: rel(file), bug, built: false, caught: false, caughtBy: [], diagnostics: r.diagnostics };
+    const { bug, expected } = await mutantHeader(file);
+    // Traces, plus the kinds the expected rules belong to (every kind with `full`, or when nothing is expected).
+    const kinds: TestKindName[] = opts.full || expected.length === 0 ? ['trace', 'scenario', 'search'] : [...new Set<TestKindName>(['trace', ...expected.map(kindOfRule)])];
+    const r = await gradeModule(lab.id, file, { hidden: true, only: kinds });
+    const base = { file: rel(file), bug, expected, kinds };
+    if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
     const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
-    return { file: rel(file), bug, built: true, caught: caughtBy.length > 0, caughtBy };
+    const named = new Set(caughtBy.map((c) => c.rule));
+    return { ...base, built: true, caught: caughtBy.length > 0, caughtBy, missed: expected.filter((e) => !named.has(e)) };
   });
   for (const m of mutants) {
     if (!m.built) problems.push(`mutant ${m.file} does not build`);
-    else if (!m.caught) problems.push(`mutant ${m.file} is not caught by any trace (${m.bug})`);
+    else if (!m.caught) problems.push(`mutant ${m.file} is not caught by any test (${m.bug})`);
+    if (m.expected.length === 0) problems.push(`mutant ${m.file} does not say which rule it breaks (a header line \`// expect-rule: <rule id>\`)`);
+    for (const e of m.expected.filter((x) => !knownRule(lab, x))) problems.push(`mutant ${m.file} expects rule ${e}, which is neither a rule of the lab nor a checker`);
+    if (m.built && m.caught && m.missed.length > 0) {
+      problems.push(`mutant ${m.file} is caught, but no failing test names ${m.missed.join(', ')} (named: ${[...new Set(m.caughtBy.map((c) => c.rule))].join(', ')})`);
+    }
   }
   const killRate = mutants.length ? mutants.filter((m) => m.caught).length / mutants.length : 1;
   if (mutants.length === 0) problems.push('the pack has no mutants');

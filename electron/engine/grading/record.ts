@@ -94,7 +94,7 @@ async function recordOne(lab: LabPack, s: ScenarioScript, session: Session): Pro
     if (expect === null ? !spec.nullable : messageProblems(expect, spec.output).length) {
       throw new LabError(`${where}, step ${i + 1}: the reference returned ${JSON.stringify(expect)}, which is not a valid ${spec.output}`);
     }
-    return { step: i + 1, rule: st.rule, call: st.call, input: st.input, expect, note: st.note };
+    return { step: i + 1, rule: st.rule, blame: st.blame, call: st.call, input: st.input, expect, note: st.note };
   });
   return { header: traceHeaderFor(lab.id, s), steps };
 }

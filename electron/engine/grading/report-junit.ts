@@ -1,11 +1,13 @@
-/** JUnit XML for CI dashboards: one testsuite per lab, one testcase per test. */
+/** JUnit XML for CI dashboards: one testsuite per lab, one testcase per test; hidden tests name only their rule. */
 import { formatDiagnostic } from '../build/diagnostics.js';
+import { cleanText } from './clean-text.js';
 import type { GradeReport } from './grade.js';
+import { redactHidden } from './report-redact.js';
 import { formatTestFailure } from './report-text.js';
 
 /** Escape text for XML content and attributes, dropping characters XML 1.0 cannot hold. */
 export function xmlEscape(s: string): string {
-  return s
+  return cleanText(s)
     .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -16,7 +18,8 @@ export function xmlEscape(s: string): string {
 
 const secs = (ms: number) => (ms / 1000).toFixed(3);
 
-export function toJUnitXml(r: GradeReport): string {
+export function toJUnitXml(report: GradeReport): string {
+  const r = redactHidden(report);
   const a = (s: string) => xmlEscape(s);
   const cases: string[] = [];
   let failures = 0;

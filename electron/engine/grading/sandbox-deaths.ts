@@ -9,14 +9,23 @@ import type { FailureReason, RuleRef } from './verdict.js';
 const DEATHS: Record<SandboxFailureReason, { reason: FailureReason; rule: string }> = {
   timeout: { reason: 'timeout', rule: 'api.time-limit' },
   memory: { reason: 'memory', rule: 'api.memory-limit' },
-  exit: { reason: 'exit', rule: 'api.no-exit' },
-  crash: { reason: 'crash', rule: 'api.no-exit' },
-  load: { reason: 'crash', rule: 'api.no-exit' },
-  // An error escaped the job's own checks: reported as the grader's failure, never hidden.
-  'job-error': { reason: 'harness', rule: 'api.no-throw' },
+  // Student code cannot end or signal the process (its realm holds no host object), so any other
+  // death is the grader's failure: reported as such, never blamed on the student, never hidden.
+  // (A module that throws while loading is a load error before any test runs; failing to load again
+  // later is the grader's problem too.)
+  load: { reason: 'harness', rule: 'harness' },
+  exit: { reason: 'harness', rule: 'harness' },
+  crash: { reason: 'harness', rule: 'harness' },
+  unresponsive: { reason: 'harness', rule: 'harness' },
+  'grader-memory': { reason: 'harness', rule: 'harness' },
+  'job-error': { reason: 'harness', rule: 'harness' },
 };
 
+/** The rule a grader's own failure names: no rule of the student's. */
+export const HARNESS_RULE: RuleRef = { id: 'harness', text: "The grader itself failed or reached its own limit; this is not a rule of the student's." };
+
 export function apiRule(id: string): RuleRef {
+  if (id === 'harness') return HARNESS_RULE;
   return { id, text: API_RULES[id] ?? id };
 }
 

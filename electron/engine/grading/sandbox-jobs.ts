@@ -1,16 +1,30 @@
 /**
  * The sandbox is a job runner: the grading process sends a job (a kind and a JSON payload), the
- * child runs the handler registered for that kind against the student's module. Job kinds register
- * here and are imported by sandbox-main.ts through jobs/index.ts; this file runs only in the child.
+ * child runs the handler registered for that kind against the student's module, loaded in a student
+ * realm. Job kinds register here and are imported by sandbox-main.ts through jobs/index.ts; this
+ * file runs only in the child.
  */
+import type { StudentCalls } from '../realm/student-calls.js';
+import type { StudentRealm } from '../realm/student-realm.js';
+
+/** The student's module, evaluated in its realm. */
+export interface LoadedStudent {
+  realm: StudentRealm;
+  /** The only way to call student code: metered, guarded. */
+  calls: StudentCalls;
+  /** Export name → realm value. */
+  exports: Map<string, unknown>;
+}
+
 export interface SandboxJobContext {
-  /** The student's module namespace (its exports). */
-  readonly module: Record<string, unknown>;
+  readonly student: LoadedStudent;
   /**
-   * Report progress to the grading process. Resets its per-call watchdog, so call this after every
-   * student call; the data (JSON) is kept in order and handed back even if the child dies later.
+   * Report progress to the grading process (kept in order and handed back even if the child dies
+   * later). What student code printed since the last report goes with it.
    */
   progress(data: unknown): void;
+  /** Name the scenario seed that later calls belong to (in a time-limit verdict). */
+  setSeed(seed: number): void;
 }
 
 /** Runs one job in the child; its result (JSON) goes back to the parent. */

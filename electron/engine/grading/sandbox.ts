@@ -1,26 +1,38 @@
 /**
- * The grading side of the sandbox: spawns the child (dist/sandbox.js) with `process.execPath` and
- * ELECTRON_RUN_AS_NODE=1, a heap cap and no code generation from strings; sends it jobs; enforces a
- * per-call time limit (the silence allowed between two progress reports) by killing it; explains
- * every death (time limit, heap limit, exit, crash). After a death the next job gets a fresh child.
+ * The grading side of the sandbox: spawns the child (dist/sandbox.js) confined (limits/), loads the
+ * student's module into it once the build is known to be good, sends it jobs, and explains every
+ * death: a student call past its CPU time limit or over the memory cap (the child's watchdog names
+ * the call), a heap exhausted, a child that stopped answering (the grader's problem, never the
+ * student's). After a death the next job gets a fresh child.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
-import { sandboxEntry, paxlabRoot } from '../labs/paths.js';
-import type { ChildReply, SerializedError } from './sandbox-protocol.js';
+import { killAllOnExit } from '../cluster/exit-hooks.js';
+import { confinedSpawn, killTree, onWatchdogNotes } from '../limits/confined-spawn.js';
+import { describeCall, type CallWhere, type WatchdogNote } from '../limits/watchdog-protocol.js';
+import { paxlabRoot, sandboxEntry } from '../labs/paths.js';
+import type { ChildOptions, ChildReply, SerializedError } from './sandbox-protocol.js';
+import { confinementFlags } from './confinement.js';
 
 export interface SandboxLimits {
-  /** Longest a job may go without reporting progress (per student call), in ms. */
-  timeoutMs: number;
-  /** Heap cap of the child, in MB. */
+  /** CPU time one student call may use (evaluating the module, the constructor, each handler), ms. */
+  callCpuMs: number;
+  /** Heap cap of the child, MB. */
   memoryMb: number;
-  /** Time to load the student's module, in ms (default max(timeoutMs, 5000)). */
-  startTimeoutMs?: number;
+  /**
+   * Whose fault a death by memory is. 'student' (trace and scenario jobs): the harness's own memory
+   * there is small and bounded, so the memory was the student's. 'in-call' (the search, whose
+   * tables grow with its budget): only a death during a student call is theirs; otherwise it is the
+   * grader's limit and is reported so.
+   */
+  memoryBlame?: 'student' | 'in-call';
+  /** Backstop for a child that sends nothing at all (no reply, no watchdog note), wall ms (default 60 000). */
+  silenceMs?: number;
 }
 
 export interface SandboxJob {
@@ -29,13 +41,16 @@ export interface SandboxJob {
 }
 
 export type SandboxFailureReason =
-  /** the job went silent for longer than the time limit; the child was killed */
+  /** a student call used more CPU time than its limit; the child was killed */
   | 'timeout'
-  /** the child ran out of its heap cap */
+  /** the student's code used more memory than the sandbox allows */
   | 'memory'
-  /** the child exited (student code ended the process) */
+  /** the grader's own memory limit was reached outside student code (a search too big for its cap) */
+  | 'grader-memory'
+  /** the child stopped answering altogether (a machine problem) */
+  | 'unresponsive'
+  /** the child exited, or died of a signal nobody here sent: not something student code can do */
   | 'exit'
-  /** the child died of a signal */
   | 'crash'
   /** the student's module could not be loaded */
   | 'load'
@@ -51,6 +66,8 @@ export type SandboxOutcome =
       progress: unknown[];
       error?: SerializedError;
       output: string;
+      /** The student call that ran too long or used too much memory, as the watchdog named it. */
+      call?: CallWhere;
       exitCode?: number | null;
       signal?: string | null;
     };
@@ -60,36 +77,61 @@ export type StartResult =
   | { ok: false; reason: SandboxFailureReason; message: string; error?: SerializedError; output: string };
 
 const OUTPUT_CAP = 16 * 1024;
-const live = new Set<ChildProcess>();
-let exitHookInstalled = false;
 
-function installExitHook(): void {
-  if (exitHookInstalled) return;
-  exitHookInstalled = true;
-  // No sandbox child outlives the grader, whatever way it ends.
-  process.on('exit', () => {
-    for (const c of live) c.kill('SIGKILL');
-  });
+/**
+ * CPU all student calls of one job (one test) may use together: a correct submission's calls in
+ * the largest test (a search: tens of thousands of calls of a few microseconds) take well under
+ * 100 ms; a submission whose every call stays just under the per-call limit would otherwise hold a
+ * grader for hours.
+ */
+export function jobBudgetMs(callCpuMs: number): number {
+  return Math.max(2000, 8 * callCpuMs);
+}
+const DEFAULT_SILENCE_MS = 60_000;
+
+/** Resident memory the watchdog allows: the heap cap, young generation and Node's own ~60 MB, with room. */
+export function rssCapMb(memoryMb: number): number {
+  return Math.round(memoryMb * 1.5 + 160);
 }
 
-function permissionFlags(bundlePath: string): string[] {
-  const flags = process.allowedNodeEnvironmentFlags;
-  const allow = [sandboxEntry(), path.join(paxlabRoot(), 'package.json'), bundlePath].map((p) => `--allow-fs-read=${p}`);
-  if (flags.has('--permission')) return ['--permission', ...allow];
-  if (flags.has('--experimental-permission')) return ['--experimental-permission', '--no-warnings', ...allow];
-  return [];
+/** The OS cap of the child's data segment: above the watchdog's, a backstop for allocations it cannot see. */
+export function dataCapMb(memoryMb: number): number {
+  return Math.round(memoryMb * 2 + 512);
+}
+
+/** The last part of a stream of text, and how much was ever written (so a job can take what came since it began). */
+class Tail {
+  text = '';
+  written = 0;
+  add(s: string): void {
+    this.text += s;
+    this.written += s.length;
+    if (this.text.length > OUTPUT_CAP * 2) this.text = this.text.slice(-OUTPUT_CAP);
+  }
+  /** What was written since `mark` (a value of `written`), as much of it as is kept. */
+  since(mark: number): string {
+    const n = this.written - mark;
+    return n <= 0 ? '' : this.text.slice(-Math.min(n, this.text.length));
+  }
 }
 
 interface Child {
   proc: ChildProcess;
-  /** stdout and stderr, interleaved, capped (what student code printed, and any V8 fatal error). */
-  output: string;
+  /** What the child wrote on stdout and stderr (a V8 fatal error, a harness error), its last part. */
+  raw: Tail;
+  /** What student code printed, from the replies, its last part. */
+  printed: Tail;
   onReply: ((r: ChildReply) => void) | null;
   onClose: ((code: number | null, signal: string | null) => void) | null;
   closed: { code: number | null; signal: string | null } | null;
-  /** Resident memory once the module was loaded (Linux only; 0 elsewhere). */
-  baselineMb: number;
-  started: Promise<StartResult>;
+  /** The watchdog's last word before killing the child (cpu or memory). */
+  verdict: Extract<WatchdogNote, { t: 'cpu' | 'memory' }> | null;
+  /** A student call has been running for a while (the watchdog said 'long', not yet 'done'). */
+  inLongCall: boolean;
+  /** We killed it for silence. */
+  silent: boolean;
+  silenceTimer: NodeJS.Timeout | null;
+  loaded: Promise<StartResult> | null;
 }
 
 export class Sandbox {
@@ -103,158 +145,190 @@ export class Sandbox {
     readonly limits: SandboxLimits,
   ) {}
 
+  /** Start a child without loading the module yet (Node boots while the build is checked). */
+  prewarm(): void {
+    this.child ??= this.spawnChild();
+  }
+
   /** Start the child (if none is running) and load the module. */
   start(): Promise<StartResult> {
-    if (!this.child) this.child = this.spawnChild();
-    return this.child.started;
+    const child = (this.child ??= this.spawnChild());
+    child.loaded ??= this.load(child);
+    return child.loaded;
   }
+
 
   private spawnChild(): Child {
     if (!existsSync(sandboxEntry())) throw new Error(`the sandbox is not built (${sandboxEntry()} is missing): run \`npm run build\``);
-    installExitHook();
     this.spawnCount++;
+    const options: ChildOptions = { rssCapMb: rssCapMb(this.limits.memoryMb) };
     const args = [
       `--max-old-space-size=${this.limits.memoryMb}`,
       '--disallow-code-generation-from-strings',
-      ...permissionFlags(this.bundlePath),
+      ...confinementFlags([sandboxEntry(), path.join(path.dirname(sandboxEntry()), 'watchdog.js'), path.join(paxlabRoot(), 'package.json'), this.bundlePath]),
       sandboxEntry(),
       this.bundlePath,
+      JSON.stringify(options),
     ];
-    const proc = spawn(process.execPath, args, {
-      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
-      // Nothing of the grader's environment leaks to student code (Windows needs SystemRoot).
-      env: { ELECTRON_RUN_AS_NODE: '1', ...(process.env.SystemRoot ? { SystemRoot: process.env.SystemRoot } : {}) },
-      windowsHide: true,
-    });
-    live.add(proc);
-    const child: Child = { proc, output: '', onReply: null, onClose: null, closed: null, baselineMb: 0, started: null! };
-    const collect = (d: Buffer) => {
-      child.output += d.toString();
-      if (child.output.length > OUTPUT_CAP * 2) child.output = child.output.slice(-OUTPUT_CAP);
-    };
+    const proc = confinedSpawn(args, { dataCapMb: dataCapMb(this.limits.memoryMb) });
+    const child: Child = { proc, raw: new Tail(), printed: new Tail(), onReply: null, onClose: null, closed: null, verdict: null, inLongCall: false, silent: false, silenceTimer: null, loaded: null };
+    const collect = (d: Buffer) => child.raw.add(d.toString());
     proc.stdout!.on('data', collect);
     proc.stderr!.on('data', collect);
     (proc.stdin as Writable).on('error', () => {}); // a dead child's stdin: the close handler reports it
-    const replies = createInterface({ input: proc.stdio[3] as Readable, crlfDelay: Infinity });
-    replies.on('line', (line) => {
+    const heard = () => this.armSilence(child);
+    createInterface({ input: proc.stdio[3] as Readable, crlfDelay: Infinity }).on('line', (line) => {
       let msg: ChildReply;
       try {
         msg = JSON.parse(line) as ChildReply;
       } catch {
         return;
       }
+      heard();
+      if (msg.output) child.printed.add(msg.output);
       child.onReply?.(msg);
     });
+    onWatchdogNotes(proc, (n) => {
+      heard();
+      if (n.t === 'long') child.inLongCall = true;
+      else if (n.t === 'done') child.inLongCall = false;
+      else if (n.t === 'cpu' || n.t === 'memory') child.verdict = n;
+    });
     proc.on('close', (code, signal) => {
-      live.delete(proc);
+      if (child.silenceTimer) clearTimeout(child.silenceTimer);
       child.closed = { code, signal };
       if (this.child === child) this.child = null;
       child.onClose?.(code, signal);
     });
+    heard();
+    return child;
+  }
 
-    const startMs = this.limits.startTimeoutMs ?? Math.max(this.limits.timeoutMs, 5000);
-    child.started = new Promise<StartResult>((resolve) => {
-      const timer = setTimeout(() => {
-        this.kill(child);
-        resolve({ ok: false, reason: 'load', message: `the module did not finish loading within ${startMs} ms`, output: child.output });
-      }, startMs);
+  private armSilence(child: Child): void {
+    if (child.closed) return;
+    if (child.silenceTimer) clearTimeout(child.silenceTimer);
+    child.silenceTimer = setTimeout(() => {
+      child.silent = true;
+      this.kill(child);
+    }, this.limits.silenceMs ?? DEFAULT_SILENCE_MS);
+    // Idle children (between grades) must not keep the grading process alive.
+    child.silenceTimer.unref();
+  }
+
+  private load(child: Child): Promise<StartResult> {
+    return new Promise<StartResult>((resolve) => {
+      const output = () => (child.printed.text + withoutV8Dump(child.raw.text)).slice(-OUTPUT_CAP);
       child.onReply = (r) => {
         if (r.type === 'ready') {
-          clearTimeout(timer);
-          child.baselineMb = residentMb(proc.pid) ?? 0;
+          child.onReply = child.onClose = null;
           resolve({ ok: true, exports: r.exports });
         } else if (r.type === 'load-error') {
-          clearTimeout(timer);
-          resolve({ ok: false, reason: 'load', message: `loading the module threw: ${r.error.message}`, error: r.error, output: child.output });
+          child.onReply = child.onClose = null;
+          resolve({ ok: false, reason: 'load', message: `loading the module threw ${r.error.name}: ${r.error.message}`, error: r.error, output: output() });
+        } else if (r.type === 'limit') {
+          child.onReply = child.onClose = null;
+          const d = this.overLimit(r.hit);
+          resolve({ ok: false, reason: d.reason, message: `while loading the module, ${d.message}`, output: output() });
         }
       };
       child.onClose = (code, signal) => {
-        clearTimeout(timer);
-        const d = describeDeath(code, signal, child.output);
-        resolve({ ok: false, reason: 'load', message: `while loading the module, ${d.message}`, output: child.output });
+        const d = this.explain(child, code, signal, 'evaluating the module');
+        resolve({ ok: false, reason: d.reason === 'timeout' || d.reason === 'memory' ? d.reason : 'load', message: `while loading the module, ${d.message}`, output: output() });
       };
+      if (child.closed) return child.onClose(child.closed.code, child.closed.signal);
+      (child.proc.stdin as Writable).write(JSON.stringify({ load: true, limitMs: this.limits.callCpuMs }) + '\n');
     });
-    return child;
   }
 
   /**
    * Run one job (one at a time per sandbox). Resolves (never rejects) with the job's value, or with why it could not finish;
    * either way with every progress report received.
    */
-  async run(job: SandboxJob, opts: { timeoutMs?: number; onProgress?: (data: unknown) => void } = {}): Promise<SandboxOutcome> {
+  async run(job: SandboxJob, opts: { callCpuMs?: number; onProgress?: (data: unknown) => void } = {}): Promise<SandboxOutcome> {
     const started = await this.start();
     const progress: unknown[] = [];
     if (!started.ok) return { ...started, progress };
     const child = this.child;
-    // Student code may have ended the process between loading and this job (from a timer).
-    if (!child) return { ok: false, reason: 'crash', message: 'the process died before the job started', progress, output: '' };
+    if (!child || child.closed) return { ok: false, reason: 'crash', message: 'the sandbox process died before the job started', progress, output: '' };
     const id = this.nextId++;
-    const timeoutMs = opts.timeoutMs ?? this.limits.timeoutMs;
-    const outputStart = child.output.length;
-    const jobOutput = () => withoutV8Dump(child.output.slice(Math.min(outputStart, child.output.length)));
+    const limitMs = opts.callCpuMs ?? this.limits.callCpuMs;
+    const printedMark = child.printed.written;
+    const rawMark = child.raw.written;
+    const jobOutput = () => (child.printed.since(printedMark) + withoutV8Dump(child.raw.since(rawMark))).slice(-OUTPUT_CAP);
 
     return new Promise<SandboxOutcome>((resolve) => {
-      let timer: NodeJS.Timeout | null = null;
       let finished = false;
-      let timedOut: { grownMb: number } | null = null;
       const finish = (o: SandboxOutcome) => {
         if (finished) return;
         finished = true;
-        if (timer) clearTimeout(timer);
         child.onReply = null;
         child.onClose = null;
         resolve(o);
-      };
-      const arm = () => {
-        if (timer) clearTimeout(timer);
-        const seen = progress.length;
-        timer = setTimeout(() => {
-          // Replies that arrived while this process was busy are read in the poll phase; look again
-          // after it before calling the job hung.
-          setImmediate(() => {
-            if (finished || progress.length !== seen) return;
-            // Measure before killing: a job still collecting garbage near its heap cap when the
-            // clock ran out has a memory problem, not a speed problem. The close handler decides.
-            timedOut = { grownMb: (residentMb(child.proc.pid) ?? 0) - child.baselineMb };
-            this.kill(child);
-          });
-        }, timeoutMs);
       };
       child.onReply = (r) => {
         if (!('id' in r) || r.id !== id) return;
         if (r.type === 'progress') {
           progress.push(r.data);
           opts.onProgress?.(r.data);
-          arm();
         } else if (r.type === 'done') {
           finish({ ok: true, value: r.value, progress, output: jobOutput() });
         } else if (r.type === 'failed') {
           finish({ ok: false, reason: 'job-error', message: r.error.message, error: r.error, progress, output: jobOutput() });
+        } else if (r.type === 'limit') {
+          // Interrupted at the limit; the child goes on with a fresh realm for the next job.
+          const d = this.overLimit(r.hit);
+          finish({ ok: false, reason: d.reason, message: d.message, call: r.hit, progress, output: jobOutput() });
         }
       };
       child.onClose = (code, signal) => {
-        const d = describeDeath(code, signal, child.output);
-        if (timedOut && d.reason !== 'memory') {
-          if (timedOut.grownMb >= this.limits.memoryMb * 0.5) {
-            const grew = Math.round(timedOut.grownMb);
-            finish({ ok: false, reason: 'memory', message: `allocated without bound: grew by ${grew} MB (heap limit ${this.limits.memoryMb} MB) and ran past the time limit`, progress, output: jobOutput() });
-          } else {
-            finish({ ok: false, reason: 'timeout', message: `ran past the time limit of ${timeoutMs} ms`, progress, output: jobOutput() });
-          }
-          return;
-        }
-        finish({ ok: false, reason: d.reason, message: d.message, progress, output: jobOutput(), exitCode: code, signal });
+        const d = this.explain(child, code, signal, 'the job');
+        finish({ ok: false, reason: d.reason, message: d.message, call: d.call, progress, output: jobOutput(), exitCode: code, signal });
       };
       if (child.closed) return child.onClose(child.closed.code, child.closed.signal);
-      arm();
-      (child.proc.stdin as Writable).write(JSON.stringify({ id, kind: job.kind, payload: job.payload }) + '\n');
+      (child.proc.stdin as Writable).write(JSON.stringify({ id, kind: job.kind, payload: job.payload, limitMs, budgetMs: jobBudgetMs(limitMs) }) + '\n');
     });
+  }
+
+  /**
+   * A call past its CPU limit: a time-limit verdict, or a memory one when the process grew by half
+   * its heap cap meanwhile (code still collecting garbage near its cap when the clock ran out has a
+   * memory problem, not a speed problem).
+   */
+  private overLimit(v: CallWhere & { limitMs: number; rssMb: number; rssAtStartMb: number; budget?: boolean; budgetMs?: number }): { reason: SandboxFailureReason; message: string; call: CallWhere } {
+    if (v.budget) {
+      const budget = v.budgetMs ?? jobBudgetMs(v.limitMs);
+      return { reason: 'timeout', call: v, message: `your code used more than ${Math.round(budget / 1000)} s of CPU time in this test, over many calls (each under the limit of one call); it was stopped in ${describeCall(v)}` };
+    }
+    const grown = v.rssMb - v.rssAtStartMb;
+    if (grown >= this.limits.memoryMb * 0.5) {
+      return { reason: 'memory', call: v, message: `${describeCall(v)} allocated without bound: grew by ${grown} MB (memory limit ${this.limits.memoryMb} MB) and ran past the CPU time limit` };
+    }
+    return { reason: 'timeout', call: v, message: `${describeCall(v)} ran past the CPU time limit of ${v.limitMs} ms` };
+  }
+
+  /** Why a child died, and whose fault it was. */
+  private explain(child: Child, code: number | null, signal: string | null, what: string): { reason: SandboxFailureReason; message: string; call?: CallWhere } {
+    const v = child.verdict;
+    const blame = this.limits.memoryBlame ?? 'student';
+    if (v?.t === 'cpu') return this.overLimit(v);
+    if (v?.t === 'memory') {
+      if (v.inCall || blame === 'student') return { reason: 'memory', call: v, message: `${v.inCall ? describeCall(v) : 'your code'} used too much memory (the process reached ${v.rssMb} MB, over the sandbox's ${v.capMb} MB)` };
+      return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (${v.rssMb} MB, over its ${v.capMb} MB limit): the grader's limit, not a fault of your code` };
+    }
+    // V8's out-of-memory abort, or its abort for a collection grown past what it can index.
+    if (/heap out of memory|Reached heap limit|Allocation failed|out of memory|Fatal JavaScript invalid size error|invalid table size/i.test(child.raw.text)) {
+      if (blame === 'student' || child.inLongCall) return { reason: 'memory', message: `ran out of memory (the sandbox's heap limit of ${this.limits.memoryMb} MB was reached)` };
+      return { reason: 'grader-memory', message: `the grader ran out of memory outside your code (heap limit ${this.limits.memoryMb} MB): the grader's limit, not a fault of your code` };
+    }
+    if (child.silent) return { reason: 'unresponsive', message: `the sandbox stopped answering during ${what} (nothing for ${Math.round((this.limits.silenceMs ?? DEFAULT_SILENCE_MS) / 1000)} s): a problem of the grading machine, not of your code` };
+    if (signal) return { reason: 'crash', message: `the sandbox process was killed by ${signal} during ${what} (not by your code, which cannot reach the process)` };
+    return { reason: 'exit', message: `the sandbox process exited with code ${code} during ${what}` };
   }
 
   /** Kill a child now; the next job starts a fresh one. */
   private kill(child: Child): void {
     if (this.child === child) this.child = null;
-    child.proc.kill('SIGKILL');
+    killTree(child.proc);
   }
 
   /** Stop the child (if any). */
@@ -265,7 +339,7 @@ export class Sandbox {
     await new Promise<void>((resolve) => {
       c.proc.once('close', () => resolve());
       (c.proc.stdin as Writable).end();
-      setTimeout(() => c.proc.kill('SIGKILL'), 500).unref();
+      setTimeout(() => killTree(c.proc), 500).unref();
     });
   }
 }
@@ -276,27 +350,8 @@ function withoutV8Dump(output: string): string {
   return i < 0 ? output : output.slice(0, i);
 }
 
-/** A process's resident memory in MB, where /proc tells (Linux); otherwise undefined. */
-function residentMb(pid: number | undefined): number | undefined {
-  if (!pid || process.platform !== 'linux') return undefined;
-  try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function describeDeath(code: number | null, signal: string | null, output: string): { reason: SandboxFailureReason; message: string } {
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(output)) {
-    return { reason: 'memory', message: 'ran out of memory (the sandbox heap limit was reached)' };
-  }
-  if (signal) return { reason: 'crash', message: `the process was killed by ${signal}` };
-  return { reason: 'exit', message: `the process exited with code ${code}` };
-}
-
 /**
- * Run one job in a fresh sandbox and stop it. `bundle` is the path of an ESM bundle, or its code
+ * Run one job in a fresh sandbox and stop it. `bundle` is the path of a built module, or its code
  * (written to a temporary file that is removed afterwards).
  */
 export async function runInSandbox(
@@ -305,11 +360,13 @@ export async function runInSandbox(
   opts: SandboxLimits & { onProgress?: (data: unknown) => void },
 ): Promise<SandboxOutcome> {
   let dir: string | null = null;
+  let forget = () => {};
   let bundlePath: string;
   if (typeof bundle === 'string') bundlePath = bundle;
   else {
-    dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-sandbox-'));
-    bundlePath = path.join(dir, 'student.mjs');
+    const d = (dir = await mkdtemp(path.join(os.tmpdir(), 'paxlab-sandbox-')));
+    forget = killAllOnExit(() => rmSync(d, { recursive: true, force: true }));
+    bundlePath = path.join(dir, 'student.js');
     await writeFile(bundlePath, bundle.code);
   }
   const sandbox = new Sandbox(bundlePath, opts);
@@ -318,5 +375,6 @@ export async function runInSandbox(
   } finally {
     await sandbox.close();
     if (dir) await rm(dir, { recursive: true, force: true });
+    forget();
   }
 }

@@ -5,7 +5,7 @@
  */
 import type { BuildOk } from '../build/build-student.js';
 import type { LabPack } from '../labs/lab-pack.js';
-import type { Sandbox } from './sandbox.js';
+import type { Sandbox, SandboxLimits } from './sandbox.js';
 import type { StackMapper } from './stack-map.js';
 import type { Failure, TestIdentity } from './verdict.js';
 
@@ -18,6 +18,11 @@ export interface TestEnv {
   lab: LabPack;
   /** The student's module, loaded in a sandbox child; respawned by the sandbox after a death. */
   sandbox: Sandbox;
+  /**
+   * Another sandbox over the same module with other limits (the search's larger memory cap), made on
+   * first use and shared by the tests of this grade; stopped with the session.
+   */
+  sandboxWith(limits: Pick<SandboxLimits, 'memoryMb' | 'memoryBlame'>): Sandbox;
   build: BuildOk;
   mapStack: StackMapper;
   limits: { callMs: number; memoryMb: number };

@@ -5,8 +5,11 @@
 import { brief } from '../labs/message-shape.js';
 import type { RoleTrace } from '../labs/role-trace.js';
 import { API_RULES } from './api-rules.js';
+import { attributeRule } from './attribution.js';
+import { differences } from '../labs/output-differences.js';
 import { apiRule, judgeDeath } from './sandbox-deaths.js';
 import type { ReplayPayload, StepOutcome } from './jobs/replay-job.js';
+import { hostAccess } from './host-access.js';
 import { judgeOutput } from './output-check.js';
 import type { SandboxOutcome } from './sandbox.js';
 import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from './test-kinds.js';
@@ -29,12 +32,13 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
   const ctor = reports.get(0);
   if (!ctor || ctor.error) {
     const death = !ctor && !outcome.ok ? judgeDeath(outcome.reason) : null;
+    const host = ctor?.error ? hostAccess(ctor.error) : null;
     return fail({
       reason: death ? death.reason : 'constructor',
-      rule: death ? death.rule : apiRule('api.constructor'),
+      rule: death ? death.rule : apiRule(host ? 'api.no-host' : 'api.constructor'),
       step: 0,
       call: `new ${env.lab.manifest.export}(${trace.header.node.id}, { nodes: ${JSON.stringify(trace.header.node.nodes)} })`,
-      message: ctor?.error ? `the constructor threw ${ctor.error.name}: ${ctor.error.message}` : !outcome.ok ? outcome.message : 'the constructor did not report back',
+      message: ctor?.error ? `the constructor threw ${ctor.error.name}: ${ctor.error.message}${host ? ` — ${host}` : ''}` : !outcome.ok ? outcome.message : 'the constructor did not report back',
       stack: env.mapStack(ctor?.error?.stack),
     });
   }
@@ -50,10 +54,12 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
       return fail({ ...at, reason: death.reason, rule: death.rule, testing, message: outcome.message, stack: outcome.error ? env.mapStack(outcome.error.stack) : undefined });
     }
     if (r.error) {
-      const missing = r.error.name === 'TypeError' && r.error.message.includes('has no method');
-      const reason: FailureReason = r.error.exit ? 'exit' : missing ? 'missing-handler' : 'throws';
-      const rule = r.error.exit ? 'api.no-exit' : missing ? 'api.handler' : 'api.no-throw';
-      return fail({ ...at, reason, rule: apiRule(rule), testing, state: r.state, message: r.error.exit ? r.error.message : missing ? r.error.message : `threw ${r.error.name}: ${r.error.message}`, stack: env.mapStack(r.error.stack) });
+      const missing = r.error.missing === true;
+      const host = missing ? null : hostAccess(r.error);
+      const reason: FailureReason = missing ? 'missing-handler' : 'throws';
+      const rule = missing ? 'api.handler' : host ? 'api.no-host' : 'api.no-throw';
+      const message = missing ? r.error.message : `threw ${r.error.name}: ${r.error.message}${host ? ` — ${host}` : ''}`;
+      return fail({ ...at, reason, rule: apiRule(rule), testing, state: r.state, message, stack: env.mapStack(r.error.stack) });
     }
     if (r.mutated) {
       const which = r.mutated.inputStep === s.step ? 'its input' : `the input of step ${r.mutated.inputStep}`;
@@ -67,11 +73,13 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
     for (const n of verdict.notes) notes.push(`step ${s.step} (${s.call}): ${n}`);
     if (!verdict.ok) {
       const harness = verdict.kind !== 'mismatch';
+      // A well-formed but wrong output names the rule that governs what it got wrong (attribution.ts).
+      const broken = harness ? s.rule : attributeRule(env.lab.manifest.rules, s, differences(s.expect, out.json, methods[s.call]));
       return fail({
         ...at,
         reason: verdict.kind,
-        rule: harness ? apiRule('api.returns-message') : testing,
-        testing: harness ? testing : undefined,
+        rule: harness ? apiRule('api.returns-message') : labRule(broken),
+        testing: harness || broken !== s.rule ? testing : undefined,
         actual: out.json,
         diff: verdict.diff,
         state: r.state,
@@ -106,7 +114,7 @@ registerTestKind({
   },
   async run(test, env) {
     const trace = test.data as RoleTrace;
-    const outcome = await env.sandbox.run({ kind: 'replay', payload: replayPayload(trace, env.lab.manifest.export) }, { timeoutMs: env.limits.callMs });
+    const outcome = await env.sandbox.run({ kind: 'replay', payload: replayPayload(trace, env.lab.manifest.export) }, { callCpuMs: env.limits.callMs });
     return judgeReplay(trace, outcome, env);
   },
 });

@@ -1,6 +1,18 @@
 /** What grading says about one test, in a form every report (terminal, JSON, JUnit, Gradescope) reads. */
 import type { FieldDiff } from './output-check.js';
 
+/**
+ * The checkers whose failure means the protocol is unsafe (two different values decided, a value
+ * nobody proposed, a decision taken twice, a chosen value contradicted): a scenario or search test
+ * failing one of them leads the report and caps the score (manifest `safety.cap`).
+ */
+export const SAFETY_CHECKERS: readonly string[] = ['agreement', 'validity', 'integrity', 'chosen-invariant', 'learner-safety'];
+
+/** Whether a failure is a broken safety property (not a liveness, goal or handler failure). */
+export function breaksSafety(f: Pick<Failure, 'reason' | 'checker'> | undefined): boolean {
+  return f !== undefined && f.reason === 'violation' && f.checker !== undefined && SAFETY_CHECKERS.includes(f.checker);
+}
+
 export type FailureReason =
   | 'mismatch' // a well-formed output other than the reference's
   | 'garbage' // not a message (or value) at all

@@ -9,6 +9,7 @@ import { SCENARIO_SCHEMA, type ScenarioScript } from './scenario-schema.js';
 import { ROLE_SPECS } from './role-spec.js';
 import { messageProblems } from './message-shape.js';
 import { parseRoleTrace, type RoleTrace } from './role-trace.js';
+import { differenceKinds } from './output-differences.js';
 
 /** A lab pack folder is broken or missing: the message says what and where. */
 export class LabError extends Error {}
@@ -126,6 +127,11 @@ export class LabPack {
       const spec = this.role.methods[step.call];
       if (!spec) return problems.push(`${at}: '${step.call}' is not a handler of the ${this.manifest.role}`);
       if (!this.ruleText(step.rule)) problems.push(`${at}: unknown rule '${step.rule}'`);
+      const kinds = differenceKinds(spec);
+      for (const [d, rule] of Object.entries(step.blame ?? {})) {
+        if (!kinds.includes(d)) problems.push(`${at}: blame: '${d}' is not a difference of ${step.call}'s output (${kinds.join(', ')})`);
+        if (!this.ruleText(rule)) problems.push(`${at}: blame: unknown rule '${rule}'`);
+      }
       if (spec.input === 'none') {
         if (step.input !== undefined) problems.push(`${at}: ${step.call}() takes no input`);
       } else {
@@ -176,6 +182,15 @@ async function readPack(dir: string): Promise<LabPack> {
   const pack = new LabPack(data, dir);
   if (pack.role.exportName !== data.export) {
     throw new LabError(`${where}: a ${data.role} lab exports '${pack.role.exportName}' (docs/student-api.md), not '${data.export}'`);
+  }
+  for (const rule of data.rules) {
+    for (const [call, kinds] of Object.entries(rule.covers ?? {})) {
+      const spec = pack.role.methods[call];
+      if (!spec) throw new LabError(`${where}: rule ${rule.id}: covers: '${call}' is not a handler of the ${data.role}`);
+      const known = differenceKinds(spec);
+      const bad = kinds.filter((k) => !known.includes(k));
+      if (bad.length) throw new LabError(`${where}: rule ${rule.id}: covers.${call}: ${bad.join(', ')} (a difference is one of ${known.join(', ')})`);
+    }
   }
   // What a student works from must be there; what only an instructor has (reference, scenario
   // scripts, mutants, hidden traces) may be absent: a student installation ships none of it.

@@ -10,7 +10,7 @@ export interface LabManifest {
   /** Points for the whole lab, shared among its tests by weight. */
   points: number;
   limits: {
-    /** Time limit of one handler call, in ms. */
+    /** CPU time one student call may use (module evaluation, constructor, each handler), in ms. */
     callMs: number;
     /** Heap cap of the sandbox process, in MB. */
     memoryMb: number;
@@ -24,7 +24,26 @@ export interface LabManifest {
     mutants: string;
   };
   /** The rules of docs/student-api.md this lab tests; trace steps name them by id. */
-  rules: Array<{ id: string; text: string }>;
+  rules: LabRule[];
+  /**
+   * How a broken safety property weighs (a scenario or search test that fails agreement, validity,
+   * integrity, the chosen-value invariant or learner safety): the score is capped at `cap` times the
+   * lab's points (0.5: half). Without it, safety counts like any other test.
+   */
+  safety?: { cap: number };
+}
+
+export interface LabRule {
+  id: string;
+  text: string;
+  /**
+   * Which differences in a handler's output this rule governs, per handler: 'missing' (an output was
+   * due, none came), 'unexpected' (none was due, one came), or a field of the output message ('rnd',
+   * 'vval', …; 'value' for a learner's decision). A failing step names the rule that governs what
+   * the student's output got wrong: its own rule when that one covers the difference, else the first
+   * rule in the manifest that does (docs/grading.md, "Which rule a failure names").
+   */
+  covers?: Record<string, string[]>;
 }
 
 const relPath = { type: 'string', minLength: 1, pattern: '^(?!/)(?!.*\\.\\.)[A-Za-z0-9_./-]+$' };
@@ -63,6 +82,12 @@ export const MANIFEST_SCHEMA = {
         mutants: relPath,
       },
     },
+    safety: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cap'],
+      properties: { cap: { type: 'number', minimum: 0, maximum: 1 } },
+    },
     rules: {
       type: 'array',
       minItems: 1,
@@ -73,6 +98,10 @@ export const MANIFEST_SCHEMA = {
         properties: {
           id: { type: 'string', pattern: '^[a-z]+(\\.[a-z0-9-]+)+$' },
           text: { type: 'string', minLength: 1 },
+          covers: {
+            type: 'object',
+            additionalProperties: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[a-z]+$' } },
+          },
         },
       },
     },

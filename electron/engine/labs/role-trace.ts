@@ -25,6 +25,8 @@ export interface RoleTraceStep {
   /** The reference's output; `null` means "no output". */
   expect: unknown;
   note?: string;
+  /** Which rule a wrong output breaks at this step, by kind of difference (scenario-schema.ts). */
+  blame?: Record<string, string>;
 }
 
 export interface RoleTrace {
@@ -40,7 +42,9 @@ export function traceHeaderFor(lab: string, s: ScenarioScript): RoleTraceHeader 
 export function serializeRoleTrace(trace: RoleTrace): string {
   const lines = [JSON.stringify(trace.header)];
   for (const s of trace.steps) {
-    const line: Record<string, unknown> = { step: s.step, rule: s.rule, call: s.call };
+    const line: Record<string, unknown> = { step: s.step, rule: s.rule };
+    if (s.blame !== undefined) line.blame = s.blame;
+    line.call = s.call;
     if (s.input !== undefined) line.input = s.input;
     line.expect = s.expect;
     if (s.note !== undefined) line.note = s.note;

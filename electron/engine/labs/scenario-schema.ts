@@ -10,6 +10,12 @@ export interface ScenarioStep {
   input?: unknown;
   /** Optional note shown in verdicts ("S3 retransmits its accept"). */
   note?: string;
+  /**
+   * Which rule a wrong output breaks here, by the kind of difference, where the steps before make
+   * the cause certain: `{"missing": "proposer.start.forget"}` on a quorum in a second round, after
+   * the first round's quorum did send its accept. Overrides the rules' `covers` (manifest).
+   */
+  blame?: Record<string, string>;
 }
 
 export interface ScenarioScript {
@@ -56,6 +62,7 @@ export const SCENARIO_SCHEMA = {
           call: { type: 'string' },
           input: {},
           note: { type: 'string' },
+          blame: { type: 'object', minProperties: 1, additionalProperties: { type: 'string' } },
         },
       },
     },

@@ -85,8 +85,9 @@ export class NetworkModel {
   route(from: Participant, to: Participant, rng: Rng): CopyFate[] {
     const blockedBy = this.blocked(from, to);
     if (blockedBy) return [{ copy: 0, deliver: false, reason: blockedBy }];
-    const { loss, dup, minDelayMs, maxDelayMs } = this.config;
+    const { dup, minDelayMs, maxDelayMs } = this.config;
     if (from === to) return [{ copy: 0, deliver: true, delayMs: minDelayMs }];
+    const loss = this.lossOf(from, to);
     const copies = rng.chance(dup) ? 2 : 1;
     const fates: CopyFate[] = [];
     for (let copy = 0; copy < copies; copy++) {
@@ -94,6 +95,14 @@ export class NetworkModel {
       else fates.push({ copy, deliver: true, delayMs: minDelayMs === maxDelayMs ? minDelayMs : rng.int(minDelayMs, maxDelayMs) });
     }
     return fates;
+  }
+
+  /** The loss of one copy: `requestLoss` from a client, `replyLoss` to one, `loss` otherwise. */
+  private lossOf(from: Participant, to: Participant): number {
+    const c = this.config;
+    if (typeof from === 'string') return c.requestLoss ?? c.loss;
+    if (typeof to === 'string') return c.replyLoss ?? c.loss;
+    return c.loss;
   }
 }
 
@@ -104,11 +113,16 @@ function linkKey(a: NodeId, b: NodeId): string {
 /** Fill defaults and reject nonsense (probabilities outside [0,1], negative or inverted delays). */
 export function normalizeNetwork(config: Partial<NetworkConfig>): NetworkConfig {
   const c = { ...DEFAULT_NETWORK, ...config };
-  for (const p of ['loss', 'dup'] as const) {
-    if (!(c[p] >= 0 && c[p] <= 1)) throw new RangeError(`network ${p} must be a probability in [0, 1], got ${c[p]}`);
+  for (const p of ['loss', 'dup', 'requestLoss', 'replyLoss'] as const) {
+    const v = c[p];
+    if (v !== undefined && !(v >= 0 && v <= 1)) throw new RangeError(`network ${p} must be a probability in [0, 1], got ${v}`);
   }
   if (!(c.minDelayMs >= 0) || !(c.maxDelayMs >= c.minDelayMs)) {
     throw new RangeError(`network delays must satisfy 0 <= minDelayMs <= maxDelayMs, got ${c.minDelayMs}..${c.maxDelayMs}`);
   }
-  return { loss: c.loss, dup: c.dup, minDelayMs: Math.round(c.minDelayMs), maxDelayMs: Math.round(c.maxDelayMs) };
+  const out: NetworkConfig = { loss: c.loss, dup: c.dup, minDelayMs: Math.round(c.minDelayMs), maxDelayMs: Math.round(c.maxDelayMs) };
+  // Client-message losses are written only when set, so traces without them stay as they were.
+  if (c.requestLoss !== undefined) out.requestLoss = c.requestLoss;
+  if (c.replyLoss !== undefined) out.replyLoss = c.replyLoss;
+  return out;
 }

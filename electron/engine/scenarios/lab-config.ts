@@ -45,7 +45,7 @@ export class LabConfigError extends Error {}
 
 const SEARCH_KEYS = new Set([
   'network', 'acceptors', 'values', 'learners', 'maxRounds', 'proposals', 'loss', 'maxDuplicates', 'maxCrashes',
-  'maxDepth', 'timeLimitMs', 'maxStates', 'reduce', 'checkDeterminism', 'goal',
+  'maxDepth', 'maxStates', 'maxRoleStates', 'reduce', 'checkDeterminism', 'goal',
 ]);
 
 async function readJson(file: string): Promise<unknown> {

@@ -20,6 +20,7 @@ export const SCENARIO_RULES: Record<string, string> = {
   'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
   liveness: 'Once the faults are over (network healed, a majority up), every live node decides within the bound.',
   linearizability: "The clients' history is linearizable: one order of their operations, consistent with real time, explains every answer.",
+  flood: 'A role keeps the cluster\'s traffic bounded: a run ends (everyone decides, or the liveness bound passes) within the event budget.',
 };
 
 /** A failed scenario names the checker it broke: rule `scenario.<checker>` (e.g. scenario.agreement). */
@@ -71,10 +72,10 @@ registerTestKind({
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const { payload } = test.data as ScenarioTestData;
     const full: ScenarioJobPayload = { ...payload, exportName: env.lab.manifest.export, role: env.lab.manifest.role as ScenarioJobPayload['role'] };
-    const outcome = await env.sandbox.run({ kind: 'scenario', payload: full }, { timeoutMs: Math.max(env.limits.callMs, 5000) });
+    const outcome = await env.sandbox.run({ kind: 'scenario', payload: full }, { callCpuMs: env.limits.callMs });
     if (!outcome.ok) {
       // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
-      const seed = outcome.progress.length < payload.seeds.length ? payload.seeds[outcome.progress.length] : undefined;
+      const seed = outcome.call && outcome.call.seed >= 0 ? outcome.call.seed : outcome.progress.length < payload.seeds.length ? payload.seeds[outcome.progress.length] : undefined;
       const death = judgeDeath(outcome.reason);
       return {
         passed: false,

@@ -7,7 +7,7 @@ import type { AcceptorClass, LearnerClass, NodeId, ProposerClass } from '@paxlab
 import { SingleDecreeNode, type NodeRoles } from '../../../labs/paxos-node/node.js';
 import { checkLiveness } from '../checkers/liveness.js';
 import { checkSafety } from '../checkers/safety.js';
-import type { CheckResult } from '../checkers/types.js';
+import { fail, type CheckResult } from '../checkers/types.js';
 import { Simulation } from '../sim/simulation.js';
 import type { TraceEvent } from '../trace/events.js';
 import { namedSchedule, type ScheduleName } from './schedules.js';
@@ -29,7 +29,19 @@ export interface ScenarioRunOptions {
   livenessMs?: number;
   /** Client sessions (their history is judged for linearizability too). */
   clients?: { count: number; workload: WorkloadSpec };
+  /** The run's event budget (default SCENARIO_MAX_EVENTS). */
+  maxEvents?: number;
 }
+
+/**
+ * Events (deliveries, timers, faults) one scenario run may process. A 5-node run in which nobody ever
+ * decides (heartbeats and retransmissions until the liveness bound) takes about 13 000; a run that
+ * needs this many is flooded by the role under test, whatever the machine.
+ */
+export const SCENARIO_MAX_EVENTS = 100_000;
+
+/** Checker name of a run stopped by its event budget (the role under test flooded the cluster). */
+export const FLOOD = 'flood';
 
 export interface ScenarioRunResult {
   ok: boolean;
@@ -42,7 +54,7 @@ export interface ScenarioRunResult {
 
 const ROLE_KEY = { acceptor: 'Acceptor', proposer: 'Proposer', learner: 'Learner' } as const;
 
-export function runScenario(o: ScenarioRunOptions): ScenarioRunResult {
+export function runScenario(o: ScenarioRunOptions, hooks: { onProgress?(events: number): void } = {}): ScenarioRunResult {
   const named = namedSchedule(o.schedule, o.nodes, o.seed);
   const livenessMs = o.livenessMs ?? 3000;
   const student: NodeRoles = { [ROLE_KEY[o.role]]: o.roleClass };
@@ -62,15 +74,39 @@ export function runScenario(o: ScenarioRunOptions): ScenarioRunResult {
     title: `scenario ${o.schedule} (${o.role} under test), seed ${o.seed}: ${named.description}`,
     ...(o.clients ? { clients: { plan: planWorkload(o.clients.workload, o.clients.count, o.seed) } } : {}),
   });
-  const bound = named.faultsEndAt + livenessMs;
+  const budget = o.maxEvents ?? SCENARIO_MAX_EVENTS;
+  const endMs = named.faultsEndAt + livenessMs;
+  // Run in chunks of events, so a caller can report progress; the budget is counted in events.
+  let events = 0;
+  let flooded = false;
+  let now = 0;
+  const runChunks = (stop: { allDecided?: boolean; clientsDone?: boolean; timeMs: number }) => {
+    for (;;) {
+      const chunk = Math.min(10_000, budget - events);
+      const r = sim.runUntil({ ...stop, maxEvents: chunk });
+      events += r.steps;
+      now = r.timeMs;
+      if (r.reason !== 'max-events') return;
+      hooks.onProgress?.(events);
+      if (events >= budget) {
+        flooded = true;
+        return;
+      }
+    }
+  };
   if (o.clients) {
-    sim.runUntil({ clientsDone: true, timeMs: bound });
-    sim.endClients();
+    runChunks({ clientsDone: true, timeMs: endMs });
+    if (!flooded) sim.endClients();
   }
-  sim.runUntil({ allDecided: true, timeMs: bound });
+  if (!flooded) runChunks({ allDecided: true, timeMs: endMs });
   const trace = sim.trace;
-  const results = [...checkSafety(trace), checkLiveness(trace, { boundMs: livenessMs })];
-  if (o.clients) results.push(historyCheck(trace));
+  const safety = checkSafety(trace);
+  // Safety is judged on what happened before the budget ran out; liveness cannot be judged then.
+  const last = flooded
+    ? fail(FLOOD, `the cluster was still busy after ${events} events at ${now} ms of virtual time (a run in which nobody decides takes about 13 000): your ${o.role} keeps the nodes sending`, [])
+    : checkLiveness(trace, { boundMs: livenessMs });
+  const results = [...safety, last];
+  if (o.clients && !flooded) results.push(historyCheck(trace));
   const failed = results.find((r) => !r.ok);
   return { ok: !failed, failed, results, trace, description: named.description };
 }

@@ -6,9 +6,10 @@
 import { proposedValue } from './local-states.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import type { TraceEvent } from '../trace/events.js';
-import { A_CRASH, A_DELIVER, A_DROP, A_DUP, A_PROPOSE, A_RESTART, A_START, Transitions, unpack, type Found, type GState } from './explorer.js';
+import { IntVec } from './arena.js';
+import { A_CRASH, A_DELIVER, A_DROP, A_DUP, A_PROPOSE, A_RESTART, A_START, Transitions, unpack, type Found } from './explorer.js';
 
-export function buildCounterexampleTrace(tr: Transitions, init: GState, actions: number[], found: Found): TraceEvent[] {
+export function buildCounterexampleTrace(tr: Transitions, init: Int32Array, actions: number[], found: Found): TraceEvent[] {
   const { rec } = recordPath(tr, init, actions, `search counterexample: ${found.checker}`);
   // Name the broken invariant at the end, so the trace explains itself (a handler error already did).
   const last = rec.events[rec.events.length - 1];
@@ -17,14 +18,14 @@ export function buildCounterexampleTrace(tr: Transitions, init: GState, actions:
 }
 
 /** The shortest path to the goal, ending with a log line that says what was reached. */
-export function buildGoalTrace(tr: Transitions, init: GState, actions: number[], reached: string): TraceEvent[] {
+export function buildGoalTrace(tr: Transitions, init: Int32Array, actions: number[], reached: string): TraceEvent[] {
   const { rec, last } = recordPath(tr, init, actions, `search goal: ${reached}`);
   rec.record({ type: 'log', t: actions.length, node: last, text: `goal reached: ${reached}` });
   return rec.events;
 }
 
 /** Replays `actions` from `init` into a recorder; `last` is the node the last action happened at. */
-function recordPath(tr: Transitions, init: GState, actions: number[], title: string): { rec: TraceRecorder; last: number } {
+function recordPath(tr: Transitions, init: Int32Array, actions: number[], title: string): { rec: TraceRecorder; last: number } {
   const { table, slots } = tr;
   const nodes = [...new Set(slots.map((s) => s.node))].sort((a, b) => a - b);
   const rec = new TraceRecorder({ source: 'search', nodes, protocol: 'single-decree', title });
@@ -35,6 +36,7 @@ function recordPath(tr: Transitions, init: GState, actions: number[], title: str
   const delivered = new Set<number>();
   let nextId = 1;
   let s = init;
+  const scratch = new IntVec(64);
 
   actions.forEach((action, step) => {
     const t = step + 1;
@@ -47,7 +49,7 @@ function recordPath(tr: Transitions, init: GState, actions: number[], title: str
         break;
       case A_PROPOSE: {
         const k = tr.proposerSlots.indexOf(arg);
-        const n = (s.p >> (3 * k)) & 7;
+        const n = (s[tr.layout.p] >> (3 * k)) & 7;
         rec.record({ type: 'client-request', t, node: slots[arg].node, request: `c${k + 1}.${n + 1}`, value: proposedValue(tr.opts.values, k, n) });
         break;
       }
@@ -94,7 +96,7 @@ function recordPath(tr: Transitions, init: GState, actions: number[], title: str
         rec.record({ type: 'restart', t, node: slots[arg].node });
         break;
     }
-    const eff = tr.effectOf(s, action);
+    const eff = tr.effectOf(s, 0, action);
     if (eff) lastNode = slots[eff.slot].node;
     if (eff?.effect.error) {
       rec.record({ type: 'error', t, node: slots[eff.slot].node, message: eff.effect.error.message });
@@ -105,7 +107,7 @@ function recordPath(tr: Transitions, init: GState, actions: number[], title: str
         const nm = table.msgs[m];
         const id = nextId++;
         rec.record({ type: 'send', t, id, from: nm.from, to: nm.to, msg: nm.msg });
-        if (s.down & (1 << slots[nm.toSlot].index) && slots[nm.toSlot].kind === 'acceptor') {
+        if (tr.downOf(s, 0) & (1 << slots[nm.toSlot].index) && slots[nm.toSlot].kind === 'acceptor') {
           rec.record({ type: 'drop', t, id, from: nm.from, to: nm.to, reason: 'down', copy: 0 });
         } else if (tr.opts.network === 'multiset' || !inflight.has(m)) {
           if (!inflight.has(m)) inflight.set(m, []);
@@ -124,8 +126,8 @@ function recordPath(tr: Transitions, init: GState, actions: number[], title: str
       }
       if (eff.effect.decide >= 0) rec.record({ type: 'decide', t, node: slots[eff.slot].node, value: table.values[eff.effect.decide], slot: 0 });
     }
-    const next = tr.apply(s, action);
-    if ('l' in next) s = next;
+    const n = tr.successor(s, 0, s.length, action, scratch, 0);
+    if (n > 0) s = scratch.data.slice(0, n);
   });
   return { rec, last: lastNode };
 }

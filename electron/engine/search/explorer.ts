@@ -1,35 +1,16 @@
 /**
- * The transitions of the search: which actions a global state enables, what each does, and the
- * invariants judged on the result. A global state is: the state id of every role object, the network
- * (sorted message ids: a set or a multiset), the proposers' round and propose budgets, the duplication
- * and crash budgets, which acceptors are down, the history of proposals and votes (what the invariants
- * judge) and the learners' decisions.
+ * The transitions of the search over packed global states: which actions a state enables, the
+ * successor each one gives, and the invariants judged on it. A global state is a run of Int32 words
+ * (StateLayout): the interned state of every role object, the history of proposals and votes the
+ * invariants judge (interned), the proposers' round and propose budgets, the duplication and crash
+ * budgets, the acceptors that are down, the learners' decisions, and the network as a bitset of
+ * interned message ids (plus, in the 'multiset' network, the extra copies). Successors are written
+ * straight into the next BFS level's arena: expanding a state allocates nothing.
  */
-import { ACT_START, actDeliver, actPropose, proposedValue, type Effect, type LocalStates } from './local-states.js';
+import type { IntVec } from './arena.js';
+import { ACT_START, actPropose, proposedValue, type Effect, type LocalStates } from './local-states.js';
 import type { ResolvedOptions, Slot } from './model.js';
-import { Fingerprint } from './state-set.js';
-
-export interface GState {
-  /** Per slot: the interned state of its role object. */
-  l: number[];
-  /** The network: deliverable message ids, sorted. */
-  f: number[];
-  /** Per proposer: rounds started. */
-  r: number[];
-  /** propose() calls made, 3 bits per proposer. */
-  p: number;
-  /** Duplicates made and crashes so far ('multiset' network). */
-  dup: number;
-  crash: number;
-  /** Acceptors down, one bit per acceptor. */
-  down: number;
-  /** The history (sorted proposal and vote ids), interned: equal histories are the same array. */
-  h: number[];
-  /** The id of `h` in the history table. */
-  hid: number;
-  /** Per learner: the value id it decided + 1, or 0. */
-  dec: number[];
-}
+import { InertCollector } from './inert.js';
 
 /** Actions, packed as `type + 8 * arg` (arg: a slot or a message id). */
 export const A_START = 0;
@@ -47,256 +28,425 @@ export interface Found {
   message: string;
 }
 
-const fp = new Fingerprint();
+/**
+ * Word offsets of a packed state: `[l (one per slot), hid, r (one per proposer), p, dec (one per
+ * learner), dup, crash, down, nw, bits (nw words), extras…]`; dup, crash and down (and the extra
+ * copies) only in the 'multiset' network, where they can be other than 0. The bitset is trimmed of
+ * trailing zero words and the extra copies are sorted, so equal states have equal words.
+ */
+export class StateLayout {
+  readonly hid: number;
+  readonly r: number;
+  readonly p: number;
+  readonly dec: number;
+  /** -1 in the 'set' network (always 0 there). */
+  readonly dup: number;
+  readonly crash: number;
+  readonly down: number;
+  readonly nw: number;
+  /** Words before the bitset. */
+  readonly header: number;
 
-/** The 64-bit fingerprint of a global state, left in `fp.r1`, `fp.r2` (no allocation). */
-export function fingerprint(s: GState): Fingerprint {
-  fp.reset();
-  fp.addAll(s.l);
-  fp.addAll(s.f);
-  fp.addAll(s.r);
-  fp.add(s.p);
-  fp.add(s.dup);
-  fp.add(s.crash);
-  fp.add(s.down);
-  fp.add(s.hid);
-  fp.addAll(s.dec);
-  fp.finish();
-  return fp;
+  constructor(slots: number, proposers: number, learners: number, multiset: boolean) {
+    this.hid = slots;
+    this.r = slots + 1;
+    this.p = this.r + proposers;
+    this.dec = this.p + 1;
+    let next = this.dec + learners;
+    this.dup = multiset ? next++ : -1;
+    this.crash = multiset ? next++ : -1;
+    this.down = multiset ? next++ : -1;
+    this.nw = next;
+    this.header = next + 1;
+  }
 }
 
-/** Applies actions to global states and judges the results. Shared by the search and the trace replay. */
+/** A packed state decoded into plain fields: for replaying a path, describing a goal, testing. */
+export interface StateView {
+  l: number[];
+  /** Deliverable message ids, ascending, one entry per copy. */
+  f: number[];
+  r: number[];
+  p: number;
+  dup: number;
+  crash: number;
+  down: number;
+  hid: number;
+  h: number[];
+  dec: number[];
+}
+
 export class Transitions {
+  readonly layout: StateLayout;
   readonly proposerSlots: number[];
   readonly acceptorSlots: number[];
   readonly learnerSlots: number[];
+  /** Per slot: its index among the proposers (or learners), else -1. */
+  private readonly proposerIndex: number[];
+  private readonly learnerIndex: number[];
   /** Per slot: its bit in `down` (acceptors only), else 0. */
   private readonly downBit: number[];
   /** Votes of distinct acceptors in one round that choose a value. */
   readonly quorum: number;
   /** The 'set' network: delivering does not consume, so messages stay deliverable. */
   private readonly setNetwork: boolean;
-  /**
-   * Inert-message collection ('set' network): a message its addressee ignores (same state, nothing
-   * new sent or voted) is removed from the network. Sound when roles keep ignoring what they once
-   * ignored; `inertPersists` checks that afterwards on every pair it collected.
-   */
-  readonly collect: boolean;
-  /** (local state, message) pairs collected as inert, packed as local * 2^20 + message. */
-  readonly collected = new Set<number>();
+  /** Inert-message collection ('set' network with opts.reduce), or null. */
+  readonly inert: InertCollector | null;
   /** Verdicts of judgeHistory by (history, proposals made): few distinct histories, many states. */
-  private readonly judged = new Map<number, Found | null>();
+  private readonly judged: Map<number, Found | null>[] = [];
   readonly histories = new Histories();
+  /** Set when successor() returns -1. */
+  found: Found | null = null;
+
+  /** Per message id: the slot it is addressed to. */
+  private readonly msgTo: number[] = [];
+  /** Per slot: a bitset (words) of the message ids addressed to it. */
+  private readonly slotMask: number[][];
+  /** Multiset copies beyond the first, while a successor is built. */
+  private extras: number[] = [];
+  /**
+   * Per role state: bitsets over message ids, of the messages classified so far and of those that
+   * are inert there (delivering them is a pure no-op: same state, nothing sent, voted or decided,
+   * and the pair is not exempt). Delivering a message depends only on the role state, so this is
+   * computed once per (role state, message) and the network is then cleaned a word at a time.
+   */
+  private readonly knownBits: Int32Array[] = [];
+  private readonly inertBits: Int32Array[] = [];
 
   constructor(
     readonly table: LocalStates,
     readonly slots: Slot[],
     readonly opts: ResolvedOptions,
+    inert?: InertCollector,
   ) {
     this.proposerSlots = slots.flatMap((s, i) => (s.kind === 'proposer' ? [i] : []));
     this.acceptorSlots = slots.flatMap((s, i) => (s.kind === 'acceptor' ? [i] : []));
     this.learnerSlots = slots.flatMap((s, i) => (s.kind === 'learner' ? [i] : []));
+    this.proposerIndex = slots.map((_, i) => this.proposerSlots.indexOf(i));
+    this.learnerIndex = slots.map((_, i) => this.learnerSlots.indexOf(i));
     this.downBit = slots.map((s) => (s.kind === 'acceptor' ? 1 << s.index : 0));
     this.quorum = Math.floor(this.acceptorSlots.length / 2) + 1;
     this.setNetwork = opts.network === 'set';
-    this.collect = this.setNetwork && opts.reduce;
+    this.inert = this.setNetwork && opts.reduce ? (inert ?? new InertCollector()) : null;
+    this.layout = new StateLayout(slots.length, this.proposerSlots.length, this.learnerSlots.length, !this.setNetwork);
+    this.slotMask = slots.map(() => []);
+    this.syncMessages();
   }
 
-  /** Every action enabled in `s`, packed. */
-  enabled(s: GState): number[] {
-    const acts: number[] = [];
-    const o = this.opts;
-    this.proposerSlots.forEach((slot, k) => {
-      if (s.r[k] < o.maxRounds) acts.push(pack(A_START, slot));
-      if (((s.p >> (3 * k)) & 7) < o.proposals) acts.push(pack(A_PROPOSE, slot));
-    });
+  /** The packed initial state: every role in its constructed state, nothing sent. */
+  initial(locals: number[]): Int32Array {
+    const L = this.layout;
+    const s = new Int32Array(L.header);
+    s.set(locals, 0);
+    s[L.hid] = 0;
+    return s;
+  }
+
+  /** The effect of `action` (a LocalStates action code) on role state `local`, keeping the message routes current. */
+  private effectAt(local: number, action: number): Effect {
+    const e = this.table.effect(local, action);
+    // Messages are interned as effects are computed, by this search or by the collector's check.
+    if (this.table.msgs.length !== this.msgTo.length) this.syncMessages();
+    return e;
+  }
+
+  private syncMessages(): void {
     const msgs = this.table.msgs;
+    for (let m = this.msgTo.length; m < msgs.length; m++) {
+      const to = msgs[m].toSlot;
+      this.msgTo.push(to);
+      const mask = this.slotMask[to];
+      while (mask.length <= m >>> 5) mask.push(0);
+      mask[m >>> 5] |= 1 << (m & 31);
+    }
+  }
+
+  /** The slot message `m` is addressed to. */
+  toSlot(m: number): number {
+    if (m >= this.msgTo.length) this.syncMessages();
+    return this.msgTo[m];
+  }
+
+  /** The actions enabled()'s last call found (the first `count` entries). */
+  acts = new Int32Array(256);
+
+  /** Every action enabled in the state at `buf[o…]`, packed, into `acts`; returns how many. */
+  enabled(buf: Int32Array, o: number): number {
+    const L = this.layout;
+    const opts = this.opts;
+    const nw = buf[o + L.nw];
+    const most = 2 * this.proposerSlots.length + 96 * nw + 2 * this.acceptorSlots.length;
+    if (most > this.acts.length) this.acts = new Int32Array(most * 2);
+    const acts = this.acts;
+    let n = 0;
+    const p = buf[o + L.p];
+    for (let k = 0; k < this.proposerSlots.length; k++) {
+      const slot = this.proposerSlots[k];
+      if (buf[o + L.r + k] < opts.maxRounds) acts[n++] = A_START + 8 * slot;
+      if (((p >> (3 * k)) & 7) < opts.proposals) acts[n++] = A_PROPOSE + 8 * slot;
+    }
+    const bits = o + L.header;
     if (this.setNetwork) {
-      for (const m of s.f) acts.push(pack(A_DELIVER, m));
-      return acts;
+      for (let w = 0; w < nw; w++) {
+        let x = buf[bits + w];
+        while (x !== 0) {
+          const low = x & -x;
+          acts[n++] = A_DELIVER + 8 * (w * 32 + 31 - Math.clz32(low));
+          x ^= low;
+        }
+      }
+      return n;
     }
-    for (let i = 0; i < s.f.length; i++) {
-      const m = s.f[i];
-      if (i > 0 && s.f[i - 1] === m) continue;
-      if (!(s.down & this.downBit[msgs[m].toSlot])) acts.push(pack(A_DELIVER, m));
-      if (o.loss) acts.push(pack(A_DROP, m));
-      if (s.dup < o.maxDuplicates) acts.push(pack(A_DUP, m));
-    }
-    if (o.maxCrashes > 0) {
-      for (const a of this.acceptorSlots) {
-        const bit = this.downBit[a];
-        if (s.down & bit) acts.push(pack(A_RESTART, a));
-        else if (s.crash < o.maxCrashes) acts.push(pack(A_CRASH, a));
+    const down = buf[o + L.down];
+    const dupOk = buf[o + L.dup] < opts.maxDuplicates;
+    for (let w = 0; w < nw; w++) {
+      let x = buf[bits + w];
+      while (x !== 0) {
+        const low = x & -x;
+        const m = w * 32 + 31 - Math.clz32(low);
+        x ^= low;
+        if (!(down & this.downBit[this.toSlot(m)])) acts[n++] = A_DELIVER + 8 * m;
+        if (opts.loss) acts[n++] = A_DROP + 8 * m;
+        if (dupOk) acts[n++] = A_DUP + 8 * m;
       }
     }
-    return acts;
+    if (opts.maxCrashes > 0) {
+      const crashes = buf[o + L.crash];
+      for (const a of this.acceptorSlots) {
+        const bit = this.downBit[a];
+        if (down & bit) acts[n++] = A_RESTART + 8 * a;
+        else if (crashes < opts.maxCrashes) acts[n++] = A_CRASH + 8 * a;
+      }
+    }
+    return n;
   }
 
-  /** The role effect an action triggers, if it calls a handler. */
-  effectOf(s: GState, action: number): { slot: number; effect: Effect } | null {
-    const { type, arg } = unpack(action);
-    if (type === A_START || type === A_PROPOSE) {
-      const k = this.proposerSlots.indexOf(arg);
-      return { slot: arg, effect: this.table.effect(s.l[arg], type === A_START ? ACT_START : actPropose((s.p >> (3 * k)) & 7)) };
-    }
+  /** The acceptors down in the state at `buf[o…]`, one bit per acceptor (none in the 'set' network). */
+  downOf(buf: Int32Array, o: number): number {
+    return this.layout.down < 0 ? 0 : buf[o + this.layout.down];
+  }
+
+  /** The role effect an action triggers on the state at `buf[o…]`, if it calls a handler. */
+  effectOf(buf: Int32Array, o: number, action: number): { slot: number; effect: Effect } | null {
+    const type = action & 7;
+    const arg = action >>> 3;
+    if (type === A_START || type === A_PROPOSE) return { slot: arg, effect: this.effectAt(buf[o + arg], this.proposerAction(buf, o, type, arg)) };
     if (type === A_DELIVER) {
-      const slot = this.table.msgs[arg].toSlot;
-      return { slot, effect: this.table.effect(s.l[slot], actDeliver(arg)) };
+      const slot = this.toSlot(arg);
+      return { slot, effect: this.effectAt(buf[o + slot], arg + 8) };
     }
     return null;
   }
 
-  /** The successor of `s` under `action`, `s` itself when nothing changes, or the violation the action reveals. */
-  apply(s: GState, action: number): GState | Found {
-    const type = action & 7;
-    const arg = action >>> 3;
-    switch (type) {
-      case A_START:
-      case A_PROPOSE:
-      case A_DELIVER:
-        return this.applyEffect(s, type, arg);
-      case A_DROP:
-        return { ...s, f: removeOne(s.f, arg) };
-      case A_DUP:
-        return { ...s, f: insertAll(s.f, [arg]), dup: s.dup + 1 };
-      case A_CRASH: {
-        const msgs = this.table.msgs;
-        return { ...s, f: s.f.filter((m) => msgs[m].toSlot !== arg), down: s.down | this.downBit[arg], crash: s.crash + 1 };
-      }
-      default:
-        return { ...s, down: s.down & ~this.downBit[arg] };
-    }
-  }
-
-  private applyEffect(s: GState, type: number, arg: number): GState | Found {
-    let slot: number;
-    let effect: Effect;
-    if (type === A_DELIVER) {
-      slot = this.table.msgs[arg].toSlot;
-      effect = this.table.effect(s.l[slot], actDeliver(arg));
-    } else {
-      slot = arg;
-      const k = this.proposerSlots.indexOf(arg);
-      effect = this.table.effect(s.l[arg], type === A_START ? ACT_START : actPropose((s.p >> (3 * k)) & 7));
-    }
-    if (effect.error) return effect.error;
-    // Most deliveries in the set model change nothing (a stale or repeated message): skip them cheaply.
-    if (type === A_DELIVER && effect.next === s.l[slot] && effect.decide < 0 && allIn(effect.out, s.f) && allIn(effect.hist, s.h)) return s;
-    const l = s.l.slice();
-    l[slot] = effect.next;
-    let f = type === A_DELIVER && !this.setNetwork ? removeOne(s.f, arg) : s.f;
-    if (effect.out.length > 0) {
-      const msgs = this.table.msgs;
-      const out = s.down === 0 ? effect.out : effect.out.filter((m) => !(s.down & this.downBit[msgs[m].toSlot]));
-      f = this.setNetwork ? mergeUnique(f, out) : insertAll(f, out);
-    }
-    let h = s.h;
-    let hid = s.hid;
-    for (let i = 0; i < effect.hist.length; i++) hid = this.histories.add(hid, effect.hist[i]);
-    if (hid !== s.hid) h = this.histories.arrays[hid];
-    if (this.collect) f = this.collectInert(f, l, h, slot, effect.out);
-    const next: GState = { l, f, r: s.r, p: s.p, dup: s.dup, crash: s.crash, down: s.down, h: s.h, hid: s.hid, dec: s.dec };
-    if (type === A_START || type === A_PROPOSE) {
-      const k = this.proposerSlots.indexOf(slot);
-      if (type === A_START) {
-        next.r = s.r.slice();
-        next.r[k]++;
-      } else next.p = s.p + (1 << (3 * k));
-    }
-    if (h !== s.h) {
-      next.h = h;
-      next.hid = hid;
-      const hk = hid * 0x200000 + next.p;
-      let bad = this.judged.get(hk);
-      if (bad === undefined) this.judged.set(hk, (bad = this.judgeHistory(next)));
-      if (bad) return bad;
-    }
-    if (effect.decide >= 0) {
-      const k = this.learnerSlots.indexOf(slot);
-      const bad = this.judgeDecision(next, k, effect.decide);
-      if (bad) return bad;
-      next.dec = s.dec.slice();
-      next.dec[k] = effect.decide + 1;
-    }
-    return next;
-  }
-
-  /** Drops from `f` the messages to `slot` (whose state changed) and the new ones that are inert. */
-  private collectInert(f: number[], l: number[], h: number[], slot: number, fresh: number[]): number[] {
-    const msgs = this.table.msgs;
-    let out = f;
-    for (let i = f.length - 1; i >= 0; i--) {
-      const m = f[i];
-      const to = msgs[m].toSlot;
-      if (to !== slot && !fresh.includes(m)) continue;
-      if (!this.inert(l[to], m, f, h, l)) continue;
-      if (out === f) out = f.slice();
-      out.splice(i, 1);
-      this.collected.add(l[to] * 0x100000 + m);
-    }
-    return out;
-  }
-
-  /** Delivering `m` to a role in `local` changes nothing: same state, no decision, nothing new. */
-  private inert(local: number, m: number, f: number[], h: number[], l: number[]): boolean {
-    const e = this.table.effect(local, actDeliver(m));
-    if (e.error || e.next !== local || e.decide >= 0) return false;
-    for (const x of e.hist) if (!h.includes(x)) return false;
-    const msgs = this.table.msgs;
-    for (const o of e.out) {
-      if (f.includes(o)) continue;
-      // An output its own addressee would ignore is as good as sent.
-      const to = msgs[o].toSlot;
-      const oe = this.table.effect(l[to], actDeliver(o));
-      if (oe.error || oe.next !== l[to] || oe.decide >= 0 || oe.out.length > 0 || oe.hist.some((x) => !h.includes(x))) return false;
-    }
-    return true;
+  private proposerAction(buf: Int32Array, o: number, type: number, slot: number): number {
+    if (type === A_START) return ACT_START;
+    const k = this.proposerIndex[slot];
+    return actPropose((buf[o + this.layout.p] >> (3 * k)) & 7);
   }
 
   /**
-   * Checks the assumption behind inert-message collection on every collected pair: from each later
-   * state of that role (as far as the search saw it), the message is still ignored and sends nothing
-   * it did not send before. Returns a description of the first pair that breaks it, or null.
+   * Writes the successor of the state `src[so…so+len)` under `action` at `out.data[at…]` (making room
+   * in `out`, whose length it leaves alone) and returns its length; 0 when the action changes
+   * nothing; -1 when it reveals a violation (then `found` says which).
    */
-  inertPersists(): string | null {
-    const t = this.table;
-    for (const packed of this.collected) {
-      const local = Math.floor(packed / 0x100000);
-      const m = packed % 0x100000;
-      const base = t.effect(local, actDeliver(m));
-      const seen = new Set<number>([local]);
-      const todo = [local];
-      while (todo.length > 0) {
-        const x = todo.pop()!;
-        for (const e of t.knownEffects(x)) {
-          if (seen.has(e.next)) continue;
-          seen.add(e.next);
-          todo.push(e.next);
-          const later = t.effect(e.next, actDeliver(m));
-          const ignored = !later.error && later.next === e.next && later.decide < 0 && later.out.every((o) => base.out.includes(o)) && later.hist.every((o) => base.hist.includes(o));
-          if (!ignored) {
-            const slot = this.slots[t.slotOf[local]];
-            return `${slot.kind} ${slot.node} ignored ${JSON.stringify(t.msgs[m].msg)} once but handles it in a later state`;
-          }
+  successor(src: Int32Array, so: number, len: number, action: number, out: IntVec, at: number): number {
+    const type = action & 7;
+    const arg = action >>> 3;
+    if (type <= A_DELIVER) return this.applyEffect(src, so, len, type, arg, out, at);
+    const L = this.layout;
+    const nw = src[so + L.nw];
+    const dst = out.reserve(at - out.length + len + 2);
+    for (let i = 0; i < L.header + nw; i++) dst[at + i] = src[so + i];
+    const extras = this.extras;
+    extras.length = 0;
+    for (let i = so + L.header + nw; i < so + len; i++) extras.push(src[i]);
+    const bits = at + L.header;
+    switch (type) {
+      case A_DROP:
+        this.removeCopy(dst, bits, arg);
+        break;
+      case A_DUP:
+        insertSorted(extras, arg);
+        dst[at + L.dup]++;
+        break;
+      case A_CRASH:
+        for (let w = 0; w < nw; w++) {
+          const mask = this.slotMask[arg][w] ?? 0;
+          dst[bits + w] &= ~mask;
         }
+        this.extras = extras.filter((m) => this.msgTo[m] !== arg);
+        dst[at + L.down] |= this.downBit[arg];
+        dst[at + L.crash]++;
+        break;
+      default:
+        dst[at + L.down] &= ~this.downBit[arg];
+    }
+    return this.finish(dst, at, nw);
+  }
+
+  /** Removes one copy of `m`: an extra one if there is one, else the bit. */
+  private removeCopy(dst: Int32Array, bits: number, m: number): void {
+    const i = this.extras.indexOf(m);
+    if (i >= 0) this.extras.splice(i, 1);
+    else dst[bits + (m >>> 5)] &= ~(1 << (m & 31));
+  }
+
+  /** Trims the bitset, appends the extra copies, returns the state's length. */
+  private finish(dst: Int32Array, at: number, width: number): number {
+    const L = this.layout;
+    let nw = width;
+    while (nw > 0 && dst[at + L.header + nw - 1] === 0) nw--;
+    dst[at + L.nw] = nw;
+    if (this.setNetwork) return L.header + nw;
+    const e = this.extras;
+    const base = at + L.header + nw;
+    for (let i = 0; i < e.length; i++) dst[base + i] = e[i];
+    return L.header + nw + e.length;
+  }
+
+  private applyEffect(src: Int32Array, so: number, len: number, type: number, arg: number, out: IntVec, at: number): number {
+    const L = this.layout;
+    const slot = type === A_DELIVER ? this.toSlot(arg) : arg;
+    const local = src[so + slot];
+    const effect = this.effectAt(local, type === A_DELIVER ? arg + 8 : this.proposerAction(src, so, type, arg));
+    if (effect.error) {
+      this.found = effect.error;
+      return -1;
+    }
+    const hid = src[so + L.hid];
+    const eout = effect.out;
+    const nw = src[so + L.nw];
+    // Most deliveries in the set model change nothing (a stale or repeated message): skip them cheaply.
+    if (type === A_DELIVER && this.setNetwork && effect.next === local && effect.decide < 0) {
+      let same = true;
+      for (let i = 0; i < eout.length && same; i++) {
+        const m = eout[i];
+        same = m >>> 5 < nw && (src[so + L.header + (m >>> 5)] & (1 << (m & 31))) !== 0;
+      }
+      for (let i = 0; i < effect.hist.length && same; i++) same = this.histories.has(hid, effect.hist[i]);
+      if (same) return 0;
+    }
+    const width = Math.max(nw, (this.msgTo.length + 31) >>> 5);
+    const nExtras = len - L.header - nw;
+    const dst = out.reserve(at - out.length + L.header + width + nExtras + eout.length + 1);
+    for (let i = 0; i < L.header; i++) dst[at + i] = src[so + i];
+    const bits = at + L.header;
+    for (let w = 0; w < nw; w++) dst[bits + w] = src[so + L.header + w];
+    for (let w = nw; w < width; w++) dst[bits + w] = 0;
+    const extras = this.extras;
+    if (!this.setNetwork) {
+      extras.length = 0;
+      for (let i = so + L.header + nw; i < so + len; i++) extras.push(src[i]);
+    }
+    dst[at + slot] = effect.next;
+    if (type === A_DELIVER && !this.setNetwork) this.removeCopy(dst, bits, arg);
+    const down = this.setNetwork ? 0 : dst[at + L.down];
+    for (let i = 0; i < eout.length; i++) {
+      const m = eout[i];
+      if (down !== 0 && down & this.downBit[this.msgTo[m]]) continue;
+      const w = bits + (m >>> 5);
+      const bit = 1 << (m & 31);
+      if (dst[w] & bit) {
+        if (!this.setNetwork) insertSorted(extras, m);
+      } else dst[w] |= bit;
+    }
+    let nextHid = hid;
+    for (let i = 0; i < effect.hist.length; i++) nextHid = this.histories.add(nextHid, effect.hist[i]);
+    dst[at + L.hid] = nextHid;
+    if (type === A_START) dst[at + L.r + this.proposerIndex[slot]]++;
+    else if (type === A_PROPOSE) dst[at + L.p] += 1 << (3 * this.proposerIndex[slot]);
+    if (this.inert) this.collectInert(dst, at, width, slot, eout);
+    if (nextHid !== hid) {
+      const p = dst[at + L.p];
+      const byP = (this.judged[nextHid] ??= new Map());
+      let bad = byP.get(p);
+      if (bad === undefined) byP.set(p, (bad = this.judgeHistory(this.histories.arrays[nextHid], p)));
+      if (bad) {
+        this.found = bad;
+        return -1;
       }
     }
-    return null;
+    if (effect.decide >= 0) {
+      const k = this.learnerIndex[slot];
+      const bad = this.judgeDecision(dst, at, k, effect.decide, this.histories.arrays[nextHid]);
+      if (bad) {
+        this.found = bad;
+        return -1;
+      }
+      dst[at + L.dec + k] = effect.decide + 1;
+    }
+    return this.finish(dst, at, width);
+  }
+
+  /**
+   * Inert-message collection: drops from the new state's network the messages to `slot` (whose role
+   * may have changed) and the ones just sent that their addressee ignores. The collector remembers
+   * each (role state, message) pair it dropped, so that the search can check afterwards that the
+   * role kept ignoring it.
+   */
+  private collectInert(dst: Int32Array, at: number, width: number, slot: number, fresh: number[]): void {
+    const bits = at + this.layout.header;
+    const mask = this.slotMask[slot];
+    const local = dst[at + slot];
+    for (let w = 0; w < width && w < mask.length; w++) {
+      const cand = dst[bits + w] & mask[w];
+      if (cand !== 0) dst[bits + w] &= ~this.inertWord(local, w, cand);
+    }
+    for (let i = 0; i < fresh.length; i++) {
+      const m = fresh[i];
+      const to = this.msgTo[m];
+      if (to === slot) continue;
+      const w = m >>> 5;
+      const bit = 1 << (m & 31);
+      if (dst[bits + w] & bit && this.inertWord(dst[at + to], w, bit) & bit) dst[bits + w] &= ~bit;
+    }
+  }
+
+  /** Of the messages `cand` (word w of the bitset), those inert in role state `local`; classifies the new ones. */
+  private inertWord(local: number, w: number, cand: number): number {
+    let known = this.knownBits[local];
+    let inert = this.inertBits[local];
+    if (known === undefined || w >= known.length) {
+      const size = Math.max(4, 2 * (w + 1));
+      const k2 = new Int32Array(size);
+      const i2 = new Int32Array(size);
+      if (known) {
+        k2.set(known);
+        i2.set(inert);
+      }
+      this.knownBits[local] = known = k2;
+      this.inertBits[local] = inert = i2;
+    }
+    let unknown = cand & ~known[w];
+    while (unknown !== 0) {
+      const low = unknown & -unknown;
+      unknown ^= low;
+      const m = w * 32 + 31 - Math.clz32(low);
+      const e = this.effectAt(local, m + 8);
+      if (!e.error && e.next === local && e.decide < 0 && e.out.length === 0 && e.hist.length === 0 && !this.inert!.exempt(local, m)) {
+        inert[w] |= low;
+        this.inert!.record(local, m);
+      }
+      known[w] |= low;
+    }
+    return inert[w] & cand;
   }
 
   /** Per history id: 1 when it holds a chosen value, 0 when not, undefined until asked. */
   private readonly chosenIn: (0 | 1)[] = [];
 
-  /** Whether `s` satisfies the search's goal (opts.goal): a value chosen, or a learner decided. */
-  goalHolds(s: GState): boolean {
+  /** Whether the state at `buf[o…]` satisfies the search's goal (opts.goal): a value chosen, or a learner decided. */
+  goalHolds(buf: Int32Array, o: number): boolean {
+    const L = this.layout;
     switch (this.opts.goal) {
       case 'chosen': {
-        let c = this.chosenIn[s.hid];
-        if (c === undefined) this.chosenIn[s.hid] = c = this.chosen(s.h) ? 1 : 0;
+        const hid = buf[o + L.hid];
+        let c = this.chosenIn[hid];
+        if (c === undefined) this.chosenIn[hid] = c = this.chosen(this.histories.arrays[hid]) ? 1 : 0;
         return c === 1;
       }
       case 'decided':
-        for (let i = 0; i < s.dec.length; i++) if (s.dec[i] !== 0) return true;
+        for (let k = 0; k < this.learnerSlots.length; k++) if (buf[o + L.dec + k] !== 0) return true;
         return false;
       default:
         return false;
@@ -319,20 +469,20 @@ export class Transitions {
     return best;
   }
 
-  private judgeHistory(s: GState): Found | null {
+  private judgeHistory(h: number[], p: number): Found | null {
     const { hist, values } = this.table;
-    for (const id of s.h) {
+    for (const id of h) {
       const e = hist[id];
-      if (!this.wasProposed(s.p, values[e.val])) {
+      if (!this.wasProposed(p, values[e.val])) {
         return {
           checker: 'validity',
           message: `${e.vote ? `acceptor ${e.node} voted` : `proposer ${e.node} asked acceptors to accept`} ${JSON.stringify(values[e.val])} in round ${e.rnd}, which no client proposed`,
         };
       }
     }
-    const c = this.chosen(s.h);
+    const c = this.chosen(h);
     if (!c) return null;
-    for (const id of s.h) {
+    for (const id of h) {
       const e = hist[id];
       if (e.rnd >= c.rnd && e.val !== c.val) {
         return {
@@ -353,17 +503,44 @@ export class Transitions {
     return false;
   }
 
-  private judgeDecision(s: GState, k: number, val: number): Found | null {
+  private judgeDecision(buf: Int32Array, o: number, k: number, val: number, h: number[]): Found | null {
+    const L = this.layout;
     const node = this.slots[this.learnerSlots[k]].node;
     const name = JSON.stringify(this.table.values[val]);
-    if (s.dec[k] !== 0) return { checker: 'integrity', message: `learner ${node} decided twice (now ${name})` };
-    const c = this.chosen(s.h);
+    if (buf[o + L.dec + k] !== 0) return { checker: 'integrity', message: `learner ${node} decided twice (now ${name})` };
+    const c = this.chosen(h);
     if (!c || c.val !== val) {
       return { checker: 'learner-safety', message: `learner ${node} decided ${name}, but no quorum of acceptors voted ${name} in one round` };
     }
-    const other = s.dec.find((d) => d !== 0 && d - 1 !== val);
-    if (other !== undefined) return { checker: 'agreement', message: `learners decided ${JSON.stringify(this.table.values[other - 1])} and ${name}` };
+    for (let j = 0; j < this.learnerSlots.length; j++) {
+      const d = buf[o + L.dec + j];
+      if (d !== 0 && d - 1 !== val) return { checker: 'agreement', message: `learners decided ${JSON.stringify(this.table.values[d - 1])} and ${name}` };
+    }
     return null;
+  }
+
+  /** The state at `buf[o…o+len)` as plain fields. */
+  view(buf: Int32Array, o: number, len: number): StateView {
+    const L = this.layout;
+    const nw = buf[o + L.nw];
+    const f: number[] = [];
+    for (let w = 0; w < nw; w++) for (let b = 0; b < 32; b++) if (buf[o + L.header + w] & (1 << b)) f.push(w * 32 + b);
+    for (let i = o + L.header + nw; i < o + len; i++) f.push(buf[i]);
+    f.sort((a, b) => a - b);
+    const hid = buf[o + L.hid];
+    const slice = (from: number, n: number) => Array.from(buf.subarray(o + from, o + from + n));
+    return {
+      l: slice(0, this.slots.length),
+      f,
+      r: slice(L.r, this.proposerSlots.length),
+      p: buf[o + L.p],
+      dup: L.dup < 0 ? 0 : buf[o + L.dup],
+      crash: L.crash < 0 ? 0 : buf[o + L.crash],
+      down: this.downOf(buf, o),
+      hid,
+      h: this.histories.arrays[hid],
+      dec: slice(L.dec, this.learnerSlots.length),
+    };
   }
 }
 
@@ -371,60 +548,50 @@ export class Transitions {
 export class Histories {
   readonly arrays: number[][] = [[]];
   private readonly ids = new Map<string, number>([['', 0]]);
-  private readonly plus = new Map<number, number>();
+  /** Per history: per entry, the id of the history with it added, plus one (0: not yet known). */
+  private readonly plus: Int32Array[] = [];
 
   add(hid: number, entry: number): number {
-    const k = hid * 0x10000 + entry;
-    let next = this.plus.get(k);
-    if (next === undefined) {
-      const arr = mergeUnique(this.arrays[hid], [entry]);
-      const key = arr.join(',');
-      next = this.ids.get(key);
-      if (next === undefined) {
-        next = this.arrays.length;
-        this.arrays.push(arr);
-        this.ids.set(key, next);
+    let row = this.plus[hid];
+    if (row === undefined || entry >= row.length) {
+      const grown = new Int32Array(Math.max(32, (entry + 1) * 2));
+      if (row) grown.set(row);
+      this.plus[hid] = row = grown;
+    }
+    let next = row[entry] - 1;
+    if (next < 0) {
+      const arr = this.arrays[hid];
+      if (arr.includes(entry)) next = hid;
+      else {
+        const merged = [...arr, entry].sort((a, b) => a - b);
+        const key = merged.join(',');
+        const known = this.ids.get(key);
+        if (known !== undefined) next = known;
+        else {
+          next = this.arrays.length;
+          this.arrays.push(merged);
+          this.ids.set(key, next);
+        }
       }
-      this.plus.set(k, next);
+      row[entry] = next + 1;
     }
     return next;
   }
-}
 
-function allIn(xs: number[], set: number[]): boolean {
-  for (let i = 0; i < xs.length; i++) if (!set.includes(xs[i])) return false;
-  return true;
-}
-
-function removeOne(f: number[], m: number): number[] {
-  const i = f.indexOf(m);
-  const out = f.slice();
-  out.splice(i, 1);
-  return out;
-}
-
-function insertAll(f: number[], add: number[]): number[] {
-  const out = f.concat(add);
-  out.sort((a, b) => a - b);
-  return out;
-}
-
-/** Sorted union; returns `h` itself when nothing is new. */
-function mergeUnique(h: number[], add: number[]): number[] {
-  let out = h;
-  for (let i = 0; i < add.length; i++) {
-    const x = add[i];
-    // Binary search for x; insert in place to keep the array sorted.
-    let lo = 0;
-    let hi = out.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (out[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    if (out[lo] === x) continue;
-    if (out === h) out = h.slice();
-    out.splice(lo, 0, x);
+  has(hid: number, entry: number): boolean {
+    const a = this.arrays[hid];
+    for (let i = 0; i < a.length; i++) if (a[i] === entry) return true;
+    return false;
   }
-  return out;
 }
+
+function insertSorted(xs: number[], x: number): void {
+  let i = xs.length;
+  xs.push(x);
+  while (i > 0 && xs[i - 1] > x) {
+    xs[i] = xs[i - 1];
+    i--;
+  }
+  xs[i] = x;
+}
+

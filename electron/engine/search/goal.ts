@@ -5,7 +5,7 @@
  * got, from the messages and votes the search ever saw.
  */
 import { msgLabel, type RoleKind, type SearchGoal } from './model.js';
-import type { GState, Transitions } from './explorer.js';
+import type { StateView, Transitions } from './explorer.js';
 
 /** What the goal asks, for messages: "a value be chosen", "a learner decide". */
 export const GOAL_WANTS: Record<Exclude<SearchGoal, 'none'>, string> = {
@@ -23,7 +23,7 @@ export interface GoalMiss {
 }
 
 /** A one-line description of the goal state `s` reached, e.g. `"v1" is chosen in round 1 (acceptors 1, 2)`. */
-export function describeGoal(tr: Transitions, s: GState): string {
+export function describeGoal(tr: Transitions, s: StateView): string {
   const { values, hist } = tr.table;
   if (tr.opts.goal === 'decided') {
     const k = s.dec.findIndex((d) => d !== 0);

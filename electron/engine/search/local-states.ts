@@ -3,6 +3,8 @@
  * deterministic and see only their own state and the message, so an effect computed once holds for
  * every global state containing that role state: the search mostly does table look-ups.
  */
+import { hostAccess } from '../grading/host-access.js';
+import { isGuardedRole } from '../realm/guarded-role.js';
 import type { WireMessage } from '../trace/events.js';
 import { cloneState, stateKey, UncloneableStateError } from './state-codec.js';
 import { normalizeOutput, safeJson, type NetMsg, type ResolvedOptions, type Slot } from './model.js';
@@ -40,9 +42,15 @@ export const proposedValue = (values: string[], k: number, n: number) => values[
 
 type Call = { name: string; input: unknown; outKind: 'prepare' | 'promise' | 'accept' | 'learn' | 'value' };
 
+const capText = (s: string) => (s.length > 2000 ? `${s.slice(0, 2000)}… (cut)` : s);
+
+const PRIVATE_HINT = ' (private #fields cannot be cloned: keep your state cloneable in ordinary fields)';
+
 export class LocalStates {
   readonly objs: object[] = [];
   readonly slotOf: number[] = [];
+  /** Characters of canonical state text held for the distinct role states (a measure of their size). */
+  keyChars = 0;
   private readonly keys = new Map<string, number>();
   private readonly memo: Effect[][] = [];
   readonly msgs: NetMsg[] = [];
@@ -67,10 +75,15 @@ export class LocalStates {
 
   /** Intern a role object as a state; throws UncloneableStateError if it cannot be keyed. */
   intern(slot: number, obj: object): number {
-    const key = `${slot}#${stateKey(obj)}`;
+    return this.internKeyed(slot, obj, stateKey(obj));
+  }
+
+  private internKeyed(slot: number, obj: object, stateKeyOfObj: string): number {
+    const key = `${slot}#${stateKeyOfObj}`;
     let id = this.keys.get(key);
     if (id === undefined) {
       id = this.objs.length;
+      this.keyChars += key.length;
       this.keys.set(key, id);
       this.objs.push(obj);
       this.slotOf.push(slot);
@@ -123,39 +136,62 @@ export class LocalStates {
     const slot = this.slots[slotIdx];
     const call = this.call(local, action);
     const who = `${slot.kind} ${slot.node}: ${call.name}(${call.input === undefined ? '' : safeJson(call.input)})`;
-    const err = (checker: string, message: string): Effect => ({ next: local, out: [], hist: [], decide: -1, error: { checker, message: `${who}: ${message}` } });
+    // A verdict quotes a few KB at most of whatever the student's code made.
+    const err = (checker: string, message: string): Effect => ({ next: local, out: [], hist: [], decide: -1, error: { checker, message: capText(`${who}: ${message}`) } });
 
-    const runs: { key: string; out: unknown; obj: object }[] = [];
+    const runs: { key: string; objKey: string; out: unknown; obj: object }[] = [];
     for (let i = 0; i < (this.opts.checkDeterminism ? 2 : 1); i++) {
-      const obj = cloneState(this.objs[local]);
-      const input = call.input !== null && typeof call.input === 'object' ? { ...(call.input as object) } : call.input;
-      let out: unknown;
+      let obj: object;
       try {
-        const fn = (obj as Record<string, unknown>)[call.name];
-        if (typeof fn !== 'function') return err('handler-error', `the class has no method ${call.name}`);
-        out = call.input === undefined ? fn.call(obj) : fn.call(obj, input);
-      } catch (e) {
-        const text = e instanceof Error ? e.message : String(e);
-        const hint = /private member|private field/i.test(text) ? ' (private #fields cannot be cloned: keep your state cloneable in ordinary fields)' : '';
-        return err('handler-error', `threw ${e instanceof Error ? e.name : 'a value'}: ${text}${hint}`);
-      }
-      if (input !== null && typeof input === 'object' && safeJson(input) !== safeJson(call.input)) {
-        return err('input-mutation', `mutated its input message (now ${safeJson(input)})`);
-      }
-      let key: string;
-      try {
-        key = stateKey(obj) + '|' + stateKey(out ?? null, 'the output');
+        obj = cloneState(this.objs[local]);
       } catch (e) {
         if (e instanceof UncloneableStateError) return err('uncloneable', e.message);
         throw e;
       }
-      runs.push({ key, out, obj });
+      let out: unknown;
+      if (isGuardedRole(obj)) {
+        // The student's role: called through the guarded stand-in, judged by harness code.
+        const r = obj.callRaw(call.name, call.input);
+        if (r.kind === 'missing') return err('handler-error', r.message);
+        if (r.kind === 'threw') {
+          const host = hostAccess(r.thrown);
+          const hint = host ? ` (${host})` : /private member|private field/i.test(r.thrown.message) ? PRIVATE_HINT : '';
+          return err('handler-error', `threw ${r.thrown.name}: ${r.thrown.message}${hint}`);
+        }
+        if (r.mutated) return err('input-mutation', `mutated its input message (${r.mutated.text})`);
+        if ('garbage' in r.out) return err('handler-output', `must return a ${call.outKind === 'value' ? 'value (string)' : `${call.outKind} message`} or null, got ${r.out.garbage}`);
+        out = r.out.json;
+      } else {
+        const input = call.input !== null && typeof call.input === 'object' ? { ...(call.input as object) } : call.input;
+        try {
+          const fn = (obj as Record<string, unknown>)[call.name];
+          if (typeof fn !== 'function') return err('handler-error', `the class has no method ${call.name}`);
+          out = call.input === undefined ? fn.call(obj) : fn.call(obj, input);
+        } catch (e) {
+          const text = e instanceof Error ? e.message : String(e);
+          const hint = /private member|private field/i.test(text) ? PRIVATE_HINT : '';
+          return err('handler-error', `threw ${e instanceof Error ? e.name : 'a value'}: ${text}${hint}`);
+        }
+        if (input !== null && typeof input === 'object' && safeJson(input) !== safeJson(call.input)) {
+          return err('input-mutation', `mutated its input message (now ${safeJson(input)})`);
+        }
+      }
+      let objKey: string;
+      let key: string;
+      try {
+        objKey = stateKey(obj);
+        key = objKey + '|' + stateKey(out ?? null, 'the output');
+      } catch (e) {
+        if (e instanceof UncloneableStateError) return err('uncloneable', e.message);
+        throw e;
+      }
+      runs.push({ key, objKey, out, obj });
     }
     if (runs.length === 2 && runs[0].key !== runs[1].key) {
       return err('determinism', 'is not deterministic: two runs from the same state gave different outputs or states (no Math.random, clocks or state outside the object)');
     }
-    const { out, obj } = runs[0];
-    const next = this.intern(slotIdx, obj);
+    const { out, obj, objKey } = runs[0];
+    const next = this.internKeyed(slotIdx, obj, objKey);
     const effect: Effect = { next, out: [], hist: [], decide: -1 };
     if (call.outKind === 'value') {
       if (out === null || out === undefined) return effect;

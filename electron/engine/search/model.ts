@@ -46,10 +46,18 @@ export interface SearchOptions {
   maxCrashes?: number;
   /** Stop exploring below this depth (default: unbounded). */
   maxDepth?: number;
-  /** Stop after this many ms (default 60 000). */
-  timeLimitMs?: number;
-  /** Stop after this many distinct states (default 5 000 000). */
+  /**
+   * The state budget: stop after this many distinct global states (default 2 000 000). A search
+   * that stops here says "no violation in the first N states, not exhaustive" (docs/search.md says
+   * how that scores). There is no time limit: the verdict depends on the roles and options alone.
+   */
   maxStates?: number;
+  /**
+   * Stop when the roles have taken this many distinct states between them (default 200 000): a role
+   * whose state keeps growing (a log of every message, a counter) would otherwise fill memory
+   * before the state budget is reached.
+   */
+  maxRoleStates?: number;
   /**
    * Collect inert messages in the 'set' network (default true): a message its addressee ignores is
    * removed, which shrinks the space by an order of magnitude. Checked afterwards; when a role turns
@@ -68,6 +76,9 @@ export interface SearchOptions {
 
 export type SearchGoal = 'chosen' | 'decided' | 'none';
 
+/** The default state budget: its visited set, links and frontier stay well under 100 MB. */
+export const DEFAULT_MAX_STATES = 2_000_000;
+
 export type ResolvedOptions = Required<Omit<SearchOptions, 'maxDepth'>> & { maxDepth: number };
 
 export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
@@ -82,8 +93,8 @@ export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
     maxDuplicates: o.maxDuplicates ?? 1,
     maxCrashes: o.maxCrashes ?? 0,
     maxDepth: o.maxDepth ?? Number.POSITIVE_INFINITY,
-    timeLimitMs: o.timeLimitMs ?? 60_000,
-    maxStates: o.maxStates ?? 5_000_000,
+    maxStates: o.maxStates ?? DEFAULT_MAX_STATES,
+    maxRoleStates: o.maxRoleStates ?? 200_000,
     checkDeterminism: o.checkDeterminism ?? true,
     reduce: o.reduce ?? true,
     goal: o.goal ?? ((o.learners ?? 0) > 0 ? 'decided' : 'chosen'),
@@ -95,6 +106,9 @@ export function resolveOptions(o: SearchOptions = {}): ResolvedOptions {
   if (!(Number.isInteger(r.proposals) && r.proposals >= 0 && r.proposals <= 6)) throw new RangeError('search: proposals must be 0..6');
   if (!['chosen', 'decided', 'none'].includes(r.goal)) throw new RangeError("search: goal must be 'chosen', 'decided' or 'none'");
   if (r.goal === 'decided' && r.learners === 0) throw new RangeError("search: goal 'decided' needs learners");
+  for (const k of ['maxStates', 'maxRoleStates'] as const) {
+    if (!(Number.isInteger(r[k]) && r[k] >= 1)) throw new RangeError(`search: ${k} must be a positive integer`);
+  }
   for (const k of ['maxRounds', 'maxDuplicates', 'maxCrashes'] as const) {
     if (!(Number.isInteger(r[k]) && r[k] >= 0)) throw new RangeError(`search: ${k} must be a non-negative integer`);
   }

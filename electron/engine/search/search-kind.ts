@@ -1,7 +1,9 @@
 /**
  * Test kind 'search' for gradeModule: each entry of a lab's scenario-tests/search.json is one test,
- * run as a sandbox job with its own, larger memory cap (the visited-state table grows with the space).
+ * run as a sandbox job in a fresh child. The search's own tables are bounded by its state budget
+ * (tens of MB), so the child's heap cap is there for the roles' states, which are the student's.
  */
+import os from 'node:os';
 import type { LabPack } from '../labs/lab-pack.js';
 import { runInSandbox } from '../grading/sandbox.js';
 import { apiRule, judgeDeath } from '../grading/sandbox-deaths.js';
@@ -36,11 +38,18 @@ export function searchRule(checker: string): RuleRef {
   return { id: `search.${checker}`, text: SEARCH_RULES[checker] ?? checker };
 }
 
-/** The search statistics, one line. */
+/**
+ * What the search covered, one line that depends only on the submission and the lab (no timing):
+ * "exhaustive: 645896 states, every order of deliveries", "no violation in the first 2000000 states,
+ * not exhaustive (…)", "stopped at a violation after 43479 states".
+ */
 export function searchSummary(r: SearchReport): string {
-  if (r.verdict === 'error') return 'the search could not start';
-  const extent = r.verdict === 'violation' ? 'stopped at the first violation' : r.exhausted ? 'exhaustive' : `not exhaustive (stopped by the ${r.stoppedBy ?? 'bound'} bound)`;
-  return `${r.statesExplored} states, ${r.statesPerSecond} states/s, depth ${r.depthReached}, ${extent}, ${Math.round(r.elapsedMs)} ms`;
+  return r.extent;
+}
+
+/** The search's speed, for the command line and the benchmarks (never in a verdict). */
+export function searchTiming(r: SearchReport): string {
+  return `${r.statesExplored} states, depth ${r.depthReached}, ${r.statesPerSecond} states/s, ${Math.round(r.elapsedMs)} ms, ${(r.searchBytes / 2 ** 20).toFixed(1)} MB of search tables`;
 }
 
 /** Whether the goal was reached, one line: `goal reached in 8 steps: "v1" is chosen in round 1 (…)`. */
@@ -69,7 +78,37 @@ export function counterexampleDiagram(trace: TraceEvent[]): string {
 }
 
 export async function runSearchJob(code: string, payload: SearchJobPayload, callMs: number) {
-  return runInSandbox({ code }, { kind: 'search', payload }, { timeoutMs: Math.max(callMs, 2000), memoryMb: SEARCH_MEMORY_MB, startTimeoutMs: 10_000 });
+  return runInSandbox({ code }, { kind: 'search', payload }, { callCpuMs: callMs, memoryMb: SEARCH_MEMORY_MB, memoryBlame: 'in-call' });
+}
+
+/**
+ * The search jobs of one graded build, started together: each runs in its own child process, so on
+ * a machine with two cores or more the lab's searches run side by side while the first is judged.
+ * Results do not depend on it: every search is the same deterministic computation either way.
+ */
+const started = new WeakMap<object, Map<string, Promise<Awaited<ReturnType<typeof runSearchJob>>>>>();
+
+function searchOutcome(test: GradeTest, env: TestEnv, payload: SearchJobPayload) {
+  let jobs = started.get(env.build);
+  if (!jobs) {
+    jobs = new Map();
+    started.set(env.build, jobs);
+  }
+  let job = jobs.get(test.id);
+  if (!job) {
+    job = runSearchJob(env.build.code, payload, env.limits.callMs);
+    jobs.set(test.id, job);
+    // Start the lab's next search test now (one ahead), if there is a core for it.
+    if ((os.availableParallelism?.() ?? os.cpus().length) >= 2) {
+      void loadSearchTests(env.lab.dir).then((tests) => {
+        const i = tests.findIndex((t) => `search:${t.name}` === test.id);
+        const next = tests[i + 1];
+        const id = next && `search:${next.name}`;
+        if (next && !jobs.has(id)) jobs.set(id, runSearchJob(env.build.code, { ...payload, options: next.options }, env.limits.callMs));
+      }, () => {});
+    }
+  }
+  return job;
 }
 
 registerTestKind({
@@ -81,15 +120,18 @@ registerTestKind({
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const cfg = test.data as SearchTestConfig;
     const payload: SearchJobPayload = { exportName: env.lab.manifest.export, role: env.lab.manifest.role as SearchJobPayload['role'], options: cfg.options };
-    const outcome = await runSearchJob(env.build.code, payload, env.limits.callMs);
+    const outcome = await searchOutcome(test, env, payload);
     if (!outcome.ok) {
       // The sandbox died or went silent: judged like any handler call (api.time-limit, api.no-exit, …).
+      // The search's own tables stay far below the heap cap (its state budget bounds them), so running
+      // out of memory means the role objects themselves grew too large.
       const death = judgeDeath(outcome.reason);
+      const why = outcome.reason === 'memory' ? `your ${payload.role}'s state objects filled the ${SEARCH_MEMORY_MB} MB the search may use (${outcome.message})` : outcome.message;
       return {
         passed: false,
         failure: {
           ...death,
-          message: `the search could not finish: ${outcome.message}`,
+          message: `the search could not finish: ${why}`,
           inputsSoFar: [],
           stack: outcome.error ? env.mapStack(outcome.error.stack) : undefined,
           output: outcome.output || undefined,
@@ -128,6 +170,8 @@ registerTestKind({
         failure: { reason: 'violation', checker: 'goal', rule: searchRule('goal'), message: `${goalFailureMessage(r, payload.role)} (${searchSummary(r)})`, inputsSoFar: [] },
       };
     }
+    // A search that stops at its state budget with no violation passes (docs/search.md, "Budgets
+    // and scoring"): the budget is the grader's, and the note says exactly how far it went.
     const goal = goalSummary(r);
     return { passed: true, notes: [searchSummary(r), ...(goal ? [goal] : []), ...(r.note ? [r.note] : [])] };
   },

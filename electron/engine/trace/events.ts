@@ -272,6 +272,10 @@ export interface NetworkConfig {
   dup: number;
   minDelayMs: number;
   maxDelayMs: number;
+  /** Loss of client requests (client → node) instead of `loss`; absent: `loss`. */
+  requestLoss?: number;
+  /** Loss of answers to clients (node → client) instead of `loss`; absent: `loss`. */
+  replyLoss?: number;
 }
 
 export const DEFAULT_NETWORK: NetworkConfig = { loss: 0, dup: 0, minDelayMs: 1, maxDelayMs: 5 };

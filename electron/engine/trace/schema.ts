@@ -25,6 +25,8 @@ const network = {
     dup: { type: 'number', minimum: 0, maximum: 1 },
     minDelayMs: { type: 'number', minimum: 0 },
     maxDelayMs: { type: 'number', minimum: 0 },
+    requestLoss: { type: 'number', minimum: 0, maximum: 1 },
+    replyLoss: { type: 'number', minimum: 0, maximum: 1 },
   },
 } as const;
 

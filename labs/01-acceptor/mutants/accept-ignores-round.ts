@@ -1,4 +1,6 @@
 // Bug: takes every ACCEPT, whatever round was promised.
+// expect-rule: acceptor.accept.lower
+// expect-rule: search.chosen-invariant
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

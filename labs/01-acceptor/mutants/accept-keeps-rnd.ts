@@ -1,4 +1,6 @@
 // Bug: taking an ACCEPT does not raise rnd, so an older PREPARE is promised afterwards.
+// expect-rule: acceptor.accept.raises-rnd
+// expect-rule: search.chosen-invariant
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

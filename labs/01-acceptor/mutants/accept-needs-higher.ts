@@ -1,4 +1,5 @@
 // Bug: refuses an ACCEPT for the promised round itself (<= instead of <).
+// expect-rule: acceptor.accept.at-least
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,5 @@
 // Bug: ignores a retransmitted ACCEPT of the round it already voted in.
+// expect-rule: acceptor.accept.repeat
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

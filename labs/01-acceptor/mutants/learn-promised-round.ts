@@ -1,4 +1,6 @@
 // Bug: the learn reports the round promised before the ACCEPT, not the ACCEPT's round.
+// expect-rule: acceptor.accept.at-least
+// expect-rule: search.learner-safety
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

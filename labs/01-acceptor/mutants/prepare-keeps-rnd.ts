@@ -1,4 +1,6 @@
 // Bug: promises without recording the promise (rnd is not updated).
+// expect-rule: acceptor.prepare.not-higher
+// expect-rule: search.chosen-invariant
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

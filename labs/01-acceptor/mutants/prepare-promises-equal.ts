@@ -1,4 +1,5 @@
 // Bug: promises a PREPARE whose round equals the promised one (< instead of <=).
+// expect-rule: acceptor.prepare.not-higher
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

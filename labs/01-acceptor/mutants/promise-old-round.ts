@@ -1,4 +1,5 @@
 // Bug: the promise carries the previously promised round instead of the new one.
+// expect-rule: acceptor.prepare.higher
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

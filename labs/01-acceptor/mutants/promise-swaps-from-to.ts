@@ -1,4 +1,5 @@
 // Bug: swaps the promise's to and from.
+// expect-rule: acceptor.prepare.higher
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

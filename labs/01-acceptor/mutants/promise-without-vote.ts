@@ -1,4 +1,6 @@
 // Bug: promises never report the last vote (always vrnd 0, vval null).
+// expect-rule: acceptor.promise.reports-vote
+// expect-rule: search.chosen-invariant
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: keeps the first value it ever voted for (vval is set only once).
+// expect-rule: acceptor.accept.new-vote
+// expect-rule: search.chosen-invariant
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

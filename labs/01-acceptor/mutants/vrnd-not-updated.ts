@@ -1,4 +1,6 @@
 // Bug: records the value of an ACCEPT but not its round (vrnd stays behind).
+// expect-rule: acceptor.promise.reports-vote
+// expect-rule: search.chosen-invariant
 import { NO_ROUND } from '@paxlab/sdk';
 import type { AcceptMsg, AcceptorRole, ClusterConfig, LearnMsg, NodeId, PrepareMsg, PromiseMsg, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,5 @@
 // Bug: startRound() does not reset the accept-sent flag, so no later round sends an accept.
+// expect-rule: proposer.start.forget
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

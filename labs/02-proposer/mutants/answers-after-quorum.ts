@@ -1,4 +1,6 @@
 // Bug: keeps answering promises after the quorum, re-choosing the value each time.
+// expect-rule: proposer.promise.after-quorum
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: counts every promise, so duplicates from one acceptor make a false quorum.
+// expect-rule: proposer.promise.duplicate
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

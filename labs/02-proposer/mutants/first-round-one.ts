@@ -1,4 +1,5 @@
 // Bug: the first round is always 1, not the round this node owns.
+// expect-rule: proposer.start.first
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

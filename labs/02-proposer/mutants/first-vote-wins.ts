@@ -1,4 +1,6 @@
 // Bug: takes the value of the first promise with a vote instead of the highest vrnd.
+// expect-rule: proposer.promise.quorum-constrained
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

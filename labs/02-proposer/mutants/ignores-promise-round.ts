@@ -1,4 +1,6 @@
 // Bug: collects promises of any round, including stale ones.
+// expect-rule: proposer.promise.other-round
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: always proposes the client value, ignoring votes carried by promises.
+// expect-rule: proposer.promise.quorum-constrained
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

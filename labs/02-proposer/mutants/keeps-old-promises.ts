@@ -1,4 +1,6 @@
 // Bug: startRound() does not forget the promises of the previous round.
+// expect-rule: proposer.start.forget
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,5 @@
 // Bug: a promise after the quorum still updates the imposed value, so propose() sends nothing.
+// expect-rule: proposer.propose.after-quorum
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,5 @@
 // Bug: the next round is crnd + 1, a round another node owns.
+// expect-rule: proposer.start.next
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: propose() sends an accept before phase 1 reached a quorum.
+// expect-rule: proposer.propose.before-quorum
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

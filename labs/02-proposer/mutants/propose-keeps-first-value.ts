@@ -1,4 +1,5 @@
 // Bug: propose() keeps the first client value instead of replacing it.
+// expect-rule: proposer.propose.replaces
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: propose() sends another accept in a round that already sent one.
+// expect-rule: proposer.propose.once
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: uses floor(n/2) as the quorum, one promise short of a majority.
+// expect-rule: proposer.promise.below-quorum
+// expect-rule: search.chosen-invariant
 import { NO_ROUND, quorumSize } from '@paxlab/sdk';
 import type { AcceptMsg, ClusterConfig, NodeId, PrepareMsg, PromiseMsg, ProposerRole, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: counts every learn, so a repeated learn from one acceptor makes a false quorum.
+// expect-rule: learner.duplicate
+// expect-rule: search.learner-safety
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 

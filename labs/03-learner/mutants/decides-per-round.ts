@@ -1,4 +1,6 @@
 // Bug: remembers a decision per round, so a later round reaching a quorum decides again.
+// expect-rule: learner.after-decision
+// expect-rule: search.integrity
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 

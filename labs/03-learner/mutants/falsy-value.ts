@@ -1,4 +1,6 @@
 // Bug: tests the learned value for truthiness, so an empty-string decision is returned again.
+// expect-rule: learner.after-decision
+// expect-rule: search.integrity
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: tallies senders across all rounds together.
+// expect-rule: learner.per-round
+// expect-rule: search.learner-safety
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: uses floor(n/2) as the quorum.
+// expect-rule: learner.below-quorum
+// expect-rule: search.learner-safety
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 

@@ -1,4 +1,6 @@
 // Bug: returns the value again for every learn after the quorum.
+// expect-rule: learner.after-decision
+// expect-rule: search.integrity
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 

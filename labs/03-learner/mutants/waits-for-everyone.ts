@@ -1,4 +1,5 @@
 // Bug: waits for a learn from every node instead of a quorum.
+// expect-rule: learner.quorum
 import { quorumSize } from '@paxlab/sdk';
 import type { ClusterConfig, LearnMsg, LearnerRole, NodeId, Round, Value } from '@paxlab/sdk';
 
