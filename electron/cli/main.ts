@@ -118,6 +118,26 @@ export async function main(argv: string[]): Promise<number> {
     .description('list the lab packs')
     .action(use(() => import('./commands/lab-list.js')));
 
+  const chapter = program.command('chapter').description('the guided course: chapters and their pinned executions (docs/chapters.md)');
+  chapter
+    .command('list')
+    .description('list the chapters, the handler each one is about and the symptom its naive protocol shows')
+    .action(use(async () => ({ run: (await import('./commands/chapter.js')).list })));
+  chapter
+    .command('run <chapter-id>')
+    .description("play a chapter's pinned execution and judge it: the naive protocol by default")
+    .option('--script <name>', "which pinned execution (default: the one the chapter's Predict question is about)")
+    .option('--fix', "run the chapter's reference fix (instructor installations)")
+    .option('--module <file>', 'run your own node module (exports Node), on real processes')
+    .option('--cluster', 'run on real processes through the hub instead of the simulator')
+    .option('--trace <file>', 'write the trace as JSON lines')
+    .option('--json', 'print the result as JSON')
+    .action(use(() => import('./commands/chapter.js')));
+  chapter
+    .command('story <chapter-id> [story]')
+    .description('the seed stories a chapter plays (Examples 1-5, dueling and distinguished proposers), or one told message by message with its narration')
+    .action(use(async () => ({ run: (await import('./commands/chapter.js')).story })));
+
   program
     .command('search <lab-id> <module>')
     .description("explore every delivery order of a small configuration around the student's role")

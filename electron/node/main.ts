@@ -30,6 +30,8 @@ function main(): void {
   let runtime: NodeRuntime | null = null;
   let hub: HubConnection | null = null;
   let startRequested = false;
+  // Scripted mode: onStart waits for the hub's `boot` too, so nodes start in the script's order.
+  let bootRequested = !cfg.scripted;
   let factory: NodeFactory | null = null;
   const early: Array<() => void> = [];
 
@@ -74,7 +76,7 @@ function main(): void {
   }
 
   function maybeStart(): void {
-    if (!startRequested || !factory || !hub || !runtime || runtime.started) return;
+    if (!startRequested || !bootRequested || !factory || !hub || !runtime || runtime.started) return;
     runtime.start(factory);
     for (const run of early.splice(0)) run();
     control.send({ type: 'started', node });
@@ -89,10 +91,16 @@ function main(): void {
       runtime = rt;
       conn.onClose(() => process.exit(EXIT.hubLost));
       conn.onFrame((frame) => {
+        if (frame.type === 'boot') {
+          bootRequested = true;
+          maybeStart();
+          return;
+        }
         // Frames that arrive before `start` wait for it, in order.
         const handle = () => {
           if (frame.type === 'deliver') rt.deliver(frame.from, frame.msg, frame.t);
           else if (frame.type === 'client-request') rt.clientRequest(frame.request, frame.t);
+          else if (frame.type === 'fire') rt.fire(frame.name);
         };
         if (rt.started) handle();
         else early.push(handle);

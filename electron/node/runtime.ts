@@ -24,7 +24,9 @@ export class NodeRuntime {
   private clock = 0;
   /** Deliveries and client requests handled so far: a timer frame says how many came before it. */
   private inputs = 0;
-  private readonly timers = new Map<string, { handle: NodeJS.Timeout; at: number }>();
+  /** Armed timers; in scripted mode without a handle: they fire when the hub says (`fire`). */
+  private readonly timers = new Map<string, { handle: NodeJS.Timeout | null; at: number }>();
+  private readonly scripted: boolean;
   private readonly clockOffset: number;
   private readonly rng: Rng;
   private readonly nodeSet: Set<NodeId>;
@@ -37,6 +39,7 @@ export class NodeRuntime {
     this.clockOffset = performance.timeOrigin - cfg.t0;
     this.rng = new Rng((cfg.seed * 1000 + cfg.node) | 0);
     this.nodeSet = new Set(cfg.nodes);
+    this.scripted = cfg.scripted === true;
   }
 
   /** Local time since the cluster started. */
@@ -65,26 +68,46 @@ export class NodeRuntime {
       this.node = factory(this.context());
     });
     if (this.node) this.dispatch('onStart', () => this.node!.onStart());
+    this.handled();
   }
 
   /** A delivery; `t` is the hub's time of it (the node's clock while handling it). */
   deliver(from: NodeId, msg: WireMessage, t?: number): void {
-    if (!this.node) return;
+    if (!this.node) return this.handled();
     this.advance(t ?? this.localNow());
     this.inputs++;
     this.dispatch('onMessage', () => this.node!.onMessage(from, msg));
+    this.handled();
   }
 
   clientRequest(request: ClientRequest, t?: number): void {
-    if (!this.node) return;
+    if (!this.node) return this.handled();
     this.advance(t ?? this.localNow());
     this.inputs++;
     this.dispatch('onClientRequest', () => this.node!.onClientRequest(request));
+    this.handled();
+  }
+
+  /** Scripted mode: the hub fires the armed timer `name`. */
+  fire(name: string): void {
+    const t = this.timers.get(name);
+    if (!this.node || !t) {
+      this.hub.send({ type: 'error', message: `the script fired timer '${name}', which is not armed` });
+    } else {
+      this.timers.delete(name);
+      this.onTimerDue(name);
+    }
+    this.handled();
+  }
+
+  /** Scripted mode: tell the hub this step is over (its frames all went before this one). */
+  private handled(): void {
+    if (this.scripted) this.hub.send({ type: 'handled' });
   }
 
   /** Disarm every timer (the node is stopping). */
   stop(): void {
-    for (const t of this.timers.values()) clearTimeout(t.handle);
+    for (const t of this.timers.values()) if (t.handle) clearTimeout(t.handle);
     this.timers.clear();
   }
 
@@ -139,7 +162,8 @@ export class NodeRuntime {
       setTimer: (name, delayMs) => this.setTimer(name, delayMs),
       cancelTimer: (name) => {
         const t = this.timers.get(name);
-        if (t) clearTimeout(t.handle);
+        if (t?.handle) clearTimeout(t.handle);
+        if (t && this.scripted) this.hub.send({ type: 'timer-cancel', name });
         this.timers.delete(name);
       },
       now: () => this.now(),
@@ -163,18 +187,28 @@ export class NodeRuntime {
     if (typeof name !== 'string') throw new TypeError('setTimer: the name must be a string');
     if (!(delayMs >= 0) || !Number.isFinite(delayMs)) throw new RangeError(`setTimer(${name}): bad delay ${String(delayMs)}`);
     const old = this.timers.get(name);
-    if (old) clearTimeout(old.handle);
+    if (old?.handle) clearTimeout(old.handle);
+    if (this.scripted) {
+      // Armed only: it fires when the script says (a `fire` frame).
+      this.timers.set(name, { handle: null, at: this.now() + delayMs });
+      this.hub.send({ type: 'timer-set', name });
+      return;
+    }
     const handle = setTimeout(() => {
       this.timers.delete(name);
-      if (!this.node) return;
-      this.advance(this.localNow());
-      const at = this.clock;
-      this.dispatch('onTimer', () => {
-        this.hub.send({ type: 'timer', name, after: this.inputs, at });
-        this.node!.onTimer(name);
-      });
+      this.onTimerDue(name);
     }, delayMs);
     this.timers.set(name, { handle, at: this.now() + delayMs });
+  }
+
+  private onTimerDue(name: string): void {
+    if (!this.node) return;
+    this.advance(this.localNow());
+    const at = this.clock;
+    this.dispatch('onTimer', () => {
+      this.hub.send({ type: 'timer', name, after: this.inputs, at });
+      this.node!.onTimer(name);
+    });
   }
 }
 

@@ -20,6 +20,7 @@ export * from './roles.js';
 export * from './node.js';
 export * from './quorum.js';
 export * from './service.js';
+export * from './state-machine.js';
 export * from './multi.js';
 export * from './failure-detector.js';
 export * from './retransmit-timer.js';

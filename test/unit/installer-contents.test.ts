@@ -81,6 +81,20 @@ describe('the student installer', () => {
   });
 });
 
+describe('the student installer and the course', () => {
+  it('carries every chapter pack\'s manifest, instructions, starter, pinned scripts, tests and course texts, and no reference or mutant', () => {
+    const shipped = sources(student);
+    const chapters = readdirSync(path.join(root, 'labs')).filter((d) => d.startsWith('chapter-'));
+    expect(chapters.length).toBe(10);
+    for (const c of chapters) {
+      for (const f of labFiles(path.join(root, 'labs', c))) {
+        const rel = f.slice(`labs/${c}/`.length);
+        expect(shipped.has(f), f).toBe(!/^(reference|mutants)\//.test(rel));
+      }
+    }
+  });
+});
+
 describe('the instructor build', () => {
   it('is the student installer plus the answers', () => {
     const all = sources(instructor);

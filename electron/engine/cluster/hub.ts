@@ -11,7 +11,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { NodeId, Value } from '@paxlab/sdk';
 import { NetworkModel } from '../net/network-model.js';
 import { Rng } from '../net/rng.js';
-import type { ClientId, NetworkConfig, Participant, UnstampedEvent, WireMessage } from '../trace/events.js';
+import type { ClientId, DropReason, NetworkConfig, Participant, UnstampedEvent, WireMessage } from '../trace/events.js';
 import type { AnswerMessage, RequestMessage } from '../clients/messages.js';
 import type { TraceRecorder } from '../trace/recorder.js';
 import { encodeFrame, FrameDecoder, FrameWriter } from './framing.js';
@@ -34,6 +34,33 @@ export interface HubOptions {
   handshakeTimeoutMs?: number;
   /** Where answers for client sessions go once the network delivers them. */
   onClientAnswer?: (client: ClientId, from: NodeId, msg: AnswerMessage) => void;
+  /**
+   * Scripted mode (a pinned execution, electron/engine/pinned): every message is held by the gate
+   * once its `send` is recorded, until the script releases it (`releaseHeld`), and the scripted
+   * nodes' timer and step reports go to the gate.
+   */
+  gate?: HubGate;
+}
+
+/** A message copy the scripted hub holds. */
+export interface HeldMessage {
+  id: number;
+  copy: number;
+  from: Participant;
+  to: Participant;
+  msg: WireMessage;
+}
+
+/** What a scripted hub tells the script's driver. */
+export interface HubGate {
+  /** A message was sent (its `send` is recorded) and is held. */
+  hold(m: HeldMessage): void;
+  /** A scripted node armed or disarmed a timer, or finished handling a step. */
+  nodeReport(node: NodeId, report: { type: 'timer-set' | 'timer-cancel'; name: string } | { type: 'handled' }): void;
+  /** A node connected (said a valid hello). */
+  connected?(node: NodeId): void;
+  /** An answer was delivered to client `client` (the script hosts the client sessions). */
+  answer?(client: ClientId, from: NodeId, msg: AnswerMessage): void;
 }
 
 /**
@@ -179,6 +206,53 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  // ---- scripted mode (HubOptions.gate) ----
+
+  /** Scripted: a message blocked now (down addressee, partition, cut link) is dropped; any other is held. */
+  private holdOrDrop(id: number, from: Participant, to: Participant, msg: WireMessage, t: number): void {
+    const blocked = this.model.blocked(from, to);
+    if (blocked) this.opts.recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blocked, copy: 0 });
+    else this.opts.gate!.hold({ id, copy: 0, from, to, msg });
+  }
+
+  /**
+   * Scripted: let a held copy go — delivered now (to a node: a deliver frame; to a client: its
+   * session gets the answer), or dropped for `reason`. The script decides; the hub does not check.
+   */
+  releaseHeld(m: HeldMessage, fate: { deliver: true } | { deliver: false; reason: DropReason }): void {
+    const { id, copy, from, to, msg } = m;
+    if (!fate.deliver) return this.record({ type: 'drop', id, from, to, reason: fate.reason, copy });
+    if (typeof from === 'number' && typeof to === 'number') this.deliver(id, from, to, copy, msg, JSON.stringify(msg), this.now(), false);
+    else this.deliverClientMessage(id, from, to, copy, msg);
+    this.scheduleFlush();
+  }
+
+  /** Scripted: the network makes copy `copy` of a held message (recorded as a `duplicate`). */
+  duplicateHeld(m: HeldMessage, copy: number): void {
+    this.record({ type: 'duplicate', id: m.id, from: m.from, to: m.to, copy });
+  }
+
+  /** Scripted: tell `node` to run its start-up handler. */
+  boot(node: NodeId): boolean {
+    return this.writeToNode(node, '{"type":"boot"}');
+  }
+
+  /** Scripted: fire `node`'s armed timer `name` (in order after the deliveries written before it). */
+  fireTimer(node: NodeId, name: string): boolean {
+    return this.writeToNode(node, JSON.stringify({ type: 'fire', name }));
+  }
+
+  private writeToNode(node: NodeId, json: string): boolean {
+    const peer = this.conns.get(node);
+    if (!peer) return false;
+    peer.out.begin(json.length * 3);
+    peer.out.text(json);
+    peer.out.end();
+    this.pending.add(peer);
+    this.scheduleFlush();
+    return true;
+  }
+
   // ---- connections ----
 
   private onConnection(socket: net.Socket): void {
@@ -274,6 +348,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const welcome: WelcomeFrame = { type: 'welcome', node, nodes: [...this.opts.nodes], t0: this.t0 };
     socket.write(encodeFrame(welcome));
     this.emit('connected', node);
+    this.opts.gate?.connected?.(node);
   }
 
   // ---- frames from nodes ----
@@ -308,6 +383,12 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
         return this.record({ type: 'log', node, text: String(frame.text) });
       case 'error':
         return this.record({ type: 'error', node, message: String(frame.message) });
+      case 'timer-set':
+      case 'timer-cancel':
+        if (typeof frame.name !== 'string') return this.badFrame(node, `${frame.type} needs a string name`);
+        return this.opts.gate?.nodeReport(node, { type: frame.type, name: frame.name });
+      case 'handled':
+        return this.opts.gate?.nodeReport(node, { type: 'handled' });
       case 'timer':
         return this.record({
           type: 'timer',
@@ -339,6 +420,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const recorder = this.opts.recorder;
     const t = this.now();
     recorder.recordOwned({ type: 'send', t, id, from, to, msg });
+    if (this.opts.gate) return this.holdOrDrop(id, from, to, msg, t);
     const minDelay = this.model.config.minDelayMs;
     for (const fate of this.model.route(from, to, this.rng)) {
       const copy = fate.copy;
@@ -369,7 +451,10 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     if (typeof to === 'string') {
       if (blockedBy) return void recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blockedBy, copy });
       recorder.recordOwned({ type: 'deliver', t, id, from, to, msg, copy });
-      if (typeof from === 'number') this.opts.onClientAnswer?.(to, from, msg as unknown as AnswerMessage);
+      if (typeof from === 'number') {
+        this.opts.onClientAnswer?.(to, from, msg as unknown as AnswerMessage);
+        this.opts.gate?.answer?.(to, from, msg as unknown as AnswerMessage);
+      }
       return;
     }
     const peer = this.conns.get(to);
@@ -407,6 +492,7 @@ export class Hub extends EventEmitter<{ connected: [NodeId]; disconnected: [Node
     const at = messageAt(frame, to, chunk, start);
     const verbatim = at > 0 ? { chunk, start: start + at, end: end - 1 } : null;
     recorder.recordOwned({ type: 'send', t, id, from, to, msg: msg as WireMessage, seq: 0, lc: 0 });
+    if (this.opts.gate) return this.holdOrDrop(id, from, to, msg as WireMessage, t);
     const fates = this.model.route(from, to, this.rng);
     const minDelay = this.model.config.minDelayMs;
     for (const fate of fates) {

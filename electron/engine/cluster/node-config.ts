@@ -60,6 +60,12 @@ export interface NodeProcessConfig {
   /** Seeds the node's `random()`. */
   seed: number;
   program: NodeProgram;
+  /**
+   * Scripted mode (a pinned execution): the node runs `onStart` when the hub sends `boot`, its
+   * timers fire only on the hub's `fire`, and it reports arming (`timer-set`, `timer-cancel`) and
+   * the end of every step it handles (`handled`). docs/wire-protocol.md, "Scripted mode".
+   */
+  scripted?: boolean;
 }
 
 /** Parse and check a node configuration; throws an Error naming what is wrong. */

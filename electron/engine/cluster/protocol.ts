@@ -70,7 +70,38 @@ export interface StartedFrame {
   at: number;
 }
 
-export type NodeFrame = HelloFrame | SendFrame | DecideFrame | ReplyFrame | RedirectFrame | RefuseFrame | LogFrame | ErrorFrame | TimerFrame | StartedFrame;
+// Scripted mode (a pinned execution, docs/chapters.md): the node's timers fire only when the hub
+// says, and the node says when it has handled each input, so the script can take its next step.
+
+/** Scripted mode: the node armed (or re-armed) its timer `name`. */
+export interface TimerSetFrame {
+  type: 'timer-set';
+  name: string;
+}
+/** Scripted mode: the node disarmed its timer `name`. */
+export interface TimerCancelFrame {
+  type: 'timer-cancel';
+  name: string;
+}
+/** Scripted mode: the node finished handling its start, a delivery, a client request or a timer; every frame that step produced came before. */
+export interface HandledFrame {
+  type: 'handled';
+}
+
+export type NodeFrame =
+  | HelloFrame
+  | SendFrame
+  | DecideFrame
+  | ReplyFrame
+  | RedirectFrame
+  | RefuseFrame
+  | LogFrame
+  | ErrorFrame
+  | TimerFrame
+  | StartedFrame
+  | TimerSetFrame
+  | TimerCancelFrame
+  | HandledFrame;
 
 // ---- hub → node ----
 
@@ -104,4 +135,14 @@ export interface ClientRequestFrame {
   t?: number;
 }
 
-export type HubFrame = WelcomeFrame | RejectFrame | DeliverFrame | ClientRequestFrame;
+/** Scripted mode: run the start-up handler now (a scripted node waits for this after `welcome`). */
+export interface BootFrame {
+  type: 'boot';
+}
+/** Scripted mode: fire the armed timer `name` now. */
+export interface FireFrame {
+  type: 'fire';
+  name: string;
+}
+
+export type HubFrame = WelcomeFrame | RejectFrame | DeliverFrame | ClientRequestFrame | BootFrame | FireFrame;

@@ -18,7 +18,7 @@ import type { NetworkConfig, TraceEvent } from '../trace/events.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import { ControlServer } from './control-channel.js';
 import type { FromNode, NodeSnapshot } from './control-channel.js';
-import { Hub } from './hub.js';
+import { Hub, type HubGate } from './hub.js';
 import { DURABILITY_LEVELS, NODE_CONFIG_ENV } from './node-config.js';
 import type { Durability, NodeProcessConfig, NodeProgram } from './node-config.js';
 import { defaultNodeScript } from './node-script.js';
@@ -70,6 +70,15 @@ export interface ClusterOptions {
    * killed as hung.
    */
   externalNodes?: Record<number, { command: string; args?: string[] }>;
+  /** The trace's `meta.protocol`; `single-decree` by default. */
+  protocol?: string;
+  /**
+   * Scripted mode (a chapter's pinned execution, electron/engine/pinned): the hub holds every
+   * message for `gate` until the script releases it, nodes start when the script boots them
+   * (`scriptedHub.boot`) and fire timers only when it says; the script hosts the client sessions
+   * (the meta line lists `clients`). Use the levers of `scriptedHub`, `crash` and `restart`.
+   */
+  scripted?: { gate: HubGate; clients?: string[]; model?: 'kv' | 'lock' | 'log'; workload?: string };
 }
 
 type ExitReason = 'crash' | 'stop' | 'hang' | 'shutdown';
@@ -164,9 +173,12 @@ export class Cluster {
       nodes: this.nodes,
       seed: this.seed,
       network,
-      protocol: opts.nodeProgram?.protocol ?? 'single-decree',
+      protocol: opts.protocol ?? opts.nodeProgram?.protocol ?? 'single-decree',
       ...(opts.title ? { title: opts.title } : {}),
       ...(plan ? { clients: plan.clients.map((c) => c.id), model: plan.model, workload: plan.text } : {}),
+      ...(opts.scripted?.clients?.length ? { clients: [...opts.scripted.clients] } : {}),
+      ...(opts.scripted?.model ? { model: opts.scripted.model } : {}),
+      ...(opts.scripted?.workload ? { workload: opts.scripted.workload } : {}),
     });
     if (plan) this.clients = new ClientGroup(plan, this.clientHost(), opts.clients?.timing);
     this.script = opts.nodeCommand?.script ?? defaultNodeScript();
@@ -221,6 +233,12 @@ export class Cluster {
 
   get hubPort(): number {
     return this.requireHub().port;
+  }
+
+  /** Scripted mode: the hub, for the script's levers (releaseHeld, duplicateHeld, fireTimer, boot). */
+  get scriptedHub(): Hub {
+    if (!this.opts.scripted) throw new Error('this cluster is not scripted (ClusterOptions.scripted)');
+    return this.requireHub();
   }
 
   get network(): NetworkConfig {
@@ -497,6 +515,7 @@ export class Cluster {
         network,
         t0: this.t0,
         onClientAnswer: (client, from, msg) => this.clients?.onAnswer(client, from, msg),
+        ...(this.opts.scripted ? { gate: this.opts.scripted.gate } : {}),
       }),
       ControlServer.open({ onMessage: (m) => this.onControl(m), onDisconnect: () => {} }),
     ]);
@@ -539,6 +558,7 @@ export class Cluster {
       heartbeatMs: HEARTBEAT_MS,
       seed: this.seed,
       program: this.opts.nodeProgram ?? {},
+      ...(this.opts.scripted ? { scripted: true } : {}),
     };
     const cmd = this.opts.nodeCommand;
     const external = this.opts.externalNodes?.[node];

@@ -1,6 +1,6 @@
 import type { ClientRequest, NodeContext, NodeId, PaxosNode, PaxosNodeClass, Value } from '@paxlab/sdk';
-import type { ClientId, NetworkConfig, Participant, TraceEvent, WireMessage } from '../trace/events.js';
-import { ClientGroup, type ClientPlan, type ClientTiming, isAnswerMessage, isRequestMessage, type AnswerMessage } from '../clients/index.js';
+import type { ClientId, DropReason, NetworkConfig, Participant, TraceEvent, WireMessage } from '../trace/events.js';
+import { ClientGroup, type ClientPlan, type ClientRecord, type ClientTiming, isAnswerMessage, isRequestMessage, type AnswerMessage } from '../clients/index.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import { NetworkModel } from '../net/network-model.js';
 import { Rng } from '../net/rng.js';
@@ -19,6 +19,37 @@ export interface SimulationOptions {
   protocol?: string;
   /** Client sessions (format /2): they start at time 0 and send through the simulated network. */
   clients?: { plan: ClientPlan; timing?: Partial<ClientTiming> };
+  /**
+   * A scripted run (a chapter's pinned execution, electron/engine/pinned): nothing happens unless
+   * the caller says so. See {@link ScriptedRun}.
+   */
+  scripted?: ScriptedRun;
+}
+
+/**
+ * Scripted mode. Every message (between nodes, and between clients and nodes) is held once sent
+ * until the caller releases it (`releaseHeld`), duplicates it (`duplicateHeld`) or drops it; a node's
+ * timers are only armed, and fire when the caller says (`fireTimer`); the clock moves only with
+ * `advanceTime`. The caller hosts the client sessions: their messages go through `clientSend` and
+ * `recordClient`, answers delivered to a client come back to `onClientAnswer`. Each node's start is
+ * recorded as a `start` event and each timer with `after` and `at`, as a real cluster records them,
+ * so the same script gives the same trace on both.
+ */
+export interface ScriptedRun {
+  /** The run's client ids and the model their history is judged by, for the meta line. */
+  clients?: ClientId[];
+  model?: 'kv' | 'lock' | 'log';
+  workload?: string;
+  onClientAnswer?: (client: ClientId, from: NodeId, msg: AnswerMessage) => void;
+}
+
+/** One copy of a message the scripted network holds. */
+export interface HeldCopy {
+  id: number;
+  copy: number;
+  from: Participant;
+  to: Participant;
+  msg: WireMessage;
 }
 
 /** When `runUntil` stops; the first condition met wins. */
@@ -94,10 +125,18 @@ export class Simulation {
   private readonly clientTimers = new Map<ClientId, number>();
   /** Requests that came from client sessions: their answers go back over the network. */
   private readonly clientOf = new Map<string, ClientId>();
+  /** Scripted mode: the options, and the message copies held until released, in send order. */
+  private readonly scripted: ScriptedRun | null;
+  private readonly heldCopies: HeldCopy[] = [];
+  private readonly nextCopy = new Map<number, number>();
+  /** Scripted mode: deliveries and client requests each node handled in its current life. */
+  private readonly inputs = new Map<NodeId, number>();
 
   constructor(opts: SimulationOptions) {
     this.nodes = normalizeNodes(opts.nodes);
     this.nodeClass = opts.nodeClass;
+    this.scripted = opts.scripted ?? null;
+    if (this.scripted && (opts.schedule?.length || opts.clients)) throw new RangeError('a scripted simulation takes no fault schedule and hosts no client sessions: the script says what happens');
     this.network = new NetworkModel(opts.network);
     const master = new Rng(opts.seed);
     this.netRng = master.fork();
@@ -112,6 +151,9 @@ export class Simulation {
       ...(opts.protocol !== undefined ? { protocol: opts.protocol } : {}),
       ...(opts.title !== undefined ? { title: opts.title } : {}),
       ...(opts.clients ? { clients: opts.clients.plan.clients.map((c) => c.id), model: opts.clients.plan.model, workload: opts.clients.plan.text } : {}),
+      ...(this.scripted?.clients?.length ? { clients: [...this.scripted.clients] } : {}),
+      ...(this.scripted?.model ? { model: this.scripted.model } : {}),
+      ...(this.scripted?.workload ? { workload: this.scripted.workload } : {}),
     });
     for (const a of validateFaultSchedule(opts.schedule ?? [], this.nodes)) this.scheduleAction(a);
     for (const slot of this.slots.values()) this.boot(slot);
@@ -259,6 +301,76 @@ export class Simulation {
     }
   }
 
+  // ---- scripted mode (ScriptedRun) ---------------------------------------------------------------
+
+  /** The message copies held now, in the order they were sent (copies of one message by copy). */
+  held(): readonly HeldCopy[] {
+    return this.heldCopies;
+  }
+
+  /** The timers `node` has armed now, by name. */
+  armedTimers(node: NodeId): string[] {
+    return [...this.slot(node).timers.keys()].sort();
+  }
+
+  /**
+   * Let a held copy go: delivered now, or dropped for `reason`. The caller decides (electron/engine/
+   * pinned decides for both harnesses alike); a copy for a node that is down is dropped as crashed.
+   */
+  releaseHeld(id: number, copy: number, fate: { deliver: true } | { deliver: false; reason: DropReason }): void {
+    const i = this.heldCopies.findIndex((h) => h.id === id && h.copy === copy);
+    if (i < 0) throw new RangeError(`no held copy ${copy} of message ${id}`);
+    const [h] = this.heldCopies.splice(i, 1);
+    if (!fate.deliver) {
+      this.recorder.recordOwned({ type: 'drop', t: this.time, id, from: h.from, to: h.to, reason: fate.reason, copy });
+      return;
+    }
+    const inc = typeof h.to === 'number' ? this.slot(h.to).inc : 0;
+    this.deliver({ kind: DELIVER, t: this.time, order: 0, id, from: h.from, to: h.to, copy, msg: h.msg, inc });
+  }
+
+  /** The network makes another copy of held message `id` (recorded as a `duplicate`); it is held too. */
+  duplicateHeld(id: number): number {
+    const copies = this.heldCopies.filter((h) => h.id === id);
+    if (copies.length === 0) throw new RangeError(`message ${id} is not held`);
+    const first = copies[0];
+    const copy = this.nextCopy.get(id) ?? 1;
+    this.nextCopy.set(id, copy + 1);
+    this.recorder.recordOwned({ type: 'duplicate', t: this.time, id, from: first.from, to: first.to, copy });
+    this.heldCopies.push({ ...first, copy });
+    return copy;
+  }
+
+  /** Fire `node`'s armed timer `name` now. */
+  fireTimer(node: NodeId, name: string): void {
+    const s = this.slot(node);
+    if (s.node === null || !s.timers.has(name)) throw new RangeError(`node ${node} has no armed timer '${name}'`);
+    s.timers.delete(name);
+    this.recorder.recordOwned({ type: 'timer', t: this.time, node, name, after: this.inputs.get(node) ?? 0, at: this.time });
+    const n = s.node;
+    try {
+      n.onTimer(name);
+    } catch (err) {
+      this.nodeError(node, 'onTimer', err);
+    }
+  }
+
+  /** A message from a client session the caller hosts (scripted mode). */
+  clientSend(client: ClientId, node: NodeId, msg: WireMessage): void {
+    this.route(client, node, { ...msg }, this.slot(node).inc);
+  }
+
+  /** A history event of a client session the caller hosts, stamped now. */
+  recordClient(e: ClientRecord): void {
+    this.recorder.recordOwned({ ...e, t: this.time } as never);
+  }
+
+  /** Move the virtual clock forward (scripted mode has no other clock). */
+  advanceTime(ms: number): void {
+    if (!(ms >= 0)) throw new RangeError(`advanceTime(${ms}): time only moves forward`);
+    this.time += ms;
+  }
+
   // ---- the event loop --------------------------------------------------------------------------
 
   private process(item: Item): void {
@@ -293,7 +405,10 @@ export class Simulation {
   private deliver(d: Extract<Item, { kind: typeof DELIVER }>): void {
     if (typeof d.to === 'string') {
       this.recorder.recordOwned({ type: 'deliver', t: this.time, id: d.id, from: d.from, to: d.to, msg: d.msg, copy: d.copy });
-      if (typeof d.from === 'number' && isAnswerMessage(d.msg)) this.clients?.onAnswer(d.to, d.from, d.msg as AnswerMessage);
+      if (typeof d.from === 'number' && isAnswerMessage(d.msg)) {
+        this.clients?.onAnswer(d.to, d.from, d.msg as AnswerMessage);
+        this.scripted?.onClientAnswer?.(d.to, d.from, d.msg as AnswerMessage);
+      }
       return;
     }
     const s = this.slots.get(d.to)!;
@@ -308,6 +423,7 @@ export class Simulation {
       return;
     }
     this.recorder.recordOwned({ type: 'deliver', t: this.time, id: d.id, from: d.from, to: d.to, msg: d.msg, copy: d.copy });
+    if (this.scripted) this.inputs.set(d.to, (this.inputs.get(d.to) ?? 0) + 1);
     const node = s.node;
     if (typeof d.from === 'string') {
       // A client's request: the node sees it as onClientRequest.
@@ -365,6 +481,7 @@ export class Simulation {
       return;
     }
     const req: ClientRequest = { id, value };
+    if (this.scripted) this.inputs.set(node, (this.inputs.get(node) ?? 0) + 1);
     const n = s.node;
     try {
       n.onClientRequest(req);
@@ -377,6 +494,11 @@ export class Simulation {
 
   /** Construct a fresh instance (same storage) and call onStart. */
   private boot(s: Slot): void {
+    if (this.scripted) {
+      // As a node process reports its start: before the constructor, so onStart's sends follow it.
+      this.inputs.set(s.id, 0);
+      this.recorder.recordOwned({ type: 'start', t: this.time, node: s.id, at: this.time });
+    }
     const ctx = this.contextFor(s, s.inc);
     try {
       s.node = new this.nodeClass(ctx);
@@ -417,7 +539,8 @@ export class Simulation {
         }
         const gen = sim.nextTimerGen++;
         s.timers.set(name, gen);
-        sim.queue.push({ kind: TIMER, t: sim.time + delayMs, order: 0, node: id, name, gen });
+        // Scripted: armed only; it fires when the script says (fireTimer).
+        if (!sim.scripted) sim.queue.push({ kind: TIMER, t: sim.time + delayMs, order: 0, node: id, name, gen });
       },
       cancelTimer(name) {
         if (alive()) s.timers.delete(name);
@@ -486,6 +609,14 @@ export class Simulation {
     const id = this.nextMsgId++;
     const t = this.time;
     this.recorder.recordOwned({ type: 'send', t, id, from, to, msg: m });
+    if (this.scripted) {
+      // Scripted: blocked now (a down addressee, a partition, a cut link) is dropped as always;
+      // anything else waits for the script. No random draw.
+      const blocked = this.network.blocked(from, to);
+      if (blocked) this.recorder.recordOwned({ type: 'drop', t, id, from, to, reason: blocked, copy: 0 });
+      else this.heldCopies.push({ id, copy: 0, from, to, msg: m });
+      return;
+    }
     const minDelay = this.network.config.minDelayMs;
     for (const f of this.network.route(from, to, this.netRng)) {
       if (f.copy > 0) this.recorder.recordOwned({ type: 'duplicate', t, id, from, to, copy: f.copy });

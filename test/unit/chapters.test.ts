@@ -1,0 +1,114 @@
+/**
+ * Every chapter pack, from its data: the naive protocol (the starter) fails each pinned execution
+ * that says so with the named symptom; the reference fix passes every test, pinned and random; every
+ * mutant fails some test; the narration points at events of the run it tells; the starter and the
+ * fix differ only in the handler the manifest names.
+ */
+import { describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import type { PaxosNodeClass } from '@paxlab/sdk';
+import { chapterView, firstFailure, listChapters, loadChapter, playStory, resolveNarration, runChapterTest } from '../../electron/engine/chapters/index.js';
+import { runPinnedSim } from '../../electron/engine/pinned/index.js';
+
+const chapters = listChapters();
+
+async function nodeClass(file: string): Promise<PaxosNodeClass<any>> {
+  const mod = (await import(pathToFileURL(file).href)) as { Node: PaxosNodeClass<any> };
+  return mod.Node;
+}
+
+/** The method named `name` in a class body: from its line to the matching closing brace. */
+function method(source: string, name: string): string {
+  const lines = source.split('\n');
+  const start = lines.findIndex((l) => new RegExp(`^  (private |protected )?${name}\\(`).test(l));
+  if (start < 0) return '';
+  const end = lines.findIndex((l, i) => i > start && l === '  }');
+  return lines.slice(start, end + 1).join('\n');
+}
+
+test('the player gets a chapter as plain JSON: texts, question, starter, scripts, narration, tests', () => {
+  const view = chapterView(loadChapter('chapter-4'));
+  expect(JSON.parse(JSON.stringify(view))).toEqual(view);
+  expect(view).toMatchObject({ id: 'chapter-4', number: 4, nodes: 2, model: 'lock', handler: { name: 'onClientRequest' }, predict: { script: 'story', answer: 'granted' } });
+  expect(view.starter.text).toMatch(/onClientRequest\(r: ClientRequest\): void/);
+  expect(view.scripts.map((s) => s.name).sort()).toEqual(['lost-learn', 'retry', 'story']);
+  expect(Object.keys(view.narration).sort()).toEqual(['lost-learn', 'retry', 'story']);
+  expect(view.frame).toMatch(/^# A crash and a takeover/);
+});
+
+test('the course has chapters 0 to 9, each pack loads', () => {
+  expect(chapters.map((c) => [c.number, c.error])).toEqual(Array.from({ length: 10 }, (_, i) => [i, undefined]));
+});
+
+for (const summary of chapters) {
+  describe(`${summary.id}: ${summary.title}`, () => {
+    const pack = loadChapter(summary.id);
+
+    test('the starter and the fix differ only in the handler the manifest names', () => {
+      const starter = readFileSync(pack.starterPath, 'utf8');
+      const fix = readFileSync(pack.referencePath, 'utf8');
+      const name = pack.manifest.handler.name;
+      expect(method(fix, name), `reference has ${name}`).not.toBe('');
+      expect(method(starter, name)).not.toBe(method(fix, name));
+      // Outside the handler (and the file's opening comment), the two files are the same.
+      const outside = (src: string) => src.replace(method(src, name), '').replace(/^\/\*\*[\s\S]*?\*\/\n/, '');
+      expect(outside(starter)).toBe(outside(fix));
+    });
+
+    for (const t of pack.tests) {
+      if (t.starter) {
+        test(`the naive protocol fails '${t.name}' with the symptom ${t.starter.symptom}`, async () => {
+          const out = runChapterTest(pack, t, await nodeClass(pack.starterPath));
+          expect(out.scriptError).toBeUndefined();
+          expect(out.passed).toBe(false);
+          expect(out.verdicts.filter((v) => !v.ok).map((v) => v.symptom)).toContain(t.starter!.symptom);
+          const failed = out.verdicts.find((v) => v.symptom === t.starter!.symptom)!;
+          expect(failed.events.length).toBeGreaterThan(0);
+        });
+      }
+      test(`the fix passes '${t.name}'${t.kind === 'random' ? ` (${t.seeds.count} seeds)` : ''}`, async () => {
+        const out = runChapterTest(pack, t, await nodeClass(pack.referencePath));
+        const why = out.scriptError ?? firstFailure(out)?.message;
+        expect(out.passed, `${why}${out.seed !== undefined ? ` (seed ${out.seed})` : ''}`).toBe(true);
+      }, 60_000);
+    }
+
+    for (const file of pack.mutants()) {
+      test(`mutant ${file.split('/').pop()} fails some test`, async () => {
+        const header = readFileSync(file, 'utf8').split('\n')[0];
+        expect(header).toMatch(/^\/\/ Bug: /);
+        const cls = await nodeClass(file);
+        const failing = pack.tests.map((t) => runChapterTest(pack, t, cls)).filter((o) => !o.passed);
+        expect(failing.length, header).toBeGreaterThan(0);
+      }, 60_000);
+    }
+
+    test('the narration points at events of the run it tells (the naive protocol\'s where it breaks, else the fix\'s); the predict question names a script', async () => {
+      const starter = await nodeClass(pack.starterPath);
+      const fix = await nodeClass(pack.referencePath);
+      for (const [name, steps] of Object.entries(pack.course.narration)) {
+        const breaks = pack.tests.some((t) => t.kind === 'pinned' && t.script === name && t.starter);
+        const run = runPinnedSim(pack.script(name), breaks ? starter : fix);
+        expect(run.error).toBeUndefined();
+        const resolved = resolveNarration(steps, run);
+        steps.forEach((s, i) => {
+          if (s.at) expect(resolved[i].seqs.length, `narration step ${i + 1} of ${name}: ${s.text}`).toBeGreaterThan(0);
+        });
+      }
+      expect(pack.scripts.has(pack.course.predict.script)).toBe(true);
+    });
+
+    for (const { story } of pack.course.stories) {
+      test(`plays the seed story ${story}, each narration step pointing at its events`, () => {
+        const played = playStory(pack, story);
+        // The story as the course tells it, message for message.
+        expect(played.lines).toEqual(played.expected);
+        const steps = pack.course.stories.find((s) => s.story === story)!.narration;
+        steps.forEach((s, i) => {
+          if (s.at) expect(played.narration[i].seqs.length, `${story} narration step ${i + 1}: ${s.text}`).toBeGreaterThan(0);
+        });
+      });
+    }
+  });
+}
