@@ -203,6 +203,17 @@ export interface GradeTestRef {
   kind: string;
 }
 
+export interface SafetyView {
+  /** The broken properties, e.g. `agreement`. */
+  checkers: string[];
+  /** The ids of the tests that broke them. */
+  tests: string[];
+  /** The most a submission that breaks safety can score. */
+  maxScore: number;
+  /** Whether the cap lowered this score. */
+  capped: boolean;
+}
+
 export interface GradeReportView {
   labId: string;
   runId: string;
@@ -216,6 +227,11 @@ export interface GradeReportView {
   verdicts: Verdict[];
   diagnostics: Diagnostic[];
   durationMs: number;
+  /**
+   * Set when a test broke a safety property (agreement, validity, …): the report leads with it, the
+   * lab is not passed, and the score is capped at `maxScore` (the manifest's `safety.cap`).
+   */
+  safety?: SafetyView;
   /** Set when grading itself could not run. */
   error?: string;
 }

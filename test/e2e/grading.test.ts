@@ -51,6 +51,9 @@ describe('grading in the app', () => {
     await expect.poll(() => page.getByTestId('run-tests').innerText(), { timeout: 120_000 }).toBe('Run public tests');
     expect(await page.getByTestId('grade-summary').innerText()).toMatch(/\d+ of \d+ tests fail/);
     expect(await page.getByTestId('grade-progress').getAttribute('data-pct')).toBe('100');
+    // The broken safety property leads the report, and its test is the first verdict listed.
+    expect(await page.getByTestId('grade-safety').innerText()).toMatch(/Safety broken: .*agreement/);
+    expect(await page.locator('[data-testid=verdicts] .verdict').first().getAttribute('data-testid')).toMatch(/^verdict-(scenario|search):/);
 
     const verdict = page.getByTestId('verdict-scenario:split-vote');
     expect(await verdict.getAttribute('data-passed')).toBe('false');

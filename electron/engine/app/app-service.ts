@@ -214,7 +214,7 @@ export class AppService implements PaxLabService {
       const progress = this.workspace.progress.recordGrade(labId, {
         score: report.score,
         maxScore: report.maxScore,
-        passed: report.total > 0 && report.failed === 0,
+        passed: report.total > 0 && report.failed === 0 && !report.safety,
         failed: report.failed,
         total: report.total,
       });
