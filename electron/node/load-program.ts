@@ -7,6 +7,7 @@ import type { NodeRoles } from '../../labs/paxos-node/node.js';
 import { SingleDecreeNode } from '../../labs/paxos-node/node.js';
 import { MultiPaxosNode, type MultiPaxosNodeOptions, type MultiRoles } from '../../labs/05-kv-service/reference/node.js';
 import type { NodeProgram } from '../engine/cluster/node-config.js';
+import { guardedNodeClass } from '../engine/realm/guarded-node.js';
 import { guardedRoleClass } from '../engine/realm/guarded-role.js';
 import { StudentCalls } from '../engine/realm/student-calls.js';
 import { isStudentPromise, StudentRealm } from '../engine/realm/student-realm.js';
@@ -21,6 +22,10 @@ export async function loadNodeFactory(program: NodeProgram): Promise<NodeFactory
     const NodeClass = (mod.Node ?? mod.default) as unknown;
     if (typeof NodeClass !== 'function') throw new Error(`node module ${program.module} exports no Node class (as Node or default)`);
     return (ctx) => new (NodeClass as new (c: typeof ctx, o: unknown) => ReturnType<NodeFactory>)(ctx, { ...options });
+  }
+  if (program.studentNode) {
+    const NodeClass = loadStudentExport(program.studentNode, 'node', 'Node', guardedNodeClass);
+    return (ctx) => new NodeClass(ctx as never, { ...options }) as unknown as ReturnType<NodeFactory>;
   }
   const roles: Record<string, unknown> = {};
   const wanted = [
@@ -46,6 +51,10 @@ export async function loadNodeFactory(program: NodeProgram): Promise<NodeFactory
  * the node's sockets or its files.
  */
 function loadStudentRole(file: string, what: string, exportName: string): unknown {
+  return loadStudentExport(file, what, exportName, guardedRoleClass);
+}
+
+function loadStudentExport<T>(file: string, what: string, exportName: string, guard: (calls: StudentCalls, cls: unknown, name: string) => T): T {
   ignoreStudentRejections();
   let code: string;
   try {
@@ -58,7 +67,7 @@ function loadStudentRole(file: string, what: string, exportName: string): unknow
   if (!loaded.ok) throw new Error(`cannot load the ${what} module ${file}: it threw ${loaded.thrown.name}: ${loaded.thrown.message}`);
   const cls = loaded.module.exports.get(exportName);
   if (typeof cls !== 'function') throw new Error(`${what} module ${file} does not export a class named ${exportName}`);
-  return guardedRoleClass(calls, cls, exportName);
+  return guard(calls, cls, exportName);
 }
 
 let ignoring = false;

@@ -14,6 +14,7 @@ import { buildStudentModule } from '../../electron/engine/build/index.js';
 import { judgePinned, listChapters, loadChapter } from '../../electron/engine/chapters/index.js';
 import { firstDifference, runPinnedSim } from '../../electron/engine/pinned/index.js';
 import { runPinnedCluster } from '../../electron/engine/pinned/cluster-runner.js';
+import type { NodeProgram } from '../../electron/engine/cluster/node-config.js';
 
 let dir: string;
 beforeAll(() => {
@@ -25,16 +26,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * The node module as a node process loads it: one ES module with the SDK bundled in. The starter —
  * the file a student edits — goes through the student build (imports, type check, the Node export).
  */
-async function bundle(file: string, name: string, student: boolean): Promise<string> {
-  const out = path.join(dir, `${name}.mjs`);
+async function bundle(file: string, name: string, student: boolean): Promise<NodeProgram> {
   if (!student) {
+    const out = path.join(dir, `${name}.mjs`);
     await build({ entryPoints: [file], bundle: true, format: 'esm', platform: 'node', outfile: out, logLevel: 'error' });
-    return out;
+    return { module: out };
   }
+  const out = path.join(dir, `${name}.js`);
   const built = await buildStudentModule(file, { exportName: 'Node' });
   expect(built.ok, JSON.stringify(built.diagnostics)).toBe(true);
   if (built.ok) writeFileSync(out, built.code);
-  return out;
+  return { studentNode: out };
 }
 
 for (const summary of listChapters()) {
@@ -44,10 +46,10 @@ for (const summary of listChapters()) {
       test(`the ${which === 'starter' ? 'naive protocol' : 'fix'}: each pinned execution gives the simulator's trace`, async () => {
         const file = which === 'starter' ? pack.starterPath : pack.referencePath;
         const cls = ((await import(pathToFileURL(file).href)) as { Node: PaxosNodeClass<any> }).Node;
-        const module = await bundle(file, `${pack.id}-${which}`, which === 'starter');
+        const program = await bundle(file, `${pack.id}-${which}`, which === 'starter');
         for (const script of pack.scripts.values()) {
           const sim = runPinnedSim(script, cls);
-          const real = await runPinnedCluster(script, { module });
+          const real = await runPinnedCluster(script, program);
           expect(real.error, script.name).toEqual(sim.error);
           const diff = firstDifference(sim.trace, real.trace);
           expect(diff?.message ?? null, `${script.name}`).toBeNull();

@@ -90,10 +90,10 @@ export async function run(id: string, opts: RunOptions = {}): Promise<number> {
         for (const d of built.diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
         return 2;
       }
-      const module = path.join(tmp, 'node.mjs');
-      writeFileSync(module, built.code);
+      const studentNode = path.join(tmp, 'student-node.js');
+      writeFileSync(studentNode, built.code);
       try {
-        result = await runPinnedCluster(script, { module });
+        result = await runPinnedCluster(script, { studentNode });
       } catch (err) {
         if (!(err instanceof PinnedHarnessError)) throw err;
         process.stderr.write(`paxlab: the pinned execution could not go on: ${err.message}\n`);

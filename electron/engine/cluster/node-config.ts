@@ -37,6 +37,12 @@ export interface NodeProgram {
    */
   module?: string;
   /**
+   * A student's node module as the student build makes it (docs/student-api.md), exporting a
+   * PaxosNode class as `Node`: run in a student realm of its own, guarded like the grader's, instead
+   * of the reference node. Student code is never imported as a module of the node process.
+   */
+  studentNode?: string;
+  /**
    * JSON options for the node's constructor (after the context): for the Multi-Paxos node and a
    * service node module, `ServiceNodeOptions` (`{ machine: 'kv' | 'lock' | 'log', … }`).
    */
