@@ -13,6 +13,8 @@ import type { TraceHighlight, TraceStep } from './engine/failing-run/types.js';
 
 export type { NetworkConfig, TraceEvent } from './engine/trace/events.js';
 export type { TraceHighlight, TraceStep } from './engine/failing-run/types.js';
+/** What a Multi-Paxos service node's snapshot holds (the playground's log view draws it). */
+export type { MultiNodeView, SlotView, SlotState } from '@paxlab/sdk';
 
 // ---------------------------------------------------------------------------------------------
 // Data types
