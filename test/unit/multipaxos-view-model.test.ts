@@ -71,6 +71,8 @@ describe('Multi-Paxos view model', () => {
     const f = logRow(view({ node: 2, active: false, window: null }), 2);
     expect(f.window).toBeNull();
     expect(f.cells.map((c) => c.slot)).toEqual([8, 9]);
+    expect(f.omitted).toBe(3);
+    expect(row.omitted).toBe(0);
     expect(f.cells.some((c) => c.inWindow)).toBe(false);
   });
 

@@ -51,7 +51,8 @@ export class ClientStatsFold {
     if (!started) return;
     this.open.delete(e.request);
     s[e.type]++;
-    if (e.type !== 'info') s.latencies.push(Math.max(0, e.t - started.t));
+    // Tenths of a millisecond: finer says nothing about a real cluster.
+    if (e.type !== 'info') s.latencies.push(Math.round(Math.max(0, e.t - started.t) * 10) / 10);
   }
 
   /** Operations that ended (any way), over all clients. */

@@ -48,7 +48,7 @@ export interface LogRow {
   applied: number;
   /** The highest slot this node knows chosen (applied or not). */
   chosen: number;
-  /** Older slots left out of the snapshot (beyond compaction). */
+  /** Older slots not shown (left out by the node's snapshot or by `maxCells`), beyond compaction. */
   omitted: number;
   cells: LogCell[];
   /** The leader's window, as text (`slots 12–15, 2 in flight`), or null on a follower. */
@@ -89,7 +89,7 @@ export function logRow(view: MultiNodeView, maxCells = 40): LogRow {
     compacted: view.compacted,
     applied: view.applied,
     chosen,
-    omitted: view.omitted,
+    omitted: view.omitted + (view.slots.length - slots.length),
     cells,
     window: win ? `slots ${win.from}–${win.from + win.alpha - 1}, ${win.inFlight.length} in flight` : null,
   };
