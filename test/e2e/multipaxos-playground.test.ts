@@ -99,6 +99,13 @@ describe('Multi-Paxos playground in Chromium', () => {
     const judged = /(\d+) of (\d+) operations judged/.exec(verdict)!;
     expect(judged[1]).toBe(judged[2]);
     expect(Number(judged[1])).toBeGreaterThanOrEqual(600);
+    // The crashed leader, restarted from its stable storage, catches up: all five agree.
+    await page.getByTestId(`mp-restart-${leader}`).click();
+    await expect.poll(() => attr(`mp-node-${leader}`, 'data-condition'), { timeout: 15_000 }).toBe('up');
+    await expect.poll(() => attr(`mp-node-${leader}`, 'data-applied'), { timeout: 30_000 }).toBe(applied[0]);
+    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId(`mp-state-${leader}`).evaluate((el) => el.textContent), { timeout: 10_000 }).toBe(stores[0]);
+
     // Its link: the history view of the same run, beside its space-time diagram.
     await page.getByTestId('show-history').click();
     await page.getByTestId('history-panel').waitFor();
@@ -106,4 +113,31 @@ describe('Multi-Paxos playground in Chromium', () => {
     expect(app.pageErrors).toEqual([]);
     await page.getByTestId('stop-cluster').click();
   }, 240_000);
+
+  test('a 3-node lock service: clients start on request; the replicas show who holds each lock', async () => {
+    await page.getByTestId('protocol').selectOption('lock');
+    await page.getByTestId('node-count').selectOption('3');
+    await page.getByTestId('client-count').fill('2');
+    await page.getByTestId('client-keys').fill('2');
+    await page.getByTestId('client-ops').fill('30');
+    await page.getByTestId('client-rate').fill('0');
+    await page.getByTestId('client-autostart').uncheck();
+    await page.getByTestId('start-cluster').click();
+    await page.getByTestId('clients-phase').filter({ hasText: 'idle' }).waitFor({ timeout: 30_000 });
+    expect(await attr('live-verdict', 'data-verdict')).toBe('none');
+    await page.getByTestId('start-clients').click();
+    await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 30_000 }).toBe('ok');
+    expect(await page.getByTestId('client-c2-done').textContent()).toBe('30');
+    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 30_000 }).toBe('true');
+    // Lock → holder on every replica, the same everywhere (a released lock is gone from the table).
+    const tables = await Promise.all([1, 2, 3].map((n) => page.getByTestId(`mp-state-${n}`).evaluate((el) => el.textContent)));
+    expect(new Set(tables).size).toBe(1);
+    expect(tables[0]).toMatch(/^(L\d+c\d+)*$/);
+    await expect(page.locator('[data-testid="mp-node-1"] details summary').textContent()).resolves.toMatch(/^locks \(\d+\)$/);
+    await page.locator('[data-testid="mp-node-1"] details summary').click();
+    await shot('multipaxos-lock-service');
+    expect(app.pageErrors).toEqual([]);
+    await page.getByTestId('stop-cluster').click();
+  }, 120_000);
 });

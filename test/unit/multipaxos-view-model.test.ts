@@ -4,6 +4,7 @@ import type { MultiNodeView } from '@paxlab/sdk';
 import type { NodeSnapshot } from '../../electron/api.js';
 import { convergence, logRow, multiViewOf, nodeCondition, replicaRows, thinkMsFor, workloadText } from '../../renderer/src/multipaxos/view-model.js';
 import { parseWorkloadText } from '../../electron/engine/clients/index.js';
+import { decideLabel } from '../../renderer/src/diagram/labels.js';
 
 function view(over: Partial<MultiNodeView> = {}): MultiNodeView {
   return {
@@ -111,5 +112,16 @@ describe('Multi-Paxos view model', () => {
     expect(parseWorkloadText(workloadText({ kind: 'kv', keys: 2, ops: 5, mix: 'append' }))).toEqual({ kind: 'kv', keys: 2, ops: 5, mix: 'append' });
     expect(thinkMsFor(0)).toBe(0);
     expect(thinkMsFor(20)).toBe(50);
+  });
+});
+
+describe('decision labels in the diagram', () => {
+  test('a slot names its commands, not their JSON; single-decree values stay as they are', () => {
+    const batch = JSON.stringify([1, 2, 3, 4].map((k) => ({ id: `c${k}:7`, client: `c${k}`, seq: 7, value: '{"f":"get","key":"x"}' })));
+    expect(decideLabel({ value: batch, slot: 12 })).toBe('slot 12: c1:7 c2:7 c3:7 +1');
+    expect(decideLabel({ value: JSON.stringify([{ id: 'c1:1' }]), slot: 3 })).toBe('slot 3: c1:1');
+    expect(decideLabel({ value: 'no-op', slot: 5 })).toBe('slot 5: no-op');
+    expect(decideLabel({ value: 'x', slot: 1 })).toBe('decided "x"');
+    expect(decideLabel({ value: 'y'.repeat(100), slot: 1 }).length).toBe(48);
   });
 });

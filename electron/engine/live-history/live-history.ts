@@ -52,6 +52,8 @@ export class LiveHistory {
   private checkedOps = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
   private lastCheck = 0;
+  /** How long the last check took: a long history is re-judged less often, so the host stays responsive. */
+  private lastCost = 0;
   private closed = false;
 
   constructor(private readonly opts: LiveHistoryOptions) {
@@ -98,12 +100,16 @@ export class LiveHistory {
   private schedule(soon = false): void {
     if (this.closed || this.timer) return;
     const interval = this.opts.intervalMs ?? 300;
-    const wait = soon ? 0 : Math.max(0, this.lastCheck + interval - Date.now());
+    const wait = soon ? 0 : Math.max(0, this.lastCheck + Math.max(interval, 4 * this.lastCost) - Date.now());
     this.timer = setTimeout(() => {
       this.timer = null;
       if (this.closed) return;
       this.lastCheck = Date.now();
-      if (this.fold.completed !== this.checkedOps) this.checkNow();
+      if (this.fold.completed !== this.checkedOps) {
+        const t0 = performance.now();
+        this.checkNow();
+        this.lastCost = performance.now() - t0;
+      }
       this.emit();
     }, wait);
   }
