@@ -13,6 +13,8 @@ import type { TraceHighlight, TraceStep } from './engine/failing-run/types.js';
 
 export type { NetworkConfig, TraceEvent } from './engine/trace/events.js';
 export type { TraceHighlight, TraceStep } from './engine/failing-run/types.js';
+/** What a Multi-Paxos service node's snapshot holds (the playground's log view draws it). */
+export type { MultiNodeView, SlotView, SlotState } from '@paxlab/sdk';
 
 // ---------------------------------------------------------------------------------------------
 // Data types
@@ -246,10 +248,13 @@ export interface ClusterStartOptions {
   seed?: number;
   network?: Partial<NetworkConfig>;
   /**
-   * Client sessions c1..c{count} that start with the cluster and run `workload` (the text form of
-   * docs/history.md, e.g. `log:ops=1` or `kv:keys=2,ops=20`) through the hub.
+   * Client sessions c1..c{count} that run `workload` (the text form of docs/history.md, e.g.
+   * `log:ops=1` or `kv:keys=2,ops=20`) through the hub: closed loop, each waiting `thinkMs` between
+   * an answer and its next operation (its rate; default 0, as fast as answers come). They start
+   * with the cluster unless `start` is false (then `startClients`). Progress and the live
+   * linearizability verdict arrive as `cluster-clients` events.
    */
-  clients?: { count: number; workload: string };
+  clients?: { count: number; workload: string; thinkMs?: number; start?: boolean };
   /**
    * Run the replicated service instead of single-decree Paxos: the reference Multi-Paxos node
    * (docs/multi-paxos-api.md) with this state machine, every role the reference one. Its nodes'
@@ -274,6 +279,31 @@ export interface ClusterInfo {
    * tenth at a time, so the first event after the meta line may have a seq above 1.
    */
   maxTraceEvents?: number;
+}
+
+/** One client session of the playground so far (latency: invoke to answer, ms). */
+export interface ClientStatsView {
+  client: string;
+  invoked: number;
+  ok: number;
+  fail: number;
+  info: number;
+  outstanding: boolean;
+  p50Ms: number | null;
+  p99Ms: number | null;
+}
+
+/**
+ * The playground's clients as the engine sees them: per-client figures and the linearizability
+ * verdict of the history so far ('none' before any operation completed, 'unknown' when the live
+ * check's step budget was spent), judged in the engine, never in the renderer.
+ */
+export interface ClientsView {
+  model: 'kv' | 'lock' | 'log';
+  phase: 'idle' | 'running' | 'done' | 'stopped';
+  clients: ClientStatsView[];
+  completed: number;
+  verdict: { verdict: 'ok' | 'illegal' | 'unknown' | 'none'; summary: string; checkedOps: number };
 }
 
 export interface NodeSnapshot {
@@ -383,6 +413,8 @@ export interface ReplayView {
 export type AppEvent =
   | { type: 'cluster-events'; clusterId: string; events: TraceEvent[] }
   | { type: 'cluster-status'; clusterId: string; status: ClusterStatus; message?: string }
+  /** The cluster's clients progressed, or the live verdict of their history changed. */
+  | { type: 'cluster-clients'; clusterId: string; view: ClientsView }
   /** A grading run began: the tests it will run, in order (their verdicts follow as `grade-progress`). */
   | { type: 'grade-started'; labId: string; runId: string; tests: GradeTestRef[] }
   | { type: 'grade-progress'; labId: string; runId: string; done: number; total: number; verdict?: Verdict }
@@ -426,6 +458,12 @@ export interface PaxLabApi {
   pauseNode(clusterId: string, node: number): Promise<void>;
   /** Continue a paused node (SIGCONT); it then handles everything that reached it meanwhile. */
   resumeNode(clusterId: string, node: number): Promise<void>;
+  /** Start the cluster's client sessions (when it was started with `clients.start` false). */
+  startClients(clusterId: string): Promise<void>;
+  /** End the client sessions: an operation still outstanding is recorded as unknown (`info`). */
+  stopClients(clusterId: string): Promise<void>;
+  /** The clients' figures and live verdict now (null when the cluster has no clients). */
+  getClients(clusterId: string): Promise<ClientsView | null>;
   /** Cut (`up` false) or restore a link, both directions. */
   setLink(clusterId: string, a: number, b: number, up: boolean): Promise<void>;
   setNetwork(clusterId: string, network: Partial<NetworkConfig>): Promise<NetworkConfig>;
@@ -480,6 +518,9 @@ export const API_METHODS = [
   'restartNode',
   'pauseNode',
   'resumeNode',
+  'startClients',
+  'stopClients',
+  'getClients',
   'setLink',
   'setNetwork',
   'partition',
@@ -698,7 +739,9 @@ const ARG_CHECKS: ArgChecks = {
       roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
       seed: optional(int(0, 2 ** 31 - 1)),
       network: optional(network),
-      clients: optional(object<{ count: number; workload: string }>({ count: int(1, 20), workload: text(200) })),
+      clients: optional(
+        object<{ count: number; workload: string; thinkMs?: number; start?: boolean }>({ count: int(1, 20), workload: text(200), thinkMs: optional(int(0, 60_000)), start: optional(bool) }),
+      ),
       service: optional(object<{ machine: 'kv' | 'lock' | 'log' }>({ machine: oneOf<'kv' | 'lock' | 'log'>('kv', 'lock', 'log') })),
     }),
   ],
@@ -707,6 +750,9 @@ const ARG_CHECKS: ArgChecks = {
   restartNode: [id, NODE],
   pauseNode: [id, NODE],
   resumeNode: [id, NODE],
+  startClients: [id],
+  stopClients: [id],
+  getClients: [id],
   setLink: [id, NODE, NODE, bool],
   setNetwork: [id, network],
   partition: [id, groups],

@@ -15,6 +15,7 @@ import {
   type BuildResult,
   type ClusterInfo,
   type ClusterStartOptions,
+  type ClientsView,
   type ExportTraceRequest,
   type ExportedTrace,
   type HistoryModel,
@@ -42,6 +43,7 @@ import { parseWorkloadText, WorkloadSpecError } from '../clients/workload.js';
 import type { ClusterHandle, EnginePorts, LabPack } from './ports.js';
 import { EventBatcher } from './event-batcher.js';
 import { eventsSince, exportableTrace } from './trace-window.js';
+import { LiveHistory } from '../live-history/index.js';
 
 /**
  * How many trace events a playground cluster keeps: an undecided cluster's heartbeats add
@@ -67,6 +69,8 @@ interface RunningCluster {
   handle: ClusterHandle;
   batcher: EventBatcher<TraceEvent>;
   unsubscribe: () => void;
+  /** The clients' live figures and verdict, when the cluster has clients. */
+  live: LiveHistory | null;
 }
 
 const ROLES = ['acceptor', 'proposer', 'learner'] as const;
@@ -295,10 +299,32 @@ export class AppService implements PaxLabService {
     const batcher = new EventBatcher<TraceEvent>(this.opts.eventBatchMs ?? 25, (events) =>
       this.emit({ type: 'cluster-events', clusterId, events }),
     );
+    const meta = handle.trace[0]?.type === 'meta' ? handle.trace[0] : undefined;
+    const live = meta?.clients?.length
+      ? new LiveHistory({
+          model: meta.model ?? 'log',
+          clients: meta.clients,
+          onChange: (view) => {
+            // The events the verdict judged go out before it, so the diagram has them.
+            batcher.flush();
+            this.emit({ type: 'cluster-clients', clusterId, view });
+          },
+        })
+      : null;
     // Events recorded before we subscribed go out first, so the stream has no gap.
-    for (const e of handle.trace) batcher.push(e);
-    const unsubscribe = handle.subscribe((e) => batcher.push(e));
-    this.cluster = { info, handle, batcher, unsubscribe };
+    for (const e of handle.trace) {
+      batcher.push(e);
+      live?.push(e);
+    }
+    const unsubscribe = handle.subscribe((e) => {
+      batcher.push(e);
+      live?.push(e);
+    });
+    this.cluster = { info, handle, batcher, unsubscribe, live };
+    if (live) {
+      if (options.clients?.start !== false) live.setPhase('running');
+      handle.onClientsDone?.(() => live.state().phase === 'running' && live.setPhase('done'));
+    }
     handle.onFailure?.((message) => {
       if (this.cluster?.info.clusterId !== clusterId) return;
       batcher.flush();
@@ -338,6 +364,7 @@ export class AppService implements PaxLabService {
     const c = this.running(clusterId);
     this.cluster = null;
     c.unsubscribe();
+    c.live?.close();
     try {
       await c.handle.shutdown();
     } finally {
@@ -373,6 +400,33 @@ export class AppService implements PaxLabService {
     const c = this.running(clusterId);
     this.checkNode(c, node);
     await c.handle.resume(node);
+  }
+
+  private clientsOf(clusterId: string): { c: RunningCluster; live: LiveHistory } {
+    const c = this.running(clusterId);
+    if (!c.live || !c.handle.startClients || !c.handle.stopClients) throw new ApiError('bad-argument', 'this cluster was started without clients');
+    return { c, live: c.live };
+  }
+
+  async startClients(clusterId: string): Promise<void> {
+    const { c, live } = this.clientsOf(clusterId);
+    try {
+      c.handle.startClients!();
+    } catch (err) {
+      throw new ApiError('conflict', err instanceof Error ? err.message : String(err));
+    }
+    live.setPhase('running');
+  }
+
+  async stopClients(clusterId: string): Promise<void> {
+    const { c, live } = this.clientsOf(clusterId);
+    if (live.state().phase === 'done' || live.state().phase === 'stopped') return;
+    c.handle.stopClients!();
+    live.setPhase('stopped');
+  }
+
+  async getClients(clusterId: string): Promise<ClientsView | null> {
+    return this.running(clusterId).live?.state() ?? null;
   }
 
   async setLink(clusterId: string, a: number, b: number, up: boolean): Promise<void> {

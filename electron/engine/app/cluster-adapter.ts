@@ -20,7 +20,8 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         title: 'playground',
         ...(launch.maxTraceEvents !== undefined ? { maxTraceEvents: launch.maxTraceEvents } : {}),
         ...(nodeCommand ? { nodeCommand } : {}),
-        ...(plan ? { clients: { plan } } : {}),
+        // Patient clients: a leader crash or a pause makes answers wait, not operations unknown.
+        ...(plan ? { clients: { plan, timing: { timeoutMs: 250, maxAttempts: 40, thinkMs: launch.clients?.thinkMs ?? 0 } } } : {}),
       });
       try {
         await cluster.ready;
@@ -28,14 +29,28 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         await cluster.shutdown();
         throw err;
       }
-      if (plan) cluster.startClients();
-      return wrap(cluster);
+      const handle = wrap(cluster);
+      if (plan && launch.clients?.start !== false) handle.startClients!();
+      return handle;
     },
   };
 }
 
 function wrap(cluster: Cluster): ClusterHandle {
+  let clientsStarted = false;
   return {
+    startClients: () => {
+      if (!cluster.clients) throw new Error('this cluster was started without clients');
+      if (clientsStarted) throw new Error('the clients have already run; start a new cluster for another run');
+      clientsStarted = true;
+      cluster.startClients();
+    },
+    stopClients: () => {
+      if (!cluster.clients) throw new Error('this cluster was started without clients');
+      clientsStarted = true;
+      cluster.endClients('stopped from the playground');
+    },
+    onClientsDone: (l) => cluster.clients?.whenDone(l),
     nodes: cluster.nodes,
     network: () => cluster.network,
     crash: (n) => cluster.crash(n),

@@ -66,7 +66,7 @@ export interface ClusterLaunch {
   /** Keep at most this many trace events, discarding the oldest (unbounded when left out). */
   maxTraceEvents?: number;
   /** Client sessions started with the cluster (workload in the text form of docs/history.md). */
-  clients?: { count: number; workload: string };
+  clients?: { count: number; workload: string; thinkMs?: number; start?: boolean };
   /** Run the reference Multi-Paxos service node with this state machine (reference roles). */
   service?: { machine: 'kv' | 'lock' | 'log' };
 }
@@ -84,6 +84,12 @@ export interface ClusterHandle {
   partition(groups: number[][]): Promise<void> | void;
   heal(): Promise<void> | void;
   clientRequest(node: number, value: string): Promise<string> | string;
+  /** Start the client sessions (once; a cluster without clients refuses). */
+  startClients?(): void;
+  /** End the client sessions: outstanding operations become `info`. */
+  stopClients?(): void;
+  /** Called once when every client session has run dry. */
+  onClientsDone?(listener: () => void): void;
   /** Null state when the node is down or paused. */
   snapshot(node: number): Promise<{ up: boolean; paused?: boolean; state: unknown }>;
   /** The meta line, then the events kept (all, or the newest under `maxTraceEvents`), in seq order. */

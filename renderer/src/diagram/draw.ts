@@ -7,7 +7,7 @@ import type { TraceEvent } from '../api/types.js';
 import type { Arrow, TraceIndex } from './trace-index.js';
 import { AXIS_H, GUTTER, arrowGeom, type Layout, visibleWindow, xOf } from './layout.js';
 import type { Palette } from './palette.js';
-import { messageLabel } from './labels.js';
+import { decideLabel, messageLabel } from './labels.js';
 import { laneOf } from './hit-test.js';
 
 /** What a failing run marks on top of the diagram, by event index. */
@@ -488,8 +488,8 @@ function drawMarker(
         if (x > l.plotRight - 110) {
           ctx.fillStyle = p.decide;
           ctx.textAlign = 'right';
-          ctx.fillText(`decided ${JSON.stringify(e.value)}`, x - 8, y - 20);
-        } else label(ctx, `decided ${JSON.stringify(e.value)}`, x, y - 20, p.decide, true);
+          ctx.fillText(decideLabel(e), x - 8, y - 20);
+        } else label(ctx, decideLabel(e), x, y - 20, p.decide, true);
       }
       break;
     case 'client-request':

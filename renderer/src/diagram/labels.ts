@@ -14,3 +14,26 @@ export function messageLabel(msg: { kind: string; [k: string]: unknown }): strin
       return msg.kind;
   }
 }
+
+/**
+ * A decision's label. A Multi-Paxos slot's value is a batch of client commands (JSON) or a no-op:
+ * the label names the slot and what it holds, not the JSON; other values are shown as they are,
+ * cut when long.
+ */
+export function decideLabel(e: { value: unknown; slot?: number }): string {
+  const v = e.value;
+  if (typeof v === 'string' && v.startsWith('[')) {
+    try {
+      const batch = JSON.parse(v) as unknown;
+      if (Array.isArray(batch)) {
+        const ids = batch.map((c) => (c && typeof c === 'object' && typeof (c as { id?: unknown }).id === 'string' ? (c as { id: string }).id : '?'));
+        return `slot ${e.slot ?? '?'}: ${ids.length > 3 ? `${ids.slice(0, 3).join(' ')} +${ids.length - 3}` : ids.join(' ')}`;
+      }
+    } catch {
+      /* not a batch: shown as it is */
+    }
+  }
+  if (typeof v === 'string' && v === 'no-op' && e.slot !== undefined) return `slot ${e.slot}: no-op`;
+  const text = `decided ${JSON.stringify(v)}`;
+  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
+}

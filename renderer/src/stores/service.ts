@@ -1,0 +1,99 @@
+/**
+ * The playground's Multi-Paxos side: the clients' figures and live verdict the engine pushes
+ * (`cluster-clients` events), pause/resume of nodes, and each node's latest log view taken from
+ * its own snapshot (the cluster store polls them). A paused node cannot answer a snapshot: its last
+ * view is kept and drawn as stale.
+ */
+import { defineStore } from 'pinia';
+import { computed, reactive, ref, shallowRef, watch } from 'vue';
+import type { ClientsView, MultiNodeView } from '../api/types.js';
+import { messageOf, useAppStore } from './app.js';
+import { useClusterStore } from './cluster.js';
+import { multiViewOf, nodeCondition, type NodeCondition } from '../multipaxos/view-model.js';
+
+export const useServiceStore = defineStore('service', () => {
+  const app = useAppStore();
+  const cluster = useClusterStore();
+  const clients = shallowRef<ClientsView | null>(null);
+  /** Each node's newest Multi-Paxos view (kept while it is paused or down). */
+  const views = reactive<Record<number, MultiNodeView>>({});
+  /** Nodes paused from here, until a snapshot says otherwise (a pause shows at once). */
+  const pausedHere = reactive(new Set<number>());
+  const busy = ref(false);
+
+  const isService = computed(() => cluster.info?.service !== undefined && cluster.source === 'live');
+  const clusterId = computed(() => cluster.info?.clusterId ?? null);
+
+  watch(clusterId, () => {
+    clients.value = null;
+    pausedHere.clear();
+    for (const k of Object.keys(views)) delete views[Number(k)];
+    // The first figures may have gone out before this window knew the cluster's id.
+    void refreshClients();
+  });
+
+  watch(
+    () => ({ ...cluster.snapshots }),
+    (snaps) => {
+      for (const [k, snap] of Object.entries(snaps)) {
+        const n = Number(k);
+        const v = multiViewOf(snap);
+        if (v) views[n] = v;
+        if (snap.paused === false || (snap.up && !snap.paused && v)) pausedHere.delete(n);
+      }
+    },
+  );
+
+  function condition(n: number): NodeCondition {
+    return nodeCondition(cluster.snapshots[n], cluster.summary.down.has(n), pausedHere.has(n));
+  }
+
+  async function call(what: string, fn: (id: string) => Promise<unknown>): Promise<boolean> {
+    const id = clusterId.value;
+    if (!id || !cluster.running) return false;
+    busy.value = true;
+    try {
+      await fn(id);
+      return true;
+    } catch (err) {
+      app.notify(`${what} failed: ${messageOf(err)}`, 'error');
+      return false;
+    } finally {
+      busy.value = false;
+    }
+  }
+
+  async function pause(n: number): Promise<void> {
+    if (await call(`Pause S${n}`, (id) => app.need().pauseNode(id, n))) pausedHere.add(n);
+  }
+  async function resume(n: number): Promise<void> {
+    if (await call(`Resume S${n}`, (id) => app.need().resumeNode(id, n))) {
+      pausedHere.delete(n);
+      void cluster.snapshot(n);
+    }
+  }
+  async function crash(n: number): Promise<void> {
+    pausedHere.delete(n);
+    await cluster.crash(n);
+  }
+  const startClients = () => call('Start clients', (id) => app.need().startClients(id));
+  const stopClients = () => call('Stop clients', (id) => app.need().stopClients(id));
+
+  /** After a reconnect or a late start: ask for the figures instead of waiting for the next event. */
+  async function refreshClients(): Promise<void> {
+    const id = clusterId.value;
+    if (!id) return;
+    try {
+      const v = await app.need().getClients(id);
+      if (clusterId.value === id) clients.value = v;
+    } catch {
+      /* the cluster is gone; its figures went with it */
+    }
+  }
+
+  app.onEvent((e) => {
+    if (e.type === 'cluster-clients' && e.clusterId === clusterId.value) clients.value = e.view;
+  });
+
+  return { clients, views, pausedHere, busy, isService, condition, pause, resume, crash, startClients, stopClients, refreshClients };
+});
