@@ -56,7 +56,9 @@ for (const summary of chapters) {
       expect(outside(starter)).toBe(outside(fix));
     });
 
-    for (const t of pack.tests) {
+    // Search tests need the node in a student realm: test/integration/chapter-grading.test.ts grades them.
+    const simTests = pack.tests.filter((t) => t.kind !== 'search');
+    for (const t of simTests) {
       if (t.starter) {
         test(`the naive protocol fails '${t.name}' with the symptom ${t.starter.symptom}`, async () => {
           const out = runChapterTest(pack, t, await nodeClass(pack.starterPath));
@@ -76,11 +78,13 @@ for (const summary of chapters) {
 
     for (const file of pack.mutants()) {
       test(`mutant ${file.split('/').pop()} fails some test`, async () => {
-        const header = readFileSync(file, 'utf8').split('\n')[0];
+        const text = readFileSync(file, 'utf8');
+        const header = text.split('\n')[0];
         expect(header).toMatch(/^\/\/ Bug: /);
         const cls = await nodeClass(file);
-        const failing = pack.tests.map((t) => runChapterTest(pack, t, cls)).filter((o) => !o.passed);
-        expect(failing.length, header).toBeGreaterThan(0);
+        const failing = simTests.map((t) => runChapterTest(pack, t, cls)).filter((o) => !o.passed);
+        // A bug only the chapter's search finds says so in its header (the lab check holds it to that).
+        expect(failing.length > 0 || /^\/\/ expect-rule: node-search\./m.test(text), header).toBe(true);
       }, 60_000);
     }
 

@@ -16,6 +16,7 @@ import { SEARCH_RULES } from '../search/search-kind.js';
 import { SCENARIO_RULES } from '../scenarios/scenario-kind.js';
 import { NODE_CHECK_RULES } from '../node-labs/checks.js';
 import { NODE_SEARCH_RULES } from '../node-labs/node-kind.js';
+import { CHAPTER_RULES } from '../chapters/rules.js';
 import type { NodeTestSpec } from '../node-labs/provider.js';
 import { listGradeTests } from './grade.js';
 
@@ -70,6 +71,7 @@ function knownRule(lab: { ruleText(id: string): string | undefined }, id: string
   if (id.startsWith('search.')) return id.slice(7) in SEARCH_RULES;
   if (id.startsWith('node.')) return id.slice(5) in NODE_CHECK_RULES;
   if (id.startsWith('node-search.')) return id.slice(12) in NODE_SEARCH_RULES;
+  if (id.startsWith('chapter.')) return id in CHAPTER_RULES;
   if (id.startsWith('scenario.')) return id.slice(9) in SCENARIO_RULES;
   return lab.ruleText(id) !== undefined || id in API_RULES;
 }
@@ -202,8 +204,10 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
     const r = await gradeModule(lab.id, file, { hidden: true });
     const base = { file: rel(file), bug, expected, kinds };
     if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
-    const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
-    const named = new Set(caughtBy.map((c) => c.rule));
+    const failing = r.status === 'load-error' ? [] : failedTests(r);
+    const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failing.map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
+    // A failing node test names the rule it broke (a check's) and the lab rule it was testing.
+    const named = new Set([...caughtBy.map((c) => c.rule), ...failing.flatMap((t) => (t.failure?.testing ? [t.failure.testing.id] : []))]);
     return { ...base, built: true, caught: caughtBy.length > 0, caughtBy, missed: expected.filter((e) => !named.has(e)) };
   });
   for (const m of mutants) {
