@@ -44,8 +44,10 @@ export interface LabCheckReport {
   problems: string[];
   traces: RecordResult;
   coverage: { rules: number; uncovered: string[] };
-  reference: { passed: boolean; failed: string[] };
-  starter: { builds: boolean; failed: number; total: number; reasons: string[] };
+  /** `score` of `maxScore`: every test passed is full points. */
+  reference: { passed: boolean; failed: string[]; score: number; maxScore: number };
+  /** `reasons`: the rules its failing tests name; `failures`: each failing test with that rule. */
+  starter: { builds: boolean; failed: number; total: number; reasons: string[]; failures: Array<{ test: string; rule: string }> };
   mutants: MutantResult[];
   /** Caught mutants / all mutants (1 when there are none). */
   killRate: number;
@@ -164,8 +166,8 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
     problems,
     traces,
     coverage: { rules: lab.manifest.rules.length, uncovered },
-    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed },
-    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons },
+    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed, score: ref.score, maxScore: ref.maxScore },
+    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons, failures: failedTests(starter).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?' })) },
     mutants,
     killRate,
   };
@@ -174,7 +176,8 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
 /**
  * A whole-node lab: every rule exercised by some test, the reference passes every test (hidden ones
  * included), the starter builds and fails, every mutant is caught with the rules its header
- * expects. Mutants are graded with every kind (node runs and node searches).
+ * expects. Mutants are graded with the node runs, and with the node search when a rule they expect
+ * is the search's (`node-search.*`; every kind with `full`).
  */
 async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabCheckOptions): Promise<LabCheckReport> {
   const problems: string[] = [];
@@ -197,11 +200,12 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   if (!starterBuilds) problems.push(`the starter does not build or load (${starter.status})`);
   else if (starter.passed) problems.push('the starter passes every test; it should fail');
   const reasons = [...new Set(failedTests(starter).map((t) => t.failure?.rule.id ?? '?'))];
-  const kinds: TestKindName[] = ['node', 'node-search'];
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(await lab.mutants(), jobs, async (file): Promise<MutantResult> => {
     const { bug, expected } = await mutantHeader(file);
-    const r = await gradeModule(lab.id, file, { hidden: true });
+    // The node runs, plus the search when a rule it expects is the search's (every kind with `full`, or when nothing is expected).
+    const kinds: TestKindName[] = opts.full || expected.length === 0 || expected.some((e) => e.startsWith('node-search.')) ? ['node', 'node-search'] : ['node'];
+    const r = await gradeModule(lab.id, file, { hidden: true, only: kinds });
     const base = { file: rel(file), bug, expected, kinds };
     if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
     const failing = r.status === 'load-error' ? [] : failedTests(r);
@@ -225,8 +229,8 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
     problems,
     traces: { lab: lab.id, files: [], drift: false },
     coverage: { rules: lab.manifest.rules.length, uncovered },
-    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed },
-    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons },
+    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed, score: ref.score, maxScore: ref.maxScore },
+    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons, failures: failedTests(starter).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?' })) },
     mutants,
     killRate,
   };
