@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { PaxosNodeClass } from '@paxlab/sdk';
-import { ChapterError, SYMPTOMS, judgePinned, listChapters, loadChapter, playStory, resolveNarration, type ChapterPack } from '../../engine/chapters/index.js';
+import { ChapterError, SYMPTOMS, judgePinned, listChapters, loadChapter, playStory, resolveNarration, type ChapterPack, type PinnedTestDef } from '../../engine/chapters/index.js';
 import { runPinnedSim, type PinnedRun } from '../../engine/pinned/index.js';
 import { PinnedHarnessError, runPinnedCluster } from '../../engine/pinned/cluster-runner.js';
 import { buildStudentModule, formatDiagnostic } from '../../engine/build/index.js';
@@ -109,7 +109,7 @@ export async function run(id: string, opts: RunOptions = {}): Promise<number> {
         result = runPinnedSim(script, mod.Node);
       }
     }
-    const tests = pack.tests.filter((t) => t.kind === 'pinned' && t.script === name);
+    const tests = pack.tests.filter((t): t is PinnedTestDef => t.kind === 'pinned' && t.script === name);
     const verdicts = tests.flatMap((t) => judgePinned(result, t));
     const narration = resolveNarration(pack.course.narration[name] ?? [], result);
     if (opts.trace) writeTrace(opts.trace, result.trace);

@@ -11,7 +11,7 @@ import type { TraceEvent } from '../trace/events.js';
 import { type CheckVerdict, runChecks } from './checks.js';
 import type { ChapterPack } from './pack.js';
 import { runRandomSeed, testSeeds } from './random-run.js';
-import type { ChapterTestDef } from './tests.js';
+import type { ChapterTestDef, PinnedTestDef } from './tests.js';
 
 export interface TestOutcome {
   test: string;
@@ -34,11 +34,13 @@ export function firstFailure(o: TestOutcome): CheckVerdict | undefined {
   return o.verdicts.find((v) => !v.ok);
 }
 
-export function judgePinned(run: PinnedRun, test: ChapterTestDef): CheckVerdict[] {
+export function judgePinned(run: PinnedRun, test: Pick<PinnedTestDef, 'checks'>): CheckVerdict[] {
   return runChecks(run.trace, test.checks);
 }
 
 export function runChapterTest(pack: ChapterPack, test: ChapterTestDef, nodeClass: PaxosNodeClass<any>): TestOutcome {
+  // The search copies node states, which it does for a module in a student realm: it runs in the grading sandbox.
+  if (test.kind === 'search') throw new Error(`${pack.id}: '${test.name}' is a search test; grade the module to run it (gradeModule, paxlab grade ${pack.id})`);
   if (test.kind === 'pinned') {
     const run = runPinnedSim(pack.script(test.script), nodeClass, { title: `${pack.id}: ${test.title}` });
     const verdicts = judgePinned(run, test);

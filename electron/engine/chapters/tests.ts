@@ -1,13 +1,15 @@
 /**
- * A chapter's tests, as data (a pack's `tests/*.json`): a pinned execution judged by checks, or
- * seeded random runs under the chapter's fault model. The same definitions drive the test suite,
- * the app's Fix step and (next) the node-lab grader; each names the rule it exercises.
+ * A chapter's tests, as data (a pack's `tests/*.json`): a pinned execution judged by checks,
+ * seeded random runs under the chapter's fault model, or a bounded search of the chapter's property
+ * (a node-search configuration). The same definitions drive the test suite, the app's Fix step and
+ * the node-lab grader (provider `chapter`); each names the rule it exercises.
  */
 import type { NetworkConfig } from '../trace/events.js';
 import type { ClientTiming } from '../clients/index.js';
 import { parseWorkloadText, validateWorkloadSpec, type WorkloadSpec } from '../clients/index.js';
 import { CHECK_NAMES, type CheckSpec, SYMPTOMS, type Symptom } from './checks.js';
 import { faultModelProblem, type FaultModel } from './fault-plan.js';
+import { parseNodeSearchConfig } from '../node-search/config.js';
 
 interface TestBase {
   name: string;
@@ -44,10 +46,21 @@ export interface RandomTestDef extends TestBase {
   maxEvents?: number;
 }
 
-export type ChapterTestDef = PinnedTestDef | RandomTestDef;
+/**
+ * A bounded search of the chapter's property: every order of deliveries, timer fires and client
+ * steps of a small configuration (docs/search.md, "The node search"), judged by the search's
+ * invariants. It runs only in the grading sandbox (the search needs the node in a student realm).
+ */
+export interface SearchTestDef extends Omit<TestBase, 'checks'> {
+  kind: 'search';
+  /** A node-search configuration (node-search/config.ts); `nodes` defaults to the chapter's cluster. */
+  search: Record<string, unknown>;
+}
+
+export type ChapterTestDef = PinnedTestDef | RandomTestDef | SearchTestDef;
 
 const BASE_KEYS = ['$schema', 'name', 'title', 'weight', 'rule', 'checks', 'starter', 'kind'];
-const KIND_KEYS = { pinned: ['script'], random: ['seeds', 'nodes', 'network', 'faults', 'clients', 'timeMs', 'settleMs', 'maxEvents'] };
+const KIND_KEYS = { pinned: ['script'], random: ['seeds', 'nodes', 'network', 'faults', 'clients', 'timeMs', 'settleMs', 'maxEvents'], search: ['search'] };
 
 export class ChapterTestError extends Error {
   override name = 'ChapterTestError';
@@ -60,22 +73,29 @@ export function validateTestDef(input: unknown, where: string, rules: readonly s
   };
   if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('not a JSON object');
   const t = input as Record<string, unknown>;
-  if (t.kind !== 'pinned' && t.kind !== 'random') fail(`kind must be pinned or random, got ${JSON.stringify(t.kind)}`);
-  const kind = t.kind as 'pinned' | 'random';
-  for (const k of Object.keys(t)) if (!BASE_KEYS.includes(k) && !KIND_KEYS[kind].includes(k)) fail(`unknown field '${k}' for a ${kind} test`);
+  if (t.kind !== 'pinned' && t.kind !== 'random' && t.kind !== 'search') fail(`kind must be pinned, random or search, got ${JSON.stringify(t.kind)}`);
+  const kind = t.kind as 'pinned' | 'random' | 'search';
+  for (const k of Object.keys(t)) if ((!BASE_KEYS.includes(k) || (kind === 'search' && k === 'checks')) && !KIND_KEYS[kind].includes(k)) fail(`unknown field '${k}' for a ${kind} test`);
   if (typeof t.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(t.name)) fail(`name must be lowercase letters, digits and dashes`);
   if (typeof t.title !== 'string' || !t.title) fail('title must be a non-empty string');
   if (t.weight !== undefined && !(typeof t.weight === 'number' && t.weight > 0)) fail('weight must be a number > 0');
   if (typeof t.rule !== 'string' || !rules.includes(t.rule)) fail(`rule must be one of the manifest's rules (${rules.join(', ')}), got ${JSON.stringify(t.rule)}`);
+  if (kind === 'search') {
+    if (typeof t.search !== 'object' || t.search === null || Array.isArray(t.search)) fail('search must be a node-search configuration (docs/search.md, "The node search")');
+    try {
+      parseNodeSearchConfig(t.search, 'search');
+    } catch (err) {
+      fail((err as Error).message);
+    }
+    if (t.starter !== undefined) starterProblem(t.starter, fail);
+    return t as unknown as SearchTestDef;
+  }
   if (!Array.isArray(t.checks) || t.checks.length === 0) fail('checks must be a non-empty list');
   for (const c of t.checks as unknown[]) {
     const name = typeof c === 'string' ? c : (c as { check?: unknown })?.check;
     if (!(CHECK_NAMES as readonly unknown[]).includes(name)) fail(`unknown check ${JSON.stringify(c)} (known: ${CHECK_NAMES.join(', ')})`);
   }
-  if (t.starter !== undefined) {
-    const s = t.starter as { symptom?: unknown };
-    if (typeof s !== 'object' || s === null || !(typeof s.symptom === 'string' && s.symptom in SYMPTOMS)) fail(`starter.symptom must be one of ${Object.keys(SYMPTOMS).join(', ')}`);
-  }
+  if (t.starter !== undefined) starterProblem(t.starter, fail);
   if (kind === 'pinned') {
     if (typeof t.script !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(t.script)) fail('script must name a script of the pack (scripts/<name>.json)');
     return t as unknown as PinnedTestDef;
@@ -98,4 +118,9 @@ export function validateTestDef(input: unknown, where: string, rules: readonly s
   for (const k of ['timeMs', 'settleMs', 'maxEvents']) if (t[k] !== undefined && !(typeof t[k] === 'number' && (t[k] as number) > 0)) fail(`${k} must be a number > 0`);
   if (t.timeMs === undefined) fail('timeMs is required');
   return t as unknown as RandomTestDef;
+}
+
+function starterProblem(starter: unknown, fail: (why: string) => never): void {
+  const s = starter as { symptom?: unknown };
+  if (typeof s !== 'object' || s === null || !(typeof s.symptom === 'string' && s.symptom in SYMPTOMS)) fail(`starter.symptom must be one of ${Object.keys(SYMPTOMS).join(', ')}`);
 }

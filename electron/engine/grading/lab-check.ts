@@ -16,6 +16,7 @@ import { SEARCH_RULES } from '../search/search-kind.js';
 import { SCENARIO_RULES } from '../scenarios/scenario-kind.js';
 import { NODE_CHECK_RULES } from '../node-labs/checks.js';
 import { NODE_SEARCH_RULES } from '../node-labs/node-kind.js';
+import { CHAPTER_RULES } from '../chapters/rules.js';
 import type { NodeTestSpec } from '../node-labs/provider.js';
 import { listGradeTests } from './grade.js';
 
@@ -43,8 +44,10 @@ export interface LabCheckReport {
   problems: string[];
   traces: RecordResult;
   coverage: { rules: number; uncovered: string[] };
-  reference: { passed: boolean; failed: string[] };
-  starter: { builds: boolean; failed: number; total: number; reasons: string[] };
+  /** `score` of `maxScore`: every test passed is full points. */
+  reference: { passed: boolean; failed: string[]; score: number; maxScore: number };
+  /** `reasons`: the rules its failing tests name; `failures`: each failing test with that rule. */
+  starter: { builds: boolean; failed: number; total: number; reasons: string[]; failures: Array<{ test: string; rule: string }> };
   mutants: MutantResult[];
   /** Caught mutants / all mutants (1 when there are none). */
   killRate: number;
@@ -70,6 +73,7 @@ function knownRule(lab: { ruleText(id: string): string | undefined }, id: string
   if (id.startsWith('search.')) return id.slice(7) in SEARCH_RULES;
   if (id.startsWith('node.')) return id.slice(5) in NODE_CHECK_RULES;
   if (id.startsWith('node-search.')) return id.slice(12) in NODE_SEARCH_RULES;
+  if (id.startsWith('chapter.')) return id in CHAPTER_RULES;
   if (id.startsWith('scenario.')) return id.slice(9) in SCENARIO_RULES;
   return lab.ruleText(id) !== undefined || id in API_RULES;
 }
@@ -162,8 +166,8 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
     problems,
     traces,
     coverage: { rules: lab.manifest.rules.length, uncovered },
-    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed },
-    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons },
+    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed, score: ref.score, maxScore: ref.maxScore },
+    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons, failures: failedTests(starter).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?' })) },
     mutants,
     killRate,
   };
@@ -172,7 +176,8 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
 /**
  * A whole-node lab: every rule exercised by some test, the reference passes every test (hidden ones
  * included), the starter builds and fails, every mutant is caught with the rules its header
- * expects. Mutants are graded with every kind (node runs and node searches).
+ * expects. Mutants are graded with the node runs, and with the node search when a rule they expect
+ * is the search's (`node-search.*`; every kind with `full`).
  */
 async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabCheckOptions): Promise<LabCheckReport> {
   const problems: string[] = [];
@@ -195,15 +200,18 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   if (!starterBuilds) problems.push(`the starter does not build or load (${starter.status})`);
   else if (starter.passed) problems.push('the starter passes every test; it should fail');
   const reasons = [...new Set(failedTests(starter).map((t) => t.failure?.rule.id ?? '?'))];
-  const kinds: TestKindName[] = ['node', 'node-search'];
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(await lab.mutants(), jobs, async (file): Promise<MutantResult> => {
     const { bug, expected } = await mutantHeader(file);
-    const r = await gradeModule(lab.id, file, { hidden: true });
+    // The node runs, plus the search when a rule it expects is the search's (every kind with `full`, or when nothing is expected).
+    const kinds: TestKindName[] = opts.full || expected.length === 0 || expected.some((e) => e.startsWith('node-search.')) ? ['node', 'node-search'] : ['node'];
+    const r = await gradeModule(lab.id, file, { hidden: true, only: kinds });
     const base = { file: rel(file), bug, expected, kinds };
     if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
-    const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
-    const named = new Set(caughtBy.map((c) => c.rule));
+    const failing = r.status === 'load-error' ? [] : failedTests(r);
+    const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failing.map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
+    // A failing node test names the rule it broke (a check's) and the lab rule it was testing.
+    const named = new Set([...caughtBy.map((c) => c.rule), ...failing.flatMap((t) => (t.failure?.testing ? [t.failure.testing.id] : []))]);
     return { ...base, built: true, caught: caughtBy.length > 0, caughtBy, missed: expected.filter((e) => !named.has(e)) };
   });
   for (const m of mutants) {
@@ -221,8 +229,8 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
     problems,
     traces: { lab: lab.id, files: [], drift: false },
     coverage: { rules: lab.manifest.rules.length, uncovered },
-    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed },
-    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons },
+    reference: { passed: ref.passed, failed: ref.passed ? [] : refFailed, score: ref.score, maxScore: ref.maxScore },
+    starter: { builds: starterBuilds, failed: starter.counts.failed, total: starter.counts.total, reasons, failures: failedTests(starter).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?' })) },
     mutants,
     killRate,
   };

@@ -1,4 +1,6 @@
 // Bug: reloads the state but not the count of executed commands, so log positions start over after a restart.
+// expect-rule: chapter-0.durable
+// expect-rule: chapter.divergent-replicas
 /**
  * Chapter 0 — one server. It executes every request in the order requests arrive and answers with
  * the result; it keeps its state in stable storage, so a crash and a restart lose nothing.

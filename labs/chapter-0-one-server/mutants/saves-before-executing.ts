@@ -1,4 +1,6 @@
 // Bug: saves the state before executing the request, so the last command is never on disk.
+// expect-rule: chapter-0.durable
+// expect-rule: chapter.non-prefix-views
 /**
  * Chapter 0 — one server. It executes every request in the order requests arrive and answers with
  * the result; it keeps its state in stable storage, so a crash and a restart lose nothing.

@@ -1,4 +1,6 @@
 // Bug: S2 executes the request before sending its client to the leader.
+// expect-rule: chapter-1.one-order
+// expect-rule: chapter.divergent-replicas
 /**
  * Chapter 1 — two servers. S1 is the leader: only S1 executes a client's request and answers it,
  * then tells S2 to execute it too (an ACCEPT). S2 sends its clients to S1. Both servers execute the

@@ -1,4 +1,6 @@
 // Bug: an ACCEPT that comes before its turn is thrown away instead of kept, so that command is never executed.
+// expect-rule: chapter-2.in-order
+// expect-rule: chapter.nothing-executed
 /**
  * Chapter 2 — a leader orders the requests. S1 executes each new request, answers its client and
  * sends S2 an ACCEPT numbered with its log position (`seq`). S2 executes the ACCEPTs in that order,

@@ -1,4 +1,6 @@
 // Bug: waits for the ACCEPT numbered `executed` instead of `executed + 1`, so nothing is ever executed.
+// expect-rule: chapter-2.in-order
+// expect-rule: chapter.nothing-executed
 /**
  * Chapter 2 — a leader orders the requests. S1 executes each new request, answers its client and
  * sends S2 an ACCEPT numbered with its log position (`seq`). S2 executes the ACCEPTs in that order,

@@ -1,4 +1,6 @@
 // Bug: S2 answers only new ACCEPTs: when a LEARN is lost, the retransmitted ACCEPT gets no LEARN.
+// expect-rule: chapter-3.retransmit
+// expect-rule: chapter.nothing-executed
 /**
  * Chapter 3 — messages get lost. S1, the leader, executes each new request, answers its client and
  * sends S2 a numbered ACCEPT; S2 executes ACCEPTs in order and confirms with a LEARN. S1 keeps one

@@ -1,4 +1,6 @@
 // Bug: resends the ACCEPT without arming the timer again: if the copy is lost too, nothing more happens.
+// expect-rule: chapter-3.retransmit
+// expect-rule: chapter.nothing-executed
 /**
  * Chapter 3 — messages get lost. S1, the leader, executes each new request, answers its client and
  * sends S2 a numbered ACCEPT; S2 executes ACCEPTs in order and confirms with a LEARN. S1 keeps one

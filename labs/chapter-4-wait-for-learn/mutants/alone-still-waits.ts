@@ -1,4 +1,6 @@
 // Bug: a leader whose peer is suspected still waits for its LEARN: requests pile up unanswered.
+// expect-rule: chapter-4.wait-for-learn
+// expect-rule: chapter.script
 /**
  * Chapter 4 — a crash and a takeover. S1 leads: it numbers each new request and sends S2 the ACCEPT
  * (one at a time, again and again until S2's LEARN confirms it), and executes and answers only after

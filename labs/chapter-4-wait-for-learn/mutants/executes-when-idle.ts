@@ -1,4 +1,6 @@
 // Bug: waits for the LEARN only while another ACCEPT is out: a request that arrives when nothing is pending is executed and answered at once.
+// expect-rule: chapter-4.wait-for-learn
+// expect-rule: chapter.lock-held-twice
 /**
  * Chapter 4 — a crash and a takeover. S1 leads: it numbers each new request and sends S2 the ACCEPT
  * (one at a time, again and again until S2's LEARN confirms it), and executes and answers only after

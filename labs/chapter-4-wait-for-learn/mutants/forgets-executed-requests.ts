@@ -1,4 +1,6 @@
 // Bug: a client that retries a request executed already gets it proposed again, at a new log position, instead of its answer.
+// expect-rule: chapter-4.wait-for-learn
+// expect-rule: chapter.no-answer
 /**
  * Chapter 4 — a crash and a takeover. S1 leads: it numbers each new request and sends S2 the ACCEPT
  * (one at a time, again and again until S2's LEARN confirms it), and executes and answers only after

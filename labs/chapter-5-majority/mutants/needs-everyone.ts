@@ -1,4 +1,6 @@
 // Bug: waits for every server, suspected or not: one crash stops the service.
+// expect-rule: chapter-5.majority
+// expect-rule: chapter.no-answer
 /**
  * Chapter 5 — three servers, and progress only in a majority. The leader (the lowest server nobody
  * suspects) numbers each request and sends the ACCEPT to the others, one at a time; the others

@@ -1,4 +1,6 @@
 // Bug: a server that takes over does not wait for the others' logs before it leads.
+// expect-rule: chapter-5.majority
+// expect-rule: chapter.divergent-replicas
 /**
  * Chapter 5 — three servers, and progress only in a majority. The leader (the lowest server nobody
  * suspects) numbers each request and sends the ACCEPT to the others, one at a time; the others

@@ -1,4 +1,6 @@
 // Bug: ignores an older ACCEPT only when it is for a new log position: for a position it executed already, it confirms any round.
+// expect-rule: chapter-6.ignore-old-rounds
+// expect-rule: chapter.non-prefix-views
 /**
  * Chapter 6 — explicit leader change, with rounds: server i owns rounds i, i+n, i+2n, … A server that
  * takes over picks a round above every round it has seen and sends PREPARE; a server PROMISEs it,

@@ -1,4 +1,6 @@
 // Bug: records the round of an ACCEPT but not of a PREPARE it promised, so ACCEPTs of older rounds still get through.
+// expect-rule: chapter-6.ignore-old-rounds
+// expect-rule: chapter.non-prefix-views
 /**
  * Chapter 6 — explicit leader change, with rounds: server i owns rounds i, i+n, i+2n, … A server that
  * takes over picks a round above every round it has seen and sends PREPARE; a server PROMISEs it,

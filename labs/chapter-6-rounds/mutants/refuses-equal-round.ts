@@ -1,4 +1,6 @@
 // Bug: ignores an ACCEPT of the very round it promised: no new leader can ever get a command accepted.
+// expect-rule: chapter-6.ignore-old-rounds
+// expect-rule: chapter.script
 /**
  * Chapter 6 — explicit leader change, with rounds: server i owns rounds i, i+n, i+2n, … A server that
  * takes over picks a round above every round it has seen and sends PREPARE; a server PROMISEs it,

@@ -1,4 +1,6 @@
 // Bug: for a log position, adopts the first value a promise reports instead of the one accepted in the highest round.
+// expect-rule: chapter-7.adopt
+// expect-rule: chapter.different-value-chosen
 /**
  * Chapter 7 — what the old leader did. Leaders change explicitly, with rounds: server i owns rounds
  * i, i+n, i+2n, … A server that takes over picks a round above every round it has seen and sends

@@ -1,4 +1,6 @@
 // Bug: proposes an adopted value again in the round it was accepted in, not in its own round: servers that promised the new round ignore it.
+// expect-rule: chapter-7.adopt
+// expect-rule: chapter.no-answer
 /**
  * Chapter 7 — what the old leader did. Leaders change explicitly, with rounds: server i owns rounds
  * i, i+n, i+2n, … A server that takes over picks a round above every round it has seen and sends

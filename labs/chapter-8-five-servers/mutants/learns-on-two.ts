@@ -1,4 +1,6 @@
 // Bug: tells everyone, but still executes once the leader's vote and its own are in.
+// expect-rule: chapter-8.learn-from-majority
+// expect-rule: chapter.divergent-replicas
 /**
  * Chapter 8 — five servers, so a majority is three. Leaders change with rounds (PREPARE, PROMISE
  * with what was executed and accepted; the new leader proposes the accepted values again). A

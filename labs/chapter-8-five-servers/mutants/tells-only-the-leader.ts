@@ -1,4 +1,6 @@
 // Bug: sends its LEARN to the leader only: the other servers never hear a majority, and lag behind.
+// expect-rule: chapter-8.learn-from-majority
+// expect-rule: chapter.nothing-executed
 /**
  * Chapter 8 — five servers, so a majority is three. Leaders change with rounds (PREPARE, PROMISE
  * with what was executed and accepted; the new leader proposes the accepted values again). A

@@ -1,4 +1,6 @@
 // Bug: counts a PROMISE that arrives twice from the same acceptor twice toward the majority.
+// expect-rule: chapter-9.safe-value
+// expect-rule: chapter.different-value-chosen
 /**
  * Chapter 9 — Paxos: the mechanism of the chapters before, for one log position. Every server is
  * an acceptor, a proposer and a learner (the roles of the student API, docs/student-api.md). A

@@ -1,4 +1,6 @@
 // Bug: takes half of the acceptors (rounded down) for a majority: one PROMISE is enough.
+// expect-rule: chapter-9.safe-value
+// expect-rule: chapter.different-value-chosen
 /**
  * Chapter 9 — Paxos: the mechanism of the chapters before, for one log position. Every server is
  * an acceptor, a proposer and a learner (the roles of the student API, docs/student-api.md). A
