@@ -1,5 +1,6 @@
 // Bug: a vote replaces the votes of every slot, not only its own.
 // expect-rule: multi-paxos.acceptor.accept.per-slot
+// expect-rule: scenario.agreement
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 

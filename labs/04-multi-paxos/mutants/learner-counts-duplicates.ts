@@ -1,5 +1,6 @@
 // Bug: the learner counts LEARNs, not distinct senders: a duplicated LEARN counts twice.
 // expect-rule: multi-paxos.learner.repeat
+// expect-rule: scenario.agreement
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 

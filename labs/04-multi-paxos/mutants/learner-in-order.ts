@@ -1,5 +1,6 @@
 // Bug: the learner reports slots only in order: a slot decided above an undecided one is never reported.
 // expect-rule: multi-paxos.learner.out-of-order
+// expect-rule: scenario.complete
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 

@@ -1,5 +1,6 @@
 // Bug: the promise reports only the vote in the PREPARE's own slot, not the slots above it.
 // expect-rule: multi-paxos.acceptor.promise.votes
+// expect-rule: scenario.agreement
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 

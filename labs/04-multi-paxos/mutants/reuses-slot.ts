@@ -1,5 +1,6 @@
 // Bug: propose does not move the next free slot: every value goes into the same slot.
 // expect-rule: multi-paxos.proposer.propose.next-slot
+// expect-rule: scenario.agreement
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 
