@@ -1,6 +1,7 @@
 // Bug: an ACCEPT must be above the promised round, so the promised round's own ACCEPTs are refused.
 // expect-rule: multi-paxos.acceptor.accept.at-least
 // expect-rule: scenario.complete
+// expect-rule: search.multi-goal
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 

@@ -1,5 +1,6 @@
 // Bug: promises are counted in a list: a duplicated promise from one acceptor counts twice.
 // expect-rule: multi-paxos.proposer.promise.ignored
+// expect-rule: search.multi-agreement
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 

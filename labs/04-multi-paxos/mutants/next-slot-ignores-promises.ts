@@ -1,6 +1,7 @@
 // Bug: after phase 1 the next free slot stays at the first undecided one, so new values overwrite the slots phase 1 re-proposed.
 // expect-rule: multi-paxos.proposer.propose.next-slot
 // expect-rule: scenario.agreement
+// expect-rule: search.multi-agreement
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 
