@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkLab, gradeModule, toGradescope, toJUnitXml, type GradeReport } from '../../electron/engine/grading/index.js';
+import { engineLabs } from '../../electron/engine/app/lab-files.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const LAB = path.join(root, 'labs/04-multi-paxos');
@@ -16,6 +17,15 @@ const failed = (r: GradeReport) => r.tests.filter((t) => !t.passed);
 const timeless = (r: unknown) => JSON.stringify(r, (k, v) => (k === 'durationMs' ? undefined : v));
 
 describe('lab 04: Multi-Paxos roles', () => {
+  it('the app lists it and opens its one module, instructions and public traces', async () => {
+    const labs = await engineLabs.list();
+    expect(labs.find((l) => l.id === 'multi-paxos')).toMatchObject({ role: 'multi-paxos', points: 30, order: 4 });
+    const pack = await engineLabs.load('multi-paxos');
+    expect(pack.files.map((f) => f.name)).toEqual(['multi-paxos.ts']);
+    expect(pack.instructions).toMatch(/multi-paxos\.proposer\.promise\.no-op/);
+    expect(pack.publicTraces.length).toBeGreaterThanOrEqual(10);
+  });
+
   it('the reference scores full points on every kind of test, the search exhaustive, the same report twice', async () => {
     const a = await gradeModule('multi-paxos', path.join(LAB, 'reference/multi-paxos.ts'), { hidden: true });
     expect(a.status).toBe('graded');
