@@ -25,7 +25,7 @@ function labFiles(dir = path.join(root, 'labs')): string[] {
     return statSync(full).isDirectory() ? labFiles(full) : [path.relative(root, full).split(path.sep).join('/')];
   });
 }
-const labIds = ['01-acceptor', '02-proposer', '03-learner'];
+const labIds = ['01-acceptor', '02-proposer', '03-learner', '04-multi-paxos'];
 const answers = labFiles().filter((f) => /^labs\/[^/]+\/(reference|mutants|traces\/hidden|scenarios)\//.test(f) || f.startsWith('labs/paxos-node/'));
 
 describe('the student installer', () => {
@@ -71,7 +71,8 @@ describe('the student installer', () => {
     const shipped = sources(student);
     for (const id of labIds) {
       const manifest = JSON.parse(await readFile(path.join(root, 'labs', id, 'manifest.json'), 'utf8'));
-      for (const rel of ['manifest.json', manifest.files.instructions, manifest.files.starter, 'scenario-tests/scenarios.json', 'scenario-tests/search.json']) {
+      const cluster = manifest.role === 'multi-paxos' ? ['scenario-tests/service-scenarios.json', 'scenario-tests/multi-search.json'] : ['scenario-tests/scenarios.json', 'scenario-tests/search.json'];
+      for (const rel of ['manifest.json', manifest.files.instructions, manifest.files.starter, ...cluster]) {
         expect(shipped.has(`labs/${id}/${rel}`), `${id}/${rel}`).toBe(true);
       }
       const publicTraces = labFiles().filter((f) => f.startsWith(`labs/${id}/traces/public/`));
@@ -128,6 +129,7 @@ describe('a student installation works without the answers', () => {
       ['acceptor', undefined],
       ['proposer', undefined],
       ['learner', undefined],
+      ['multi-paxos', undefined],
       ...Array.from({ length: 10 }, (_, n) => [`chapter-${n}`, undefined]),
     ]);
     for (const { id, role } of labs) {

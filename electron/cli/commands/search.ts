@@ -32,6 +32,7 @@ export async function run(labId: string, modulePath: string, opts: { depth?: str
     if (e instanceof LabError || e instanceof LabConfigError) throw new UsageError(e.message);
     throw e;
   }
+  if (lab.manifest.role === 'multi-paxos') throw new UsageError(`lab '${labId}' has the multi-decree search (scenario-tests/multi-search.json): run it with \`paxlab grade ${labId} <module> --only search\``);
   if (tests.length === 0) throw new UsageError(`lab '${labId}' has no search configuration (scenario-tests/search.json)`);
   const test = tests[0];
   const options = { ...test.options, ...(depth ? { maxDepth: Math.floor(depth) } : {}), ...(states ? { maxStates: Math.floor(states) } : {}) };

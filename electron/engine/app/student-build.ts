@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildStudentModule } from '../build/index.js';
 import { loadLab } from '../labs/index.js';
+import { exportsOf } from '../labs/role-spec.js';
 import type { BuildOutcome, BuildPort } from './ports.js';
 
 /**
@@ -14,7 +15,7 @@ export class StudentBuilder implements BuildPort {
 
   async build(labId: string, entryPath: string): Promise<BuildOutcome> {
     const pack = await loadLab(labId);
-    const out = await buildStudentModule(entryPath, { exportName: pack.role.exportName });
+    const out = await buildStudentModule(entryPath, { exportName: pack.kind === 'role' ? exportsOf(pack.role) : pack.manifest.export });
     const diagnostics = out.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, message: d.message, source: d.source }));
     if (!out.ok) return { ok: false, diagnostics };
     this.dir ??= mkdtempSync(path.join(os.tmpdir(), 'paxlab-bundles-'));

@@ -8,8 +8,8 @@ import { submissionFiles, type SubmissionFiles } from './student-files.js';
 import { prepareTypeCheckAsync, typeCheckAsync } from './typecheck-client.js';
 
 export interface BuildOptions {
-  /** The named export the module must have (e.g. 'Acceptor'); checked when given. */
-  exportName?: string;
+  /** The named export the module must have (e.g. 'Acceptor'), or several (lab 04's three roles); checked when given. */
+  exportName?: string | readonly string[];
   /** The submission's folder: relative imports may not leave it. Default: the entry's folder. */
   root?: string;
   /** Type errors fail the build ('error', the default), are kept as warnings, or are not checked. */
@@ -187,11 +187,11 @@ export async function bundleStudentModule(entryPath: string, opts: BuildOptions 
   if (code === null) return fail('the bundle ends with an export clause of an unexpected shape; please report this', 'syntax');
   const outMeta = Object.entries(result.metafile.outputs).find(([k]) => k.endsWith(BUNDLE_NAME))?.[1];
   const exports = outMeta?.exports ?? [];
-  if (opts.exportName && !exports.includes(opts.exportName)) {
-    return fail(
-      `the module must export a class named '${opts.exportName}' (LAB-API.md); it exports ${exports.length ? exports.map((e) => `'${e}'`).join(', ') : 'nothing'}`,
-      'export',
-    );
+  const wanted = typeof opts.exportName === 'string' ? [opts.exportName] : (opts.exportName ?? []);
+  const lacking = wanted.filter((w) => !exports.includes(w));
+  if (lacking.length) {
+    const what = wanted.length === 1 ? `a class named '${wanted[0]}'` : `the classes ${wanted.map((w) => `'${w}'`).join(', ')} (it lacks ${lacking.map((w) => `'${w}'`).join(', ')})`;
+    return fail(`the module must export ${what} (the lab's student API); it exports ${exports.length ? exports.map((e) => `'${e}'`).join(', ') : 'nothing'}`, 'export');
   }
   return { ok: true, code, sourceMap: map, exports, diagnostics: warnings, root };
 }

@@ -18,6 +18,7 @@ import { testKind, testKinds, type GradeTest, type TestEnv } from './test-kinds.
 import { breaksSafety, type TestResult } from './verdict.js';
 import { HARNESS_RULE } from './sandbox-deaths.js';
 import type { SerializedError } from './sandbox-protocol.js';
+import { exportsOf } from '../labs/role-spec.js';
 import './kinds/index.js';
 
 export type TestKindName = 'trace' | 'scenario' | 'search' | 'node' | 'node-search';
@@ -141,7 +142,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     durationMs: Math.round(performance.now() - started),
   });
 
-  const buildOpts = { exportName: lab.manifest.export, root: opts.root, typeCheck: opts.typeCheck };
+  const buildOpts = { exportName: lab.kind === 'role' ? exportsOf(lab.role) : lab.manifest.export, root: opts.root, typeCheck: opts.typeCheck };
   const bundle = await bundleStudentModule(modulePath, buildOpts);
   if (!bundle.ok) return empty('build-error', bundle.diagnostics);
 

@@ -11,6 +11,7 @@ import { buildStudentModule } from '../build/build-student.js';
 import { formatDiagnostic } from '../build/diagnostics.js';
 import { LabError, loadLab, type LabPack } from '../labs/lab-pack.js';
 import { messageProblems } from '../labs/message-shape.js';
+import { exportsOf, ownerOf } from '../labs/role-spec.js';
 import { serializeRoleTrace, traceHeaderFor, type RoleTrace } from '../labs/role-trace.js';
 import type { ScenarioScript } from '../labs/scenario-schema.js';
 import { openSession, type Session } from './grade.js';
@@ -66,7 +67,7 @@ export async function recordLabTraces(labId: string, opts: { check?: boolean } =
 
 /** The traces the reference produces for these scenarios (nothing written). */
 export async function recordAll(lab: LabPack, scenarios: ScenarioScript[]): Promise<RoleTrace[]> {
-  const build = await buildStudentModule(lab.referencePath, { exportName: lab.manifest.export });
+  const build = await buildStudentModule(lab.referencePath, { exportName: exportsOf(lab.role) });
   if (!build.ok) throw new LabError(`the reference of '${lab.id}' does not build:\n${build.diagnostics.map(formatDiagnostic).join('\n')}`);
   const session = await openSession(build, lab.manifest.limits);
   try {
@@ -79,7 +80,7 @@ export async function recordAll(lab: LabPack, scenarios: ScenarioScript[]): Prom
 }
 
 async function recordOne(lab: LabPack, s: ScenarioScript, session: Session): Promise<RoleTrace> {
-  const payload = { exportName: lab.manifest.export, node: s.node, steps: s.steps.map((st) => ({ call: st.call, input: st.input })) };
+  const payload = { exportName: ownerOf(lab.role, s.steps[0].call), node: s.node, steps: s.steps.map((st) => ({ call: st.call, input: st.input })) };
   const outcome = await session.sandbox.run({ kind: 'replay', payload });
   const reports = new Map((outcome.progress as StepOutcome[]).map((p) => [p.step, p]));
   const where = `scenario '${s.name}' of lab '${lab.id}'`;
@@ -91,7 +92,7 @@ async function recordOne(lab: LabPack, s: ScenarioScript, session: Session): Pro
     if (problem) throw new LabError(`${where}, step ${i + 1}: the reference ${problem}`);
     const expect = r!.out && 'json' in r!.out ? r!.out.json : null;
     const spec = lab.role.methods[st.call];
-    if (expect === null ? !spec.nullable : messageProblems(expect, spec.output).length) {
+    if (spec.output !== 'void' && (expect === null ? !spec.nullable : messageProblems(expect, spec.output).length)) {
       throw new LabError(`${where}, step ${i + 1}: the reference returned ${JSON.stringify(expect)}, which is not a valid ${spec.output}`);
     }
     return { step: i + 1, rule: st.rule, blame: st.blame, call: st.call, input: st.input, expect, note: st.note };

@@ -9,6 +9,7 @@ import { attributeRule } from './attribution.js';
 import { differences } from '../labs/output-differences.js';
 import { apiRule, judgeDeath } from './sandbox-deaths.js';
 import type { ReplayPayload, StepOutcome } from './jobs/replay-job.js';
+import { ownerOf, roleConfig } from '../labs/role-spec.js';
 import { hostAccess } from './host-access.js';
 import { judgeOutput } from './output-check.js';
 import type { SandboxOutcome } from './sandbox.js';
@@ -37,7 +38,7 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
       reason: death ? death.reason : 'constructor',
       rule: death ? death.rule : apiRule(host ? 'api.no-host' : 'api.constructor'),
       step: 0,
-      call: `new ${env.lab.manifest.export}(${trace.header.node.id}, { nodes: ${JSON.stringify(trace.header.node.nodes)} })`,
+      call: `new ${traceClass(trace, env.lab)}(${trace.header.node.id}, ${JSON.stringify(roleConfig(trace.header.node)).replace(/"(\w+)":/g, '$1: ')})`,
       message: ctor?.error ? `the constructor threw ${ctor.error.name}: ${ctor.error.message}${host ? ` — ${host}` : ''}` : !outcome.ok ? outcome.message : 'the constructor did not report back',
       stack: env.mapStack(ctor?.error?.stack),
     });
@@ -96,6 +97,11 @@ export function judgeReplay(trace: RoleTrace, outcome: SandboxOutcome, env: Pick
   return { passed: true, notes };
 }
 
+/** The class a trace exercises: the lab's class, or in a multi-class lab the owner of its handlers. */
+export function traceClass(trace: RoleTrace, lab: Pick<TestEnv['lab'], 'role' | 'manifest'>): string {
+  return trace.steps.length ? ownerOf(lab.role, trace.steps[0].call) : lab.manifest.export;
+}
+
 export function replayPayload(trace: RoleTrace, exportName: string): ReplayPayload {
   return { exportName, node: trace.header.node, steps: trace.steps.map((s) => ({ call: s.call, input: s.input })) };
 }
@@ -114,7 +120,7 @@ registerTestKind({
   },
   async run(test, env) {
     const trace = test.data as RoleTrace;
-    const outcome = await env.sandbox.run({ kind: 'replay', payload: replayPayload(trace, env.lab.manifest.export) }, { callCpuMs: env.limits.callMs });
+    const outcome = await env.sandbox.run({ kind: 'replay', payload: replayPayload(trace, traceClass(trace, env.lab)) }, { callCpuMs: env.limits.callMs });
     return judgeReplay(trace, outcome, env);
   },
 });

@@ -134,6 +134,10 @@ export class LabPack {
     const problems: string[] = [];
     if (`${s.name}.json` !== file) problems.push(`name '${s.name}' must match the file name`);
     if (!s.node.nodes.includes(s.node.id)) problems.push(`node.id ${s.node.id} is not in node.nodes`);
+    // A lab of several classes: one scenario drives one object, so its handlers share one owner.
+    const owners = new Set(s.steps.map((st) => this.role.methods[st.call]?.owner).filter((o) => o !== undefined));
+    if (owners.size > 1) problems.push(`the steps call handlers of several classes (${[...owners].join(', ')}); a scenario tests one`);
+    if (this.role.exports && s.node.alpha === undefined) problems.push('node.alpha (the window) is required for a multi-decree role');
     s.steps.forEach((step, i) => {
       const at = `step ${i + 1}`;
       const spec = this.role.methods[step.call];

@@ -61,7 +61,7 @@ export const MANIFEST_SCHEMA = {
     id: { type: 'string', pattern: '^[a-z][a-z0-9-]*$' },
     title: { type: 'string', minLength: 1 },
     kind: { const: 'role' },
-    role: { enum: ['acceptor', 'proposer', 'learner'] },
+    role: { enum: ['acceptor', 'proposer', 'learner', 'multi-paxos'] },
     export: { type: 'string', pattern: '^[A-Za-z_$][A-Za-z0-9_$]*$' },
     points: { type: 'number', exclusiveMinimum: 0 },
     limits: {
@@ -100,7 +100,7 @@ export const MANIFEST_SCHEMA = {
         additionalProperties: false,
         required: ['id', 'text'],
         properties: {
-          id: { type: 'string', pattern: '^[a-z]+(\\.[a-z0-9-]+)+$' },
+          id: { type: 'string', pattern: '^[a-z][a-z0-9-]*(\\.[a-z0-9-]+)+$' },
           text: { type: 'string', minLength: 1 },
           covers: {
             type: 'object',

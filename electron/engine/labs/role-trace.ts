@@ -1,4 +1,4 @@
-import type { ScenarioScript } from './scenario-schema.js';
+import type { ScenarioNode, ScenarioScript } from './scenario-schema.js';
 
 /**
  * A recorded role trace (docs/grading.md): JSON lines, one header, then one line per handler call
@@ -14,7 +14,7 @@ export interface RoleTraceHeader {
   title: string;
   set: 'public' | 'hidden';
   weight: number;
-  node: { id: number; nodes: number[] };
+  node: ScenarioNode;
 }
 
 export interface RoleTraceStep {

@@ -18,6 +18,14 @@ export interface ScenarioStep {
   blame?: Record<string, string>;
 }
 
+export interface ScenarioNode {
+  id: number;
+  nodes: number[];
+  /** Multi-decree roles: `config.alpha` (required there) and `config.firstSlot`. */
+  alpha?: number;
+  firstSlot?: number;
+}
+
 export interface ScenarioScript {
   name: string;
   title: string;
@@ -25,8 +33,8 @@ export interface ScenarioScript {
   set: 'public' | 'hidden';
   /** Weight of this test within the lab's points (default 1). */
   weight?: number;
-  /** The node under test: its id and the cluster. */
-  node: { id: number; nodes: number[] };
+  /** The node under test: its id and the cluster (a multi-decree lab adds the window α and the first slot). */
+  node: ScenarioNode;
   steps: ScenarioStep[];
 }
 
@@ -48,6 +56,8 @@ export const SCENARIO_SCHEMA = {
       properties: {
         id: { type: 'integer', minimum: 1 },
         nodes: { type: 'array', minItems: 1, items: { type: 'integer', minimum: 1 } },
+        alpha: { type: 'integer', minimum: 1 },
+        firstSlot: { type: 'integer', minimum: 1 },
       },
     },
     steps: {

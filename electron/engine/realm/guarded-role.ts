@@ -7,7 +7,7 @@
  * back as a harness Error carrying the student's name and message.
  */
 import type { ClusterConfig, NodeId } from '@paxlab/sdk';
-import { ROLE_SPECS, type RoleName } from '../labs/role-spec.js';
+import { ROLE_SPECS, roleConfig, type RoleName } from '../labs/role-spec.js';
 import { ownData, prototypeOf, readJson, sameJson, type ReadOut, type ThrownValue } from './read-out.js';
 import type { StudentCalls } from './student-calls.js';
 
@@ -68,7 +68,8 @@ export function guardedRoleClass(calls: StudentCalls, cls: unknown, exportName: 
         this.inner = inner;
         return;
       }
-      const r = calls.construct(cls, [id, realm.fromJson({ nodes: [...config.nodes] })], id);
+      // The cluster, and for a multi-decree role (lab 04) its window and first slot.
+      const r = calls.construct(cls, [id, realm.fromJson(roleConfig(config))], id);
       if (!r.ok) throw new StudentError(r.thrown);
       if (r.value === null || typeof r.value !== 'object') throw new StudentError({ name: 'TypeError', message: `new ${exportName}() did not make an object` });
       this.inner = r.value;

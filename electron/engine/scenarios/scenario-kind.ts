@@ -12,6 +12,7 @@ import type { LogEvent, TraceEvent } from '../trace/events.js';
 import { loadScenarioFile } from './lab-config.js';
 import type { ScenarioJobPayload, ScenarioJobResult } from './scenario-job.js';
 import type { ScheduleName } from './schedules.js';
+import { isMultiRoleLab, listMultiScenarios, MULTI_SCENARIO_RULES, runMultiScenario } from '../multi-roles/multi-scenario-tests.js';
 
 export const SCENARIO_RULES: Record<string, string> = {
   agreement: 'No two nodes decide different values.',
@@ -21,6 +22,8 @@ export const SCENARIO_RULES: Record<string, string> = {
   liveness: 'Once the faults are over (network healed, a majority up), every live node decides within the bound.',
   linearizability: "The clients' history is linearizable: one order of their operations, consistent with real time, explains every answer.",
   flood: 'A role keeps the cluster\'s traffic bounded: a run ends (everyone decides, or the liveness bound passes) within the event budget.',
+  // The multi-decree role lab's checks (its roles inside the reference service node).
+  ...MULTI_SCENARIO_RULES,
 };
 
 /** A failed scenario names the checker it broke: rule `scenario.<checker>` (e.g. scenario.agreement). */
@@ -57,6 +60,7 @@ interface ScenarioTestData {
 registerTestKind({
   kind: 'scenario',
   async list(lab: LabPack, opts): Promise<GradeTest[]> {
+    if (isMultiRoleLab(lab)) return listMultiScenarios(lab, opts);
     const file = await loadScenarioFile(lab.dir);
     if (!file) return [];
     return file.tests.map((t) => {
@@ -70,6 +74,7 @@ registerTestKind({
     });
   },
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
+    if (isMultiRoleLab(env.lab)) return runMultiScenario(test, env);
     const { payload } = test.data as ScenarioTestData;
     const full: ScenarioJobPayload = { ...payload, exportName: env.lab.manifest.export, role: env.lab.manifest.role as ScenarioJobPayload['role'] };
     const outcome = await env.sandbox.run({ kind: 'scenario', payload: full }, { callCpuMs: env.limits.callMs });

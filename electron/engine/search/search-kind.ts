@@ -19,6 +19,8 @@ import { NEVER } from './goal.js';
 export const SEARCH_MEMORY_MB = 1536;
 
 /** What each checker of the search promises, for the failure's rule line. */
+import { listMultiSearches, MULTI_SEARCH_RULES, runMultiSearchTest } from '../multi-roles/multi-search-tests.js';
+import { isMultiRoleLab } from '../multi-roles/multi-scenario-tests.js';
 export const SEARCH_RULES: Record<string, string> = {
   'chosen-invariant': 'Once a quorum of acceptors accepted a value in a round, every value accepted or sent for acceptance in that round or a later one is the same value.',
   validity: 'Only a value some client proposed may be accepted or decided.',
@@ -31,6 +33,8 @@ export const SEARCH_RULES: Record<string, string> = {
   determinism: 'Handlers are deterministic: the same state and input give the same output and state.',
   uncloneable: 'Role state lives in plain fields (numbers, strings, arrays, Maps, Sets, objects) that can be cloned.',
   goal: 'Doing nothing is not enough: some order of deliveries lets a value be chosen (a quorum of acceptors votes for it in one round) and, with learners, lets a learner decide.',
+  // The multi-decree role lab's search (multi-roles/multi-search.ts).
+  ...MULTI_SEARCH_RULES,
 };
 
 /** A failed search names the checker it broke: rule `search.<checker>` (e.g. search.chosen-invariant). */
@@ -114,10 +118,12 @@ function searchOutcome(test: GradeTest, env: TestEnv, payload: SearchJobPayload)
 registerTestKind({
   kind: 'search',
   async list(lab: LabPack): Promise<GradeTest[]> {
+    if (isMultiRoleLab(lab)) return listMultiSearches(lab);
     const tests = await loadSearchTests(lab.dir);
     return tests.map((t) => ({ id: `search:${t.name}`, kind: 'search', name: t.name, title: t.title, set: 'public' as const, weight: t.weight, data: t }));
   },
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
+    if (isMultiRoleLab(env.lab)) return runMultiSearchTest(test, env);
     const cfg = test.data as SearchTestConfig;
     const payload: SearchJobPayload = { exportName: env.lab.manifest.export, role: env.lab.manifest.role as SearchJobPayload['role'], options: cfg.options };
     const outcome = await searchOutcome(test, env, payload);

@@ -3,3 +3,5 @@ import './replay-job.js';
 import '../../search/search-job.js';
 import '../../scenarios/scenario-job.js';
 import '../../node-labs/node-jobs.js';
+import '../../multi-roles/multi-scenario-job.js';
+import '../../multi-roles/multi-search-job.js';

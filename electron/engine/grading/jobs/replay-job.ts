@@ -8,11 +8,12 @@
 import { changeOf } from '../../realm/guarded-role.js';
 import { readJson, readState, type ReadOut } from '../../realm/read-out.js';
 import { registerSandboxJob } from '../sandbox-jobs.js';
+import { roleConfig } from '../../labs/role-spec.js';
 import type { SerializedError } from '../sandbox-protocol.js';
 
 export interface ReplayPayload {
   exportName: string;
-  node: { id: number; nodes: number[] };
+  node: { id: number; nodes: number[]; alpha?: number; firstSlot?: number };
   steps: Array<{ call: string; input?: unknown }>;
 }
 
@@ -36,7 +37,7 @@ registerSandboxJob('replay', (payload: ReplayPayload, ctx) => {
     ctx.progress({ step: 0, error: { name: 'TypeError', message: `the module does not export a class named '${payload.exportName}'` } } satisfies StepOutcome);
     return { completed: 0 };
   }
-  const made = calls.construct(Cls, [node, realm.fromJson({ nodes: [...payload.node.nodes] })], node, 0);
+  const made = calls.construct(Cls, [node, realm.fromJson(roleConfig(payload.node))], node, 0);
   if (!made.ok || made.value === null || typeof made.value !== 'object') {
     const error = made.ok ? { name: 'TypeError', message: 'the constructor did not make an object' } : made.thrown;
     ctx.progress({ step: 0, error } satisfies StepOutcome);
