@@ -36,12 +36,19 @@ import {
   type WorkspaceFile,
   type WriteOptions,
   type WriteResult,
+  type ChapterProgress,
+  type ChapterProgressPatch,
+  type ChapterRunView,
+  type ChapterStoryView,
+  type CourseChapterDetail,
+  type CourseChapterSummary,
 } from '../../api.js';
 import { Workspace, writeFileAtomic } from '../workspace/index.js';
 import { parseWorkloadText, WorkloadSpecError } from '../clients/workload.js';
 import type { ClusterHandle, EnginePorts, LabPack } from './ports.js';
 import { EventBatcher } from './event-batcher.js';
 import { eventsSince, exportableTrace } from './trace-window.js';
+import { CourseHost } from './course-service.js';
 
 /**
  * How many trace events a playground cluster keeps: an undecided cluster's heartbeats add
@@ -81,10 +88,12 @@ export class AppService implements PaxLabService {
   private failingRuns = new Map<string, { runId: string; runs: ReadonlyMap<string, TraceEvent[]> }>();
   private clusterStarting: Promise<unknown> | null = null;
   private closed = false;
+  private readonly course: CourseHost;
 
   private constructor(private readonly opts: AppServiceOptions) {
     this.workspace = new Workspace(opts.workspaceDir);
     this.ports = opts.ports;
+    this.course = new CourseHost(opts.ports.course, this.workspace, async (id, name) => (await this.labFile(id, name)).starter);
   }
 
   static async create(opts: AppServiceOptions): Promise<AppService> {
@@ -530,6 +539,29 @@ export class AppService implements PaxLabService {
 
   async replayTrace(source: TraceSource): Promise<ReplayView> {
     return this.ports.history.replay(await this.sourceEvents(source));
+  }
+
+  // ---- the guided course (course-service.ts) -------------------------------------------------
+
+  listCourse(): Promise<CourseChapterSummary[]> {
+    return this.course.list();
+  }
+
+  getChapter(chapterId: string): Promise<CourseChapterDetail> {
+    return this.course.detail(chapterId);
+  }
+
+  runChapterScript(chapterId: string, code: 'naive' | 'student', script?: string): Promise<ChapterRunView> {
+    if (this.closed) return Promise.reject(new ApiError('unavailable', 'PaxLab is shutting down'));
+    return this.course.run(chapterId, code, script);
+  }
+
+  playChapterStory(chapterId: string, story: string): Promise<ChapterStoryView> {
+    return this.course.story(chapterId, story);
+  }
+
+  recordChapterProgress(chapterId: string, patch: ChapterProgressPatch): Promise<ChapterProgress> {
+    return this.course.record(chapterId, patch);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

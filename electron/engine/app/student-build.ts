@@ -14,7 +14,9 @@ export class StudentBuilder implements BuildPort {
 
   async build(labId: string, entryPath: string): Promise<BuildOutcome> {
     const pack = await loadLab(labId);
-    const out = await buildStudentModule(entryPath, { exportName: pack.role.exportName });
+    // A whole-node lab (a chapter) exports its node class; a role lab its role's class.
+    const exportName = pack.kind === 'node' ? (pack.nodeManifest?.export ?? 'Node') : pack.role.exportName;
+    const out = await buildStudentModule(entryPath, { exportName });
     const diagnostics = out.diagnostics.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, message: d.message, source: d.source }));
     if (!out.ok) return { ok: false, diagnostics };
     this.dir ??= mkdtempSync(path.join(os.tmpdir(), 'paxlab-bundles-'));
