@@ -240,6 +240,11 @@ export interface ClusterStartOptions {
    * snapshots are `MultiNodeView`s (`@paxlab/sdk`).
    */
   service?: { machine: 'kv' | 'lock' | 'log' };
+  /**
+   * Run a course chapter's node (docs/chapters.md) on every node: its naive protocol or the
+   * student's file for that chapter, built like a submission. `nodes` is then the chapter's size.
+   */
+  chapter?: { id: string; code: 'naive' | 'student' };
 }
 
 export type ClusterStatus = 'starting' | 'running' | 'stopped' | 'failed';
@@ -252,6 +257,8 @@ export interface ClusterInfo {
   roles: { acceptor: RoleSource; proposer: RoleSource; learner: RoleSource };
   /** Set when the cluster runs the Multi-Paxos service (ClusterStartOptions.service). */
   service?: { machine: 'kv' | 'lock' | 'log' };
+  /** Set when the cluster runs a course chapter's node (ClusterStartOptions.chapter). */
+  chapter?: { id: string; code: 'naive' | 'student' };
   startedAt: string;
   /**
    * The most trace events the cluster keeps (meta line included); older ones are discarded a
@@ -421,6 +428,8 @@ export interface CourseChapterDetail {
   scripts: Array<{ name: string; title: string }>;
   /** The seed stories the chapter plays. */
   stories: Array<{ name: string; title: string }>;
+  /** The chapter's cluster for the playground: its size and the clients its random test runs. */
+  play: { nodes: number; clients: { count: number; workload: string } };
   progress: ChapterProgress;
 }
 
@@ -813,14 +822,21 @@ const ARG_CHECKS: ArgChecks = {
   buildLab: [labId],
   gradeLab: [labId],
   startCluster: [
-    object<ClusterStartOptions>({
-      nodes: int(3, 7),
-      roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
-      seed: optional(int(0, 2 ** 31 - 1)),
-      network: optional(network),
-      clients: optional(object<{ count: number; workload: string }>({ count: int(1, 20), workload: text(200) })),
-      service: optional(object<{ machine: 'kv' | 'lock' | 'log' }>({ machine: oneOf<'kv' | 'lock' | 'log'>('kv', 'lock', 'log') })),
-    }),
+    (v, at) => {
+      const o = object<ClusterStartOptions>({
+        nodes: int(1, 7),
+        roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
+        seed: optional(int(0, 2 ** 31 - 1)),
+        network: optional(network),
+        clients: optional(object<{ count: number; workload: string }>({ count: int(1, 20), workload: text(200) })),
+        service: optional(object<{ machine: 'kv' | 'lock' | 'log' }>({ machine: oneOf<'kv' | 'lock' | 'log'>('kv', 'lock', 'log') })),
+        chapter: optional(object<{ id: string; code: 'naive' | 'student' }>({ id: labId, code: oneOf<'naive' | 'student'>('naive', 'student') })),
+      })(v, at);
+      // A Paxos cluster needs three nodes; a course chapter's cluster is its own size (one server and up).
+      if (!o.chapter && o.nodes < 3) fail(`${at}.nodes`, 'an integer in 3..7');
+      if (o.chapter && (o.service || o.roles)) fail(at, 'a chapter cluster without roles or service');
+      return o;
+    },
   ],
   stopCluster: [id],
   crashNode: [id, NODE],

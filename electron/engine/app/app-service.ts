@@ -266,6 +266,7 @@ export class AppService implements PaxLabService {
     for (const role of ROLES) {
       if (roles[role] === 'student') rolePaths[role] = await this.studentRoleBundle(role);
     }
+    const studentNode = options.chapter ? await this.chapterNodeBundle(options.chapter.id, options.chapter.code) : undefined;
 
     const clusterId = randomUUID();
     this.emit({ type: 'cluster-status', clusterId, status: 'starting' });
@@ -280,6 +281,7 @@ export class AppService implements PaxLabService {
         maxTraceEvents,
         ...(options.clients ? { clients: options.clients } : {}),
         ...(options.service ? { service: { machine: options.service.machine } } : {}),
+        ...(studentNode ? { studentNode } : {}),
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -298,6 +300,7 @@ export class AppService implements PaxLabService {
       network: handle.network(),
       roles,
       ...(options.service ? { service: { machine: options.service.machine } } : {}),
+      ...(options.chapter ? { chapter: { ...options.chapter } } : {}),
       startedAt: new Date().toISOString(),
       maxTraceEvents,
     };
@@ -329,6 +332,18 @@ export class AppService implements PaxLabService {
       const first = out.diagnostics.find((d) => d.severity === 'error') ?? out.diagnostics[0];
       const where = first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : '';
       throw new ApiError('bad-argument', `your ${role} does not build${where}`);
+    }
+    return out.bundlePath;
+  }
+
+  /** A course chapter's node for the playground: its naive protocol, or the student's file for it, built. */
+  private async chapterNodeBundle(chapterId: string, code: 'naive' | 'student'): Promise<string> {
+    const entry = code === 'student' ? await this.mainModule(chapterId) : this.course.starterFile(chapterId);
+    const out = await this.ports.build.build(chapterId, entry);
+    if (!out.ok || !out.bundlePath) {
+      const first = out.diagnostics.find((d) => d.severity === 'error') ?? out.diagnostics[0];
+      const where = first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : '';
+      throw new ApiError('bad-argument', `your ${chapterId} node does not build${where}`);
     }
     return out.bundlePath;
   }

@@ -99,6 +99,7 @@ export function engineCourse(nodeCommand?: NodeCommand): CoursePort {
         file: path.basename(p.starterPath),
         scripts: v.scripts.map((s) => ({ name: s.name, title: s.title })),
         stories: v.stories.map((s) => ({ name: s.story, title: playableTitle(s.story) })),
+        play: this.playSetup(id),
       };
       return detail;
     },
@@ -139,6 +140,19 @@ export function engineCourse(nodeCommand?: NodeCommand): CoursePort {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    },
+
+    starterFile(id) {
+      return pack(id).starterPath;
+    },
+
+    playSetup(id) {
+      const p = pack(id);
+      const random = p.tests.find((t) => t.kind === 'random');
+      const w = random?.kind === 'random' ? random.clients.workload : undefined;
+      // The playground takes the workload's text form; a test that spells it as an object plays a default.
+      const clients = random?.kind === 'random' && typeof w === 'string' ? { count: random.clients.count, workload: w } : { count: 2, workload: `${p.manifest.chapter.model}:ops=4` };
+      return { nodes: p.manifest.chapter.nodes, clients };
     },
 
     story(id, name) {

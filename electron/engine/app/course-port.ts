@@ -13,4 +13,8 @@ export interface CoursePort {
   /** Build the node file (the naive starter, or the student's file) and run the script on real processes. */
   run(chapterId: string, code: 'naive' | 'student', script: string, studentFile?: string): Promise<{ built: true; run: ChapterRunParts } | { built: false; diagnostics: Diagnostic[] }>;
   story(chapterId: string, name: string): ChapterStoryParts;
+  /** The pack's starter (the naive protocol), an absolute path. */
+  starterFile(chapterId: string): string;
+  /** The cluster and clients the chapter's random test uses, for the playground. */
+  playSetup(chapterId: string): { nodes: number; clients: { count: number; workload: string } };
 }

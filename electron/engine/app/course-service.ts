@@ -36,6 +36,11 @@ export class CourseHost {
     return this.port;
   }
 
+  /** The chapter's naive protocol (its starter file in the pack). */
+  starterFile(chapterId: string): string {
+    return this.need().starterFile(chapterId);
+  }
+
   async list(): Promise<CourseChapterSummary[]> {
     return this.need().list().map((c) => ({ ...c, progress: this.shown(c.id) }));
   }

@@ -70,6 +70,8 @@ export interface ClusterLaunch {
   clients?: { count: number; workload: string };
   /** Run the reference Multi-Paxos service node with this state machine (reference roles). */
   service?: { machine: 'kv' | 'lock' | 'log' };
+  /** A built student-style node module (a course chapter's node) run on every node, in its realm. */
+  studentNode?: string;
 }
 
 /** A running cluster of real node processes. */
