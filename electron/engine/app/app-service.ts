@@ -126,7 +126,9 @@ export class AppService implements PaxLabService {
   }
 
   async listLabs(): Promise<LabSummary[]> {
-    const labs = await this.ports.labs.list();
+    // The course's chapters are graded like labs (`chapter-N`) but live in the Course view.
+    const chapters = new Set(this.course.chapterIds());
+    const labs = (await this.ports.labs.list()).filter((l) => !chapters.has(l.id));
     return labs
       .map((lab) => ({ ...lab, progress: this.workspace.progress.get(lab.id, lab.points) }))
       .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));

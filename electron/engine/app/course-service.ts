@@ -41,6 +41,11 @@ export class CourseHost {
     return this.need().starterFile(chapterId);
   }
 
+  /** The chapters' ids (none without a course). */
+  chapterIds(): string[] {
+    return this.port ? this.port.list().map((c) => c.id) : [];
+  }
+
   async list(): Promise<CourseChapterSummary[]> {
     return this.need().list().map((c) => ({ ...c, progress: this.shown(c.id) }));
   }
