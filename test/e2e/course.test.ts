@@ -140,6 +140,22 @@ describe('the course player', () => {
     expect(await attr(page.getByTestId('chapter-chapter-4-play'), 'data-done')).toBe('false');
     expect(await card.getByTestId('chapter-badge').innerText()).toBe('Fixed');
     await shot(page, 'course-7-progress');
+
+    // Play: the chapter's own cluster (two servers, the student's file) in the playground, a crash there.
+    await card.click();
+    await page.getByTestId('stage-play').click();
+    await page.getByTestId('play-student').check();
+    await page.getByTestId('play-cluster').click();
+    await page.getByTestId('node-list').waitFor({ timeout: 30_000 });
+    await page.getByTestId('node-2').waitFor();
+    expect(await page.getByTestId('node-3').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('diagram').getAttribute('data-events').then(Number), { timeout: 20_000 }).toBeGreaterThan(3);
+    await page.getByTestId('crash-2').click();
+    await expect.poll(() => page.getByTestId('node-2').getAttribute('data-down'), { timeout: 15_000 }).toBe('true');
+    await shot(page, 'course-8-play');
+    await page.getByTestId('stop-cluster').click().catch(() => {});
+    await page.evaluate(() => (location.hash = '#/course'));
+    await expect.poll(() => attr(page.getByTestId('chapter-chapter-4-play'), 'data-done'), { timeout: 10_000 }).toBe('true');
     expect(app.pageErrors).toEqual([]);
   }, 420_000);
 
@@ -162,7 +178,7 @@ describe('the course player', () => {
     await story.getByTestId('narration-next').click();
     expect(await attr(story, 'data-step')).toBe('2');
     expect(Number(await attr(story.getByTestId('diagram'), 'data-events'))).toBeGreaterThan(first);
-    await shot(page, 'course-8-story');
+    await shot(page, 'course-9-story');
     expect(app.pageErrors).toEqual([]);
   }, 120_000);
 });
