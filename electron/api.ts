@@ -261,6 +261,11 @@ export interface ClusterStartOptions {
    * snapshots are `MultiNodeView`s (`@paxlab/sdk`).
    */
   service?: { machine: 'kv' | 'lock' | 'log' };
+  /**
+   * Run a course chapter's node (docs/chapters.md) on every node: its naive protocol or the
+   * student's file for that chapter, built like a submission. `nodes` is then the chapter's size.
+   */
+  chapter?: { id: string; code: 'naive' | 'student' };
 }
 
 export type ClusterStatus = 'starting' | 'running' | 'stopped' | 'failed';
@@ -273,6 +278,8 @@ export interface ClusterInfo {
   roles: { acceptor: RoleSource; proposer: RoleSource; learner: RoleSource };
   /** Set when the cluster runs the Multi-Paxos service (ClusterStartOptions.service). */
   service?: { machine: 'kv' | 'lock' | 'log' };
+  /** Set when the cluster runs a course chapter's node (ClusterStartOptions.chapter). */
+  chapter?: { id: string; code: 'naive' | 'student' };
   startedAt: string;
   /**
    * The most trace events the cluster keeps (meta line included); older ones are discarded a
@@ -406,6 +413,126 @@ export interface ReplayView {
   node?: number;
 }
 
+
+// ---- the guided course (docs/chapters.md, docs/course-player.md) ----------------------------
+
+/** What a student did in one chapter, kept in the workspace. */
+export interface ChapterProgress {
+  /** The student answered the Predict question (`prediction` is the choice id). */
+  predicted: boolean;
+  prediction?: string;
+  /** Whether the prediction was the right one (known once predicted). */
+  predictedRight?: boolean;
+  /** The student watched the naive protocol break the pinned execution. */
+  broke: boolean;
+  /** The student's code passed the pinned execution (and, once graded, the chapter's tests). */
+  fixed: boolean;
+  /** The student played with the chapter's cluster or one of its stories. */
+  played: boolean;
+}
+
+/** What the renderer may record itself; `broke` and `fixed` follow from the runs the host made. */
+export type ChapterProgressPatch = { prediction?: string; played?: boolean };
+
+export interface CourseChapterSummary {
+  id: string;
+  number: number;
+  title: string;
+  /** The one handler the student edits. */
+  handler: string;
+  /** What the naive protocol shows, in words (empty when the pack names none). */
+  symptoms: string[];
+  progress: ChapterProgress;
+  /** Set when the pack cannot be loaded: the chapter is listed, not playable. */
+  error?: string;
+}
+
+export interface NarrationPointerView {
+  step?: string | number;
+  event?: Record<string, unknown>;
+  nth?: number;
+  all?: boolean;
+}
+
+/** A chapter as the player shows it: plain JSON, no answer to the Predict question. */
+export interface CourseChapterDetail {
+  id: string;
+  number: number;
+  title: string;
+  nodes: number;
+  model: HistoryModel;
+  leadsTo: string[];
+  handler: { name: string; about: string; sees: string[] };
+  rules: Array<{ id: string; text: string }>;
+  /** Markdown. */
+  frame: string;
+  instructions: string;
+  predict: { question: string; script: string; choices: Array<{ id: string; text: string }> };
+  /** The student's file (in the workspace folder `chapter-N/`). */
+  file: string;
+  /** The pinned scripts: name and title. */
+  scripts: Array<{ name: string; title: string }>;
+  /** The seed stories the chapter plays. */
+  stories: Array<{ name: string; title: string }>;
+  /** The chapter's cluster for the playground: its size and the clients its random test runs. */
+  play: { nodes: number; clients: { count: number; workload: string } };
+  progress: ChapterProgress;
+}
+
+/** One check of a chapter run, with the events that show it. */
+export interface ChapterCheckView {
+  check: string;
+  ok: boolean;
+  symptom?: string;
+  /** The symptom in words. */
+  symptomText?: string;
+  message: string;
+  events: number[];
+}
+
+export interface ResolvedNarrationView {
+  text: string;
+  /** The events this step talks about (seqs; empty when none). */
+  seqs: number[];
+}
+
+/** A pinned execution of a chapter, run on real node processes. */
+export interface ChapterRunView {
+  chapterId: string;
+  script: string;
+  /** Whose node code ran: the chapter's naive protocol or the student's file. */
+  code: 'naive' | 'student';
+  source: 'sim' | 'cluster';
+  trace: TraceEvent[];
+  steps: Array<{ index: number; label?: string; from: number; to: number }>;
+  /** The step that could not be carried out. */
+  error?: { step: number; message: string };
+  checks: ChapterCheckView[];
+  passed: boolean;
+  narration: ResolvedNarrationView[];
+  /** The events the failing checks point at, for the diagram. */
+  highlights: TraceHighlight[];
+  /** Set after Break: whether the student's prediction was right, and why the answer is what it is. */
+  prediction?: { chosen: string | null; answer: string; right: boolean; why: string };
+  /** Set when the student's file does not build (nothing ran). */
+  diagnostics?: Diagnostic[];
+  progress: ChapterProgress;
+}
+
+/** A seed story told with a chapter's narration (the reference roles, in the simulator). */
+export interface ChapterStoryView {
+  chapterId: string;
+  story: string;
+  title: string;
+  about: string;
+  trace: TraceEvent[];
+  lines: string[];
+  /** Whether the run told the story the course expects, message for message. */
+  reproduced: boolean;
+  narration: ResolvedNarrationView[];
+  progress: ChapterProgress;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Events
 // ---------------------------------------------------------------------------------------------
@@ -488,6 +615,19 @@ export interface PaxLabApi {
   /** Rerun a recorded real-cluster trace with the reference node code; does it reproduce every output? */
   replayTrace(source: TraceSource): Promise<ReplayView>;
 
+  /** The course's chapters in order, with the student's progress. */
+  listCourse(): Promise<CourseChapterSummary[]>;
+  getChapter(chapterId: string): Promise<CourseChapterDetail>;
+  /**
+   * Run a pinned execution of the chapter (its Predict script unless named) on real node processes:
+   * the naive protocol (Break) or the student's file (Fix), judged by the chapter's checks.
+   */
+  runChapterScript(chapterId: string, code: 'naive' | 'student', script?: string): Promise<ChapterRunView>;
+  /** A seed story the chapter plays, with its narration. */
+  playChapterStory(chapterId: string, story: string): Promise<ChapterStoryView>;
+  /** Record a step of the chapter (a prediction, played); returns the chapter's progress. */
+  recordChapterProgress(chapterId: string, patch: ChapterProgressPatch): Promise<ChapterProgress>;
+
   /** Subscribe to the event stream; returns the unsubscribe function. */
   onEvent(listener: AppEventListener): () => void;
 }
@@ -535,6 +675,11 @@ export const API_METHODS = [
   'getSdkTypes',
   'checkHistory',
   'replayTrace',
+  'listCourse',
+  'getChapter',
+  'runChapterScript',
+  'playChapterStory',
+  'recordChapterProgress',
 ] as const satisfies readonly ApiMethod[];
 
 // Compile-time check that API_METHODS lists every method exactly.
@@ -734,16 +879,23 @@ const ARG_CHECKS: ArgChecks = {
   buildLab: [labId],
   gradeLab: [labId],
   startCluster: [
-    object<ClusterStartOptions>({
-      nodes: int(3, 7),
-      roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
-      seed: optional(int(0, 2 ** 31 - 1)),
-      network: optional(network),
-      clients: optional(
-        object<{ count: number; workload: string; thinkMs?: number; start?: boolean }>({ count: int(1, 20), workload: text(200), thinkMs: optional(int(0, 60_000)), start: optional(bool) }),
-      ),
-      service: optional(object<{ machine: 'kv' | 'lock' | 'log' }>({ machine: oneOf<'kv' | 'lock' | 'log'>('kv', 'lock', 'log') })),
-    }),
+    (v, at) => {
+      const o = object<ClusterStartOptions>({
+        nodes: int(1, 7),
+        roles: optional(object({ acceptor: roleSource, proposer: roleSource, learner: roleSource })),
+        seed: optional(int(0, 2 ** 31 - 1)),
+        network: optional(network),
+        clients: optional(
+          object<{ count: number; workload: string; thinkMs?: number; start?: boolean }>({ count: int(1, 20), workload: text(200), thinkMs: optional(int(0, 60_000)), start: optional(bool) }),
+        ),
+        service: optional(object<{ machine: 'kv' | 'lock' | 'log' }>({ machine: oneOf<'kv' | 'lock' | 'log'>('kv', 'lock', 'log') })),
+        chapter: optional(object<{ id: string; code: 'naive' | 'student' }>({ id: labId, code: oneOf<'naive' | 'student'>('naive', 'student') })),
+      })(v, at);
+      // A Paxos cluster needs three nodes; a course chapter's cluster is its own size (one server and up).
+      if (!o.chapter && o.nodes < 3) fail(`${at}.nodes`, 'an integer in 3..7');
+      if (o.chapter && (o.service || o.roles)) fail(at, 'a chapter cluster without roles or service');
+      return o;
+    },
   ],
   stopCluster: [id],
   crashNode: [id, NODE],
@@ -778,6 +930,11 @@ const ARG_CHECKS: ArgChecks = {
   getSdkTypes: [],
   checkHistory: [traceSource, optional(oneOf<HistoryModel>('kv', 'lock', 'log'))],
   replayTrace: [traceSource],
+  listCourse: [],
+  getChapter: [labId],
+  runChapterScript: [labId, oneOf<'naive' | 'student'>('naive', 'student'), optional(fileName)],
+  playChapterStory: [labId, fileName],
+  recordChapterProgress: [labId, object<ChapterProgressPatch>({ prediction: optional(id), played: optional(bool) })],
 };
 
 /**

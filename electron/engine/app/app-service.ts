@@ -37,6 +37,12 @@ import {
   type WorkspaceFile,
   type WriteOptions,
   type WriteResult,
+  type ChapterProgress,
+  type ChapterProgressPatch,
+  type ChapterRunView,
+  type ChapterStoryView,
+  type CourseChapterDetail,
+  type CourseChapterSummary,
 } from '../../api.js';
 import { Workspace, writeFileAtomic } from '../workspace/index.js';
 import { parseWorkloadText, WorkloadSpecError } from '../clients/workload.js';
@@ -44,6 +50,7 @@ import type { ClusterHandle, EnginePorts, LabPack } from './ports.js';
 import { EventBatcher } from './event-batcher.js';
 import { eventsSince, exportableTrace } from './trace-window.js';
 import { LiveHistory } from '../live-history/index.js';
+import { CourseHost } from './course-service.js';
 
 /**
  * How many trace events a playground cluster keeps: an undecided cluster's heartbeats add
@@ -85,10 +92,12 @@ export class AppService implements PaxLabService {
   private failingRuns = new Map<string, { runId: string; runs: ReadonlyMap<string, TraceEvent[]> }>();
   private clusterStarting: Promise<unknown> | null = null;
   private closed = false;
+  private readonly course: CourseHost;
 
   private constructor(private readonly opts: AppServiceOptions) {
     this.workspace = new Workspace(opts.workspaceDir);
     this.ports = opts.ports;
+    this.course = new CourseHost(opts.ports.course, this.workspace, async (id, name) => (await this.labFile(id, name)).starter);
   }
 
   static async create(opts: AppServiceOptions): Promise<AppService> {
@@ -121,7 +130,9 @@ export class AppService implements PaxLabService {
   }
 
   async listLabs(): Promise<LabSummary[]> {
-    const labs = await this.ports.labs.list();
+    // The course's chapters are graded like labs (`chapter-N`) but live in the Course view.
+    const chapters = new Set(this.course.chapterIds());
+    const labs = (await this.ports.labs.list()).filter((l) => !chapters.has(l.id));
     return labs
       .map((lab) => ({ ...lab, progress: this.workspace.progress.get(lab.id, lab.points) }))
       .sort((a, b) => a.order - b.order || a.id.localeCompare(b.id));
@@ -261,6 +272,7 @@ export class AppService implements PaxLabService {
     for (const role of ROLES) {
       if (roles[role] === 'student') rolePaths[role] = await this.studentRoleBundle(role);
     }
+    const studentNode = options.chapter ? await this.chapterNodeBundle(options.chapter.id, options.chapter.code) : undefined;
 
     const clusterId = randomUUID();
     this.emit({ type: 'cluster-status', clusterId, status: 'starting' });
@@ -275,6 +287,7 @@ export class AppService implements PaxLabService {
         maxTraceEvents,
         ...(options.clients ? { clients: options.clients } : {}),
         ...(options.service ? { service: { machine: options.service.machine } } : {}),
+        ...(studentNode ? { studentNode } : {}),
       });
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
@@ -293,6 +306,7 @@ export class AppService implements PaxLabService {
       network: handle.network(),
       roles,
       ...(options.service ? { service: { machine: options.service.machine } } : {}),
+      ...(options.chapter ? { chapter: { ...options.chapter } } : {}),
       startedAt: new Date().toISOString(),
       maxTraceEvents,
     };
@@ -346,6 +360,18 @@ export class AppService implements PaxLabService {
       const first = out.diagnostics.find((d) => d.severity === 'error') ?? out.diagnostics[0];
       const where = first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : '';
       throw new ApiError('bad-argument', `your ${role} does not build${where}`);
+    }
+    return out.bundlePath;
+  }
+
+  /** A course chapter's node for the playground: its naive protocol, or the student's file for it, built. */
+  private async chapterNodeBundle(chapterId: string, code: 'naive' | 'student'): Promise<string> {
+    const entry = code === 'student' ? await this.mainModule(chapterId) : this.course.starterFile(chapterId);
+    const out = await this.ports.build.build(chapterId, entry);
+    if (!out.ok || !out.bundlePath) {
+      const first = out.diagnostics.find((d) => d.severity === 'error') ?? out.diagnostics[0];
+      const where = first ? `: ${first.file}:${first.line}:${first.column} ${first.message}` : '';
+      throw new ApiError('bad-argument', `your ${chapterId} node does not build${where}`);
     }
     return out.bundlePath;
   }
@@ -584,6 +610,29 @@ export class AppService implements PaxLabService {
 
   async replayTrace(source: TraceSource): Promise<ReplayView> {
     return this.ports.history.replay(await this.sourceEvents(source));
+  }
+
+  // ---- the guided course (course-service.ts) -------------------------------------------------
+
+  listCourse(): Promise<CourseChapterSummary[]> {
+    return this.course.list();
+  }
+
+  getChapter(chapterId: string): Promise<CourseChapterDetail> {
+    return this.course.detail(chapterId);
+  }
+
+  runChapterScript(chapterId: string, code: 'naive' | 'student', script?: string): Promise<ChapterRunView> {
+    if (this.closed) return Promise.reject(new ApiError('unavailable', 'PaxLab is shutting down'));
+    return this.course.run(chapterId, code, script);
+  }
+
+  playChapterStory(chapterId: string, story: string): Promise<ChapterStoryView> {
+    return this.course.story(chapterId, story);
+  }
+
+  recordChapterProgress(chapterId: string, patch: ChapterProgressPatch): Promise<ChapterProgress> {
+    return this.course.record(chapterId, patch);
   }
 
   // ---- lifecycle -----------------------------------------------------------------------------

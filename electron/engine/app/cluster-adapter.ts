@@ -16,7 +16,7 @@ export function engineClusters(nodeCommand?: NodeCommand): ClusterPort {
         nodes: launch.nodes,
         seed: launch.seed,
         network: launch.network,
-        nodeProgram: launch.service ? { protocol: 'multi-paxos', options: { machine: launch.service.machine } } : { roles: launch.roles },
+        nodeProgram: launch.studentNode ? { studentNode: launch.studentNode } : launch.service ? { protocol: 'multi-paxos', options: { machine: launch.service.machine } } : { roles: launch.roles },
         title: 'playground',
         ...(launch.maxTraceEvents !== undefined ? { maxTraceEvents: launch.maxTraceEvents } : {}),
         ...(nodeCommand ? { nodeCommand } : {}),

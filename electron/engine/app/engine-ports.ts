@@ -9,6 +9,7 @@ import type { EnginePorts } from './ports.js';
 import { sdkTypeFiles } from './sdk-types.js';
 import { StudentBuilder } from './student-build.js';
 import { historyReport, replayView } from './history-view.js';
+import { engineCourse } from './course-engine.js';
 
 export interface EnginePortOptions {
   /** How node processes are started (Electron: its own binary with ELECTRON_RUN_AS_NODE=1). */
@@ -25,6 +26,7 @@ export function createEnginePorts(opts: EnginePortOptions = {}): EnginePorts {
     cluster: engineClusters(opts.nodeCommand),
     traces: { serialize: serializeTrace, parse: (text) => parseTrace(text, 'trace') },
     history: { check: historyReport, replay: replayView },
+    course: engineCourse(opts.nodeCommand),
     sdk: {
       typeFiles: () => {
         sdkTypes ??= sdkTypeFiles(path.join(paxlabRoot(), 'labs', 'sdk'));

@@ -3,6 +3,7 @@
  * real engine (lab packs, student build, grader, cluster supervisor, trace I/O); tests may bind a
  * part to something else. Keeping them narrow keeps the service readable and the wiring in one place.
  */
+import type { CoursePort } from './course-port.js';
 import type { Diagnostic, GradeReportView, GradeTestRef, HistoryModel, HistoryReport, NetworkConfig, ReplayView, SdkTypeFile, TraceEvent, Verdict } from '../../api.js';
 
 export interface LabPackSummary {
@@ -69,6 +70,8 @@ export interface ClusterLaunch {
   clients?: { count: number; workload: string; thinkMs?: number; start?: boolean };
   /** Run the reference Multi-Paxos service node with this state machine (reference roles). */
   service?: { machine: 'kv' | 'lock' | 'log' };
+  /** A built student-style node module (a course chapter's node) run on every node, in its realm. */
+  studentNode?: string;
 }
 
 /** A running cluster of real node processes. */
@@ -128,4 +131,6 @@ export interface EnginePorts {
   traces: TracePort;
   sdk: SdkPort;
   history: HistoryPort;
+  /** The guided course (chapters, pinned runs, stories); absent: the app has no course. */
+  course?: CoursePort;
 }

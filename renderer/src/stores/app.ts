@@ -7,19 +7,37 @@ import { markRaw, ref, shallowRef, watch } from 'vue';
 import type { AppEvent, AppInfo, PaxLabApi } from '../api/types.js';
 import type { ConnectionState, Transport } from '../api/transport.js';
 
-export type Route = { name: 'catalog' } | { name: 'lab'; labId: string } | { name: 'playground' };
+export type Route =
+  | { name: 'catalog' }
+  | { name: 'lab'; labId: string }
+  | { name: 'playground' }
+  | { name: 'course' }
+  /** A chapter of the course, at a stage (frame, predict, break, fix, play) or playing a seed story. */
+  | { name: 'chapter'; chapterId: string; stage?: string; story?: string };
 export type Theme = 'light' | 'dark';
 
 export function parseHash(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
   if (parts[0] === 'lab' && parts[1]) return { name: 'lab', labId: decodeURIComponent(parts[1]) };
   if (parts[0] === 'playground') return { name: 'playground' };
+  if (parts[0] === 'course') {
+    if (!parts[1]) return { name: 'course' };
+    const chapterId = decodeURIComponent(parts[1]);
+    if (parts[2] === 'story' && parts[3]) return { name: 'chapter', chapterId, stage: 'play', story: decodeURIComponent(parts[3]) };
+    return { name: 'chapter', chapterId, ...(parts[2] ? { stage: decodeURIComponent(parts[2]) } : {}) };
+  }
   return { name: 'catalog' };
 }
 
 export function routeHash(r: Route): string {
   if (r.name === 'lab') return `#/lab/${encodeURIComponent(r.labId)}`;
   if (r.name === 'playground') return '#/playground';
+  if (r.name === 'course') return '#/course';
+  if (r.name === 'chapter') {
+    const base = `#/course/${encodeURIComponent(r.chapterId)}`;
+    if (r.story) return `${base}/story/${encodeURIComponent(r.story)}`;
+    return r.stage ? `${base}/${encodeURIComponent(r.stage)}` : base;
+  }
   return '#/';
 }
 

@@ -5,11 +5,12 @@
 export interface Shortcut {
   keys: string;
   what: string;
-  where: 'everywhere' | 'lab' | 'playground';
+  where: 'everywhere' | 'lab' | 'playground' | 'course';
 }
 
 export const SHORTCUTS: Shortcut[] = [
   { keys: '?', what: 'Show or hide this help', where: 'everywhere' },
+  { keys: 'Alt+0', what: 'The course', where: 'everywhere' },
   { keys: 'Alt+1', what: 'Lab catalog', where: 'everywhere' },
   { keys: 'Alt+2', what: 'Last opened lab', where: 'everywhere' },
   { keys: 'Alt+3', what: 'Cluster playground', where: 'everywhere' },
@@ -26,6 +27,10 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: 'End', what: 'Jump to the newest event (live)', where: 'playground' },
   { keys: '1 … 7', what: 'Inspect node S1 … S7', where: 'playground' },
   { keys: 'Esc', what: 'Close the inspector', where: 'playground' },
+  { keys: 'n / p', what: 'Next / previous narration step', where: 'course' },
+  { keys: '. / ,', what: 'Step one event forward / back', where: 'course' },
+  { keys: '← / →', what: 'Scroll the diagram in time', where: 'course' },
+  { keys: '+ / −', what: 'Zoom the diagram in / out', where: 'course' },
 ];
 
 export function isTyping(target: EventTarget | null): boolean {

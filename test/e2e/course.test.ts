@@ -1,0 +1,184 @@
+/**
+ * The course player in Chromium against a real `paxlab serve`, walked as a student would: the
+ * course lists chapters 0–9; chapter 4's frame, a prediction, the break (the naive protocol on real
+ * node processes: both clients hold the lock, the events ringed in the diagram and the operation
+ * marked in the clients' history), narration stepping by button and key, the fix typed into the
+ * editor, the rerun passing, and the progress kept. Then a seed story from chapter 9, reached from
+ * a role lab's instructions. Screenshots of each step go to test-results/screenshots/.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { repoRoot } from './helpers/renderer-build.js';
+import { openApp, shot, typeIntoEditor, type AppSession } from './helpers/app-page.js';
+
+let app: AppSession;
+let page: Page;
+const FIX = readFileSync(path.join(repoRoot, 'labs/chapter-4-wait-for-learn/reference/node.ts'), 'utf8');
+
+beforeAll(async () => {
+  app = await openApp();
+  page = app.page;
+}, 180_000);
+
+afterAll(async () => {
+  await app?.close();
+}, 30_000);
+
+const attr = async (l: Locator, name: string) => (await l.getAttribute(name)) ?? '';
+
+describe('the course player', () => {
+  test('chapter 4 as a student: predict, watch the break, type the fix, rerun, pass', async () => {
+    // The course comes first in the navigation and lists every chapter.
+    const nav = page.locator('nav[aria-label=Main] button').first();
+    expect(await nav.innerText()).toBe('Course');
+    await nav.click();
+    await page.getByTestId('chapter-list').waitFor();
+    await expect.poll(() => page.locator('[data-testid^=chapter-card-]').count(), { timeout: 15_000 }).toBe(10);
+    for (let n = 0; n <= 9; n++) await page.getByTestId(`chapter-card-chapter-${n}`).waitFor();
+    expect(await page.getByTestId('chapter-card-chapter-4').innerText()).toMatch(/Not started/);
+    await shot(page, 'course-1-chapters');
+
+    // Frame: its text and its cluster.
+    await page.getByTestId('chapter-card-chapter-4').click();
+    const player = page.getByTestId('chapter-player');
+    await expect.poll(() => attr(player, 'data-stage')).toBe('frame');
+    await page.getByTestId('frame-text').waitFor();
+    expect((await page.getByTestId('frame-text').innerText()).length).toBeGreaterThan(40);
+    expect(await page.locator('[data-testid=frame-diagram] rect').count()).toBe(4); // S1, S2, c1, c2
+    // Break waits for a prediction.
+    expect(await page.getByTestId('stage-break').isDisabled()).toBe(true);
+    await shot(page, 'course-2-frame');
+
+    // Predict.
+    await page.getByTestId('to-predict').click();
+    await page.getByTestId('predict-question').waitFor();
+    expect(await page.getByTestId('commit-prediction').isDisabled()).toBe(true);
+    await page.getByTestId('predict-granted').check();
+    await shot(page, 'course-3-predict');
+    await page.getByTestId('commit-prediction').click();
+    await expect.poll(() => attr(player, 'data-stage')).toBe('break');
+
+    // Break: the naive protocol on real nodes; both clients hold the lock.
+    await page.getByTestId('run-break').click();
+    const lin = page.locator('[data-testid=break-checks] [data-check=linearizable]');
+    await lin.waitFor({ timeout: 60_000 });
+    expect(await attr(lin, 'data-ok')).toBe('false');
+    expect(await attr(lin, 'data-symptom')).toBe('lock-held-twice');
+    expect(await lin.innerText()).toMatch(/two clients hold the lock at once/);
+    expect(await attr(page.getByTestId('prediction-verdict'), 'data-right')).toBe('true');
+    const run = page.getByTestId('break-run');
+    // The offending events are ringed in the diagram and listed beside it …
+    const diagram = run.getByTestId('diagram');
+    expect(Number(await attr(diagram, 'data-highlights'))).toBeGreaterThanOrEqual(2);
+    expect(await run.locator('[data-testid=run-highlights] button').count()).toBeGreaterThanOrEqual(2);
+    // … and the clients' history is judged: the second acquire cannot follow the first.
+    await expect.poll(() => run.getByTestId('history-verdict').innerText(), { timeout: 15_000 }).toBe('not linearizable');
+    expect(await run.locator('[data-testid^=history-op-][data-stuck=true]').count()).toBe(1);
+
+    // Narration: each step moves the diagram and shows the run up to its events.
+    expect(await attr(run, 'data-step')).toBe('1');
+    const firstLimit = Number(await attr(run, 'data-limit'));
+    const total = Number(await attr(diagram, 'data-events'));
+    await run.getByTestId('narration-next').click();
+    expect(await attr(run, 'data-step')).toBe('2');
+    expect(Number(await attr(run, 'data-limit'))).toBeGreaterThan(firstLimit);
+    await page.locator('body').focus();
+    await page.keyboard.press('n');
+    expect(await attr(run, 'data-step')).toBe('3');
+    await page.keyboard.press('p');
+    expect(await attr(run, 'data-step')).toBe('2');
+    // Step one event back with the keyboard, and scrub to the end.
+    const before = Number(await attr(run, 'data-limit'));
+    await page.keyboard.press(',');
+    expect(Number(await attr(run, 'data-limit'))).toBe(before - 1);
+    const steps = await run.locator('[data-testid^=narration-step-]').count();
+    await run.getByTestId(`narration-step-${steps}`).click();
+    expect(await attr(run, 'data-step')).toBe(String(steps));
+    expect(Number(await attr(run, 'data-limit'))).toBeGreaterThanOrEqual(total);
+    await run.getByTestId('course-scrub').fill('3');
+    expect(await attr(run, 'data-limit')).toBe('3');
+    await run.getByTestId(`narration-step-${steps}`).click();
+    await page.getByTestId('prediction-verdict').scrollIntoViewIfNeeded();
+    await shot(page, 'course-4-break');
+
+    // Fix: type the fix into the editor, rerun the same execution with it.
+    await page.getByTestId('to-fix').click();
+    await expect.poll(() => attr(player, 'data-stage')).toBe('fix');
+    await page.locator('[data-testid=editor] .cm-content').waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('handler-types').innerText()).toMatch(/ClientRequest/);
+    await typeIntoEditor(page, FIX);
+    await shot(page, 'course-5-fix-typed');
+    await page.getByTestId('run-fix').click();
+    const verdict = page.getByTestId('fix-verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await attr(verdict, 'data-passed')).toBe('true');
+    expect(await verdict.locator('[data-ok=false]').count()).toBe(0);
+    expect(await page.getByTestId('fix-run').locator('[data-testid=run-highlights]').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('fix-run').getByTestId('history-verdict').innerText(), { timeout: 15_000 }).toBe('linearizable');
+    // The student's file is what ran: it is on disk in the workspace.
+    expect(readFileSync(path.join(app.served.workspace, 'chapter-4', 'node.ts'), 'utf8')).toBe(FIX);
+    // Then the lab grading path for chapter-4: a report, or a clear message when this grader has no chapters.
+    const grading = page.getByTestId('fix-grading');
+    await grading.waitFor({ timeout: 30_000 });
+    await expect
+      .poll(async () => (await page.getByTestId('grade-summary').count()) + (await page.getByTestId('fix-grade-error').count()), { timeout: 180_000 })
+      .toBeGreaterThan(0);
+    await verdict.scrollIntoViewIfNeeded();
+    await shot(page, 'course-6-fix-passes');
+    await grading.scrollIntoViewIfNeeded();
+    await shot(page, 'course-6b-fix-grading');
+
+    // The progress is kept (in the workspace): reload and look at the course.
+    await page.reload();
+    await page.getByTestId('connection').filter({ hasText: 'Connected' }).waitFor({ timeout: 20_000 });
+    await page.evaluate(() => (location.hash = '#/course'));
+    const card = page.getByTestId('chapter-card-chapter-4');
+    await card.waitFor();
+    for (const s of ['predict', 'break', 'fix']) expect(await attr(page.getByTestId(`chapter-chapter-4-${s}`), 'data-done')).toBe('true');
+    expect(await attr(page.getByTestId('chapter-chapter-4-play'), 'data-done')).toBe('false');
+    expect(await card.getByTestId('chapter-badge').innerText()).toBe('Fixed');
+    await shot(page, 'course-7-progress');
+
+    // Play: the chapter's own cluster (two servers, the student's file) in the playground, a crash there.
+    await card.click();
+    await page.getByTestId('stage-play').click();
+    await page.getByTestId('play-student').check();
+    await page.getByTestId('play-cluster').click();
+    await page.getByTestId('node-list').waitFor({ timeout: 30_000 });
+    await page.getByTestId('node-2').waitFor();
+    expect(await page.getByTestId('node-3').count()).toBe(0);
+    await expect.poll(() => page.getByTestId('diagram').getAttribute('data-events').then(Number), { timeout: 20_000 }).toBeGreaterThan(3);
+    await page.getByTestId('crash-2').click();
+    await expect.poll(() => page.getByTestId('node-2').getAttribute('data-down'), { timeout: 15_000 }).toBe('true');
+    await shot(page, 'course-8-play');
+    await page.getByTestId('stop-cluster').click().catch(() => {});
+    await page.evaluate(() => (location.hash = '#/course'));
+    await expect.poll(() => attr(page.getByTestId('chapter-chapter-4-play'), 'data-done'), { timeout: 10_000 }).toBe('true');
+    expect(app.pageErrors).toEqual([]);
+  }, 420_000);
+
+  test("a seed story from chapter 9, reached from the acceptor lab's instructions, told with narration", async () => {
+    await page.evaluate(() => (location.hash = '#/lab/acceptor'));
+    const link = page.locator('[data-testid=instructions] a[href^="#/course/chapter-9"]').first();
+    await link.waitFor({ timeout: 20_000 });
+    await link.click();
+    const player = page.getByTestId('chapter-player');
+    await expect.poll(() => attr(player, 'data-stage')).toBe('play');
+    await page.getByTestId('story-example-1-no-prior-votes').click();
+    const story = page.getByTestId('story-run');
+    await story.waitFor({ timeout: 20_000 });
+    expect(await page.getByTestId('story-reproduced').innerText()).toBe('told as the course tells it');
+    // The whole story is there (87 events); the first narration step shows it up to its own events.
+    const all = Number(await attr(story.getByTestId('course-scrub'), 'max'));
+    expect(all).toBeGreaterThan(20);
+    const first = Number(await attr(story.getByTestId('diagram'), 'data-events'));
+    expect(first).toBeLessThan(all);
+    await story.getByTestId('narration-next').click();
+    expect(await attr(story, 'data-step')).toBe('2');
+    expect(Number(await attr(story.getByTestId('diagram'), 'data-events'))).toBeGreaterThan(first);
+    await shot(page, 'course-9-story');
+    expect(app.pageErrors).toEqual([]);
+  }, 120_000);
+});
