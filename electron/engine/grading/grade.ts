@@ -154,7 +154,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     if (!built.ok) return empty('build-error', built.diagnostics);
     const start = await session.sandbox.start();
     if (!start.ok) return empty('load-error', built.diagnostics, loadErrorOf(start, session));
-    const env: TestEnv = { lab, sandbox: session.sandbox, sandboxWith: session.sandboxWith, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
+    const env: TestEnv = { lab, sandbox: session.sandbox, sandboxWith: session.sandboxWith, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed, kinds: [...new Set(tests.map((t) => t.kind))] };
     const results: TestResult[] = [];
     for (const [i, t] of tests.entries()) {
       const t0 = performance.now();

@@ -181,13 +181,16 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   try {
     const tests = await listGradeTests(lab.id, { hidden: true });
     if (tests.length === 0) problems.push('the lab has no tests');
-    const used = new Set(tests.map((t) => (t.data as { spec: NodeTestSpec }).spec.rule));
+    const used = new Set(tests.flatMap((t) => [(t.data as { spec: NodeTestSpec }).spec.rule, ...((t.data as { spec: NodeTestSpec }).spec.judges ?? [])]));
     uncovered = lab.manifest.rules.map((r) => r.id).filter((id) => !used.has(id));
     for (const id of uncovered) problems.push(`rule ${id} is not exercised by any test`);
   } catch (e) {
     problems.push((e as Error).message);
   }
-  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true });
+  // The pack's own files are the instructor's: they are built with the labs folder as their
+  // submission folder, so a reference (and mutants built on it) may use a sibling lab's reference.
+  const root = path.dirname(lab.dir);
+  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true, root });
   const refFailed = ref.status === 'graded' ? failedTests(ref).map((t) => `${t.id}: ${t.failure?.message ?? ''}`) : [`${ref.status}`];
   if (!ref.passed) problems.push(`the reference fails: ${refFailed.join('; ')}`);
   const starter = await gradeModule(lab.id, lab.starterPath, { hidden: true });
@@ -199,7 +202,7 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(await lab.mutants(), jobs, async (file): Promise<MutantResult> => {
     const { bug, expected } = await mutantHeader(file);
-    const r = await gradeModule(lab.id, file, { hidden: true });
+    const r = await gradeModule(lab.id, file, { hidden: true, root });
     const base = { file: rel(file), bug, expected, kinds };
     if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
     const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
