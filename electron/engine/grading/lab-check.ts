@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { LabError, loadLab } from '../labs/lab-pack.js';
 import { gradeModule, type GradeReport, type TestKindName } from './grade.js';
+import type { TestResult } from './verdict.js';
 import { recordLabTraces, type RecordResult } from './record.js';
 import { API_RULES } from './api-rules.js';
 import { SEARCH_RULES } from '../search/search-kind.js';
@@ -202,7 +203,10 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(await lab.mutants(), jobs, async (file): Promise<MutantResult> => {
     const { bug, expected } = await mutantHeader(file);
-    const r = await gradeModule(lab.id, file, { hidden: true, root });
+    // Grading stops once every rule the header expects is named by a failing test (the full grade
+    // is `paxlab grade`'s; a mutant without expectations runs every test).
+    const stopWhen = (results: readonly TestResult[]) => expected.length > 0 && expected.every((e) => results.some((t) => !t.passed && t.failure?.rule.id === e));
+    const r = await gradeModule(lab.id, file, { hidden: true, root, stopWhen });
     const base = { file: rel(file), bug, expected, kinds };
     if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
     const caughtBy = r.status === 'load-error' ? [{ test: '(load)', rule: 'api.no-throw', reason: 'load-error' }] : failedTests(r).map((t) => ({ test: t.id, rule: t.failure?.rule.id ?? '?', reason: t.failure?.reason ?? '?' }));
