@@ -96,6 +96,18 @@ describe('the student installer and the course', () => {
   });
 });
 
+describe('the student installer and the service lab', () => {
+  it('carries kv-service\'s manifest, instructions, starter and service tests, and none of its reference or mutants', () => {
+    const shipped = sources(student);
+    const files = labFiles(path.join(root, 'labs', '05-kv-service'));
+    for (const f of ['manifest.json', 'instructions.md', 'starter/node.ts', 'service-tests/service-tests.json', 'service-tests/search.json']) {
+      expect(shipped.has(`labs/05-kv-service/${f}`), f).toBe(true);
+    }
+    for (const f of files) expect(shipped.has(f), f).toBe(!/^labs\/05-kv-service\/(reference|mutants)\//.test(f));
+    expect(files.filter((f) => f.includes('/mutants/')).length).toBeGreaterThanOrEqual(15);
+  });
+});
+
 describe('the instructor build', () => {
   it('is the student installer plus the answers', () => {
     const all = sources(instructor);
@@ -130,6 +142,7 @@ describe('a student installation works without the answers', () => {
       ['proposer', undefined],
       ['learner', undefined],
       ['multi-paxos', undefined],
+      ['kv-service', undefined],
       ...Array.from({ length: 10 }, (_, n) => [`chapter-${n}`, undefined]),
     ]);
     for (const { id, role } of labs) {

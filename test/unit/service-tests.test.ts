@@ -44,7 +44,7 @@ describe('service tests: the reference node passes each', () => {
         const perOp = r.runs.map((x) => x.figures.msgsPerOp.toFixed(1)).join(', ');
         console.log(`msgs/op with a stable leader, ${test.nodes} nodes, ${test.clients} clients: ${perOp} (at most ${15 * test.nodes})`);
       }
-    });
+    }, 180_000); // a budget for a loaded machine; the runs themselves count steps, not time
   }
 
   it('a run is deterministic by seed: the same seed gives the same trace', () => {

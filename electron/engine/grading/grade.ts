@@ -38,6 +38,8 @@ export interface GradeOptions {
   root?: string;
   /** Type errors: fail the build (default), warn, or skip the check. */
   typeCheck?: 'error' | 'warn' | 'off';
+  /** Stop once this holds for the results so far (`lab check`: every rule a mutant expects is named); the report then covers the tests run. */
+  stopWhen?: (results: readonly TestResult[]) => boolean;
 }
 
 export interface GradeReport {
@@ -155,7 +157,7 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
     if (!built.ok) return empty('build-error', built.diagnostics);
     const start = await session.sandbox.start();
     if (!start.ok) return empty('load-error', built.diagnostics, loadErrorOf(start, session));
-    const env: TestEnv = { lab, sandbox: session.sandbox, sandboxWith: session.sandboxWith, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed };
+    const env: TestEnv = { lab, sandbox: session.sandbox, sandboxWith: session.sandboxWith, build: bundle, mapStack: session.mapStack, limits, seed: opts.seed, kinds: [...new Set(tests.map((t) => t.kind))] };
     const results: TestResult[] = [];
     for (const [i, t] of tests.entries()) {
       const t0 = performance.now();
@@ -185,15 +187,16 @@ export async function gradeModule(labId: string, modulePath: string, opts: Grade
       };
       results.push(result);
       opts.onProgress?.(results.length, tests.length, result);
+      if (opts.stopWhen?.(results)) break;
     }
-    const earned = tenthsOf.reduce((s, c, i) => s + (results[i].passed ? c : 0), 0);
+    const earned = tenthsOf.reduce((s, c, i) => s + (results[i]?.passed ? c : 0), 0);
     const nPassed = results.filter((r) => r.passed).length;
     // A broken safety property caps the score (manifest safety.cap, docs/grading.md "Points").
     const safety = safetyVerdict(results, lab.manifest.points, lab.manifest.safety?.cap, earned);
     return {
       ...base,
       status: 'graded',
-      passed: results.length > 0 && nPassed === results.length && !safety,
+      passed: results.length > 0 && results.length === tests.length && nPassed === results.length && !safety,
       score: safety?.capped ? safety.maxScore : earned / 10,
       maxScore: lab.manifest.points,
       counts: { passed: nPassed, failed: results.length - nPassed, total: results.length },

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../build/diagnostics.js';
 import { LabError, loadLab } from '../labs/lab-pack.js';
 import { gradeModule, type GradeReport, type TestKindName } from './grade.js';
+import type { TestResult } from './verdict.js';
 import { recordLabTraces, type RecordResult } from './record.js';
 import { API_RULES } from './api-rules.js';
 import { SEARCH_RULES } from '../search/search-kind.js';
@@ -186,13 +187,16 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   try {
     const tests = await listGradeTests(lab.id, { hidden: true });
     if (tests.length === 0) problems.push('the lab has no tests');
-    const used = new Set(tests.map((t) => (t.data as { spec: NodeTestSpec }).spec.rule));
+    const used = new Set(tests.flatMap((t) => [(t.data as { spec: NodeTestSpec }).spec.rule, ...((t.data as { spec: NodeTestSpec }).spec.judges ?? [])]));
     uncovered = lab.manifest.rules.map((r) => r.id).filter((id) => !used.has(id));
     for (const id of uncovered) problems.push(`rule ${id} is not exercised by any test`);
   } catch (e) {
     problems.push((e as Error).message);
   }
-  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true });
+  // The pack's own files are the instructor's: they are built with the labs folder as their
+  // submission folder, so a reference (and mutants built on it) may use a sibling lab's reference.
+  const root = path.dirname(lab.dir);
+  const ref = await gradeModule(lab.id, lab.referencePath, { hidden: true, root });
   const refFailed = ref.status === 'graded' ? failedTests(ref).map((t) => `${t.id}: ${t.failure?.message ?? ''}`) : [`${ref.status}`];
   if (!ref.passed) problems.push(`the reference fails: ${refFailed.join('; ')}`);
   const starter = await gradeModule(lab.id, lab.starterPath, { hidden: true });
@@ -205,7 +209,10 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
     const { bug, expected } = await mutantHeader(file);
     // The node runs, plus the search when a rule it expects is the search's (every kind with `full`, or when nothing is expected).
     const kinds: TestKindName[] = opts.full || expected.length === 0 || expected.some((e) => e.startsWith('node-search.')) ? ['node', 'node-search'] : ['node'];
-    const r = await gradeModule(lab.id, file, { hidden: true, only: kinds });
+    // Grading stops once every rule the header expects is named by a failing test (the full grade
+    // is `paxlab grade`'s; a mutant without expectations runs every test).
+    const stopWhen = (results: readonly TestResult[]) => expected.length > 0 && expected.every((e) => results.some((t) => !t.passed && (t.failure?.rule.id === e || t.failure?.testing?.id === e)));
+    const r = await gradeModule(lab.id, file, { hidden: true, only: kinds, root, ...(opts.full ? {} : { stopWhen }) });
     const base = { file: rel(file), bug, expected, kinds };
     if (r.status === 'build-error') return { ...base, built: false, caught: false, caughtBy: [], missed: expected, diagnostics: r.diagnostics };
     const failing = r.status === 'load-error' ? [] : failedTests(r);

@@ -27,6 +27,8 @@ export interface TestEnv {
   mapStack: StackMapper;
   limits: { callMs: number; memoryMb: number };
   seed?: number;
+  /** The kinds of the tests this grade runs (a kind may start work for a later test ahead of it). */
+  kinds?: string[];
 }
 
 export interface TestOutcome {

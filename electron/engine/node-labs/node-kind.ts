@@ -4,7 +4,9 @@
  * in the sandbox with the student's node class behind the guarded stand-in, and is judged from the
  * run's trace and history (the provider's checks) and from the guarded node's incidents.
  */
+import os from 'node:os';
 import { apiRule, judgeDeath } from '../grading/sandbox-deaths.js';
+import type { SandboxOutcome } from '../grading/sandbox.js';
 import { registerTestKind, type GradeTest, type TestEnv, type TestOutcome } from '../grading/test-kinds.js';
 import type { Failure } from '../grading/verdict.js';
 import { LabError, type LabPack } from '../labs/lab-pack.js';
@@ -69,6 +71,7 @@ registerTestKind({
   list: listOf('node'),
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const { spec, provider } = test.data as NodeTestData;
+    if (env.kinds?.includes('node-search')) startSearchesAhead(env);
     const payload: NodeTestJobPayload = { provider, exportName: env.lab.manifest.export, payload: spec.payload, ...(env.seed !== undefined ? { seed: env.seed } : {}) };
     const outcome = await env.sandbox.run({ kind: 'node-test', payload }, { callCpuMs: env.limits.callMs });
     if (!outcome.ok) return { passed: false, failure: deathFailure(outcome, env, 'the simulation') };
@@ -120,6 +123,36 @@ registerTestKind({
   },
 });
 
+/**
+ * The node searches of one graded build, started ahead: when the first simulation test runs and the
+ * machine has a second core, the lab's searches start in their own sandbox child (the search's heap
+ * cap), so they run beside the simulations. Results do not depend on it: each search is the same
+ * deterministic computation either way.
+ */
+const searchJobs = new WeakMap<object, Map<string, Promise<SandboxOutcome>>>();
+
+function searchJob(spec: NodeTestSpec, env: TestEnv): Promise<SandboxOutcome> {
+  let jobs = searchJobs.get(env.build);
+  if (!jobs) searchJobs.set(env.build, (jobs = new Map()));
+  let job = jobs.get(spec.name);
+  if (!job) {
+    const payload: NodeSearchJobPayload = { exportName: env.lab.manifest.export, config: spec.payload as NodeSearchConfig };
+    const sandbox = env.sandboxWith({ memoryMb: SEARCH_MEMORY_MB, memoryBlame: 'in-call' });
+    job = sandbox.run({ kind: 'node-search', payload }, { callCpuMs: env.limits.callMs });
+    jobs.set(spec.name, job);
+  }
+  return job;
+}
+
+function startSearchesAhead(env: TestEnv): void {
+  if (searchJobs.has(env.build) || (os.availableParallelism?.() ?? os.cpus().length) < 2) return;
+  searchJobs.set(env.build, new Map());
+  void specsOf(env.lab).then(({ specs }) => {
+    const first = specs.find((s) => s.kind === 'search');
+    if (first) void searchJob(first, env);
+  }, () => {});
+}
+
 function searchSummary(r: NodeSearchReport): string {
   return `${r.extent}; ${r.nodeStates} node states`;
 }
@@ -130,9 +163,7 @@ registerTestKind({
   list: listOf('node-search'),
   async run(test: GradeTest, env: TestEnv): Promise<TestOutcome> {
     const { spec } = test.data as NodeTestData;
-    const payload: NodeSearchJobPayload = { exportName: env.lab.manifest.export, config: spec.payload as NodeSearchConfig };
-    const sandbox = env.sandboxWith({ memoryMb: SEARCH_MEMORY_MB, memoryBlame: 'in-call' });
-    const outcome = await sandbox.run({ kind: 'node-search', payload }, { callCpuMs: env.limits.callMs });
+    const outcome = await searchJob(spec, env);
     if (!outcome.ok) return { passed: false, failure: deathFailure(outcome, env, 'the search') };
     const res = outcome.value as NodeSearchJobResult;
     if (!res.ok) return { passed: false, failure: { reason: 'missing-handler', rule: apiRule('api.export'), message: res.message, inputsSoFar: [] } };

@@ -40,6 +40,8 @@ export interface NodeTestSpec {
   kind?: 'run' | 'search';
   /** JSON data: what run() (or the search) gets in the sandbox. */
   payload: unknown;
+  /** Rules the test's checks enforce besides `rule` (a failure may name any of them); `lab check` counts them as exercised. */
+  judges?: string[];
 }
 
 /** How a run constructs a node: `new Node(ctx)` or, for a lab whose nodes take options, `new Node(ctx, options)`. */

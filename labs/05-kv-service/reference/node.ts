@@ -124,66 +124,66 @@ interface Probe {
 }
 
 export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
-  private readonly n: number;
-  private readonly quorum: number;
-  private readonly options: Required<ServiceNodeOptions>;
-  private readonly timing: ServiceNodeTiming;
-  private readonly classes: Required<MultiRoles>;
-  private config!: MultiClusterConfig;
-  private acceptor!: MultiAcceptorRole;
-  private proposer!: MultiProposerRole;
-  private learner!: MultiLearnerRole;
+  protected readonly n: number;
+  protected readonly quorum: number;
+  protected readonly options: Required<ServiceNodeOptions>;
+  protected readonly timing: ServiceNodeTiming;
+  protected readonly classes: Required<MultiRoles>;
+  protected config!: MultiClusterConfig;
+  protected acceptor!: MultiAcceptorRole;
+  protected proposer!: MultiProposerRole;
+  protected learner!: MultiLearnerRole;
 
   // ---- replicated state ----
-  private durable!: ServiceDurable;
+  protected durable!: ServiceDurable;
   /** The acceptor's votes as its outputs showed them: slot → [vrnd, vval]. */
-  private votes = new Map<Slot, [Round, Value]>();
+  protected votes = new Map<Slot, [Round, Value]>();
   /** Chosen values of slots after `compacted` (applied ones too: lagging peers fetch them). */
-  private log = new Map<Slot, Value>();
-  private maxChosen: Slot = 0;
-  private machine!: StateMachine;
-  private clients!: ClientTable;
-  private applied: Slot = 0;
+  protected log = new Map<Slot, Value>();
+  protected maxChosen: Slot = 0;
+  protected machine!: StateMachine;
+  protected clients!: ClientTable;
+  protected applied: Slot = 0;
   /** The slot of the snapshot on stable storage. */
-  private snapSlot: Slot = 0;
+  protected snapSlot: Slot = 0;
 
   // ---- peers ----
-  private fd!: FailureDetector;
-  private leader!: NodeId;
-  private rto!: RetransmitTimer;
-  private beatEvery = 0;
-  private readonly peerDurable = new Map<NodeId, Slot>();
-  private readonly peerDecided = new Map<NodeId, Slot>();
-  private lastFetchAt = -Infinity;
+  protected fd!: FailureDetector;
+  protected leader!: NodeId;
+  protected rto!: RetransmitTimer;
+  protected beatEvery = 0;
+  protected readonly peerDurable = new Map<NodeId, Slot>();
+  protected readonly peerDecided = new Map<NodeId, Slot>();
+  protected lastFetchAt = -Infinity;
   /** The highest round seen anywhere: a new round must beat it. */
-  private maxSeen: Round = 0;
+  protected maxSeen: Round = 0;
 
   // ---- leading ----
-  private crnd: Round = 0;
-  private active = false;
-  private readonly promisers = new Set<NodeId>();
-  private queue: LogCommand[] = [];
-  private readonly queuedIds = new Set<string>();
+  protected crnd: Round = 0;
+  protected active = false;
+  protected readonly promisers = new Set<NodeId>();
+  protected queue: LogCommand[] = [];
+  protected readonly queuedIds = new Set<string>();
   /** Request id → the slot it was proposed in (while that slot is in flight). */
-  private readonly assigned = new Map<string, Slot>();
-  private inflight = new Map<Slot, InFlight>();
+  protected readonly assigned = new Map<string, Slot>();
+  protected inflight = new Map<Slot, InFlight>();
   /** The proposer refused the last value (window full); asked again only after a slot is decided. */
-  private windowFull = false;
-  private readonly probes = new Map<string, Probe>();
+  protected windowFull = false;
+  protected readonly probes = new Map<string, Probe>();
 
   // ---- clients this node answers ----
-  private readonly waiting = new Map<string, ClientRequest>();
+  protected readonly waiting = new Map<string, ClientRequest>();
   /** Each client's latest request id: an older one still waiting is given up. */
-  private readonly waitingOf = new Map<string, string>();
-  private retryArmed = false;
-  private retryAt = 0;
+  protected readonly waitingOf = new Map<string, string>();
+  protected retryArmed = false;
+  protected retryAt = 0;
 
   /** Messages to itself, handled in the same step. */
-  private readonly local: ServiceNodeMsg[] = [];
-  private draining = false;
+  protected readonly local: ServiceNodeMsg[] = [];
+  protected draining = false;
 
   constructor(
-    private readonly ctx: NodeContext<ServiceNodeMsg>,
+    protected readonly ctx: NodeContext<ServiceNodeMsg>,
     options: MultiPaxosNodeOptions = {},
   ) {
     this.n = ctx.nodes.length;
@@ -218,7 +218,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
       this.rto = new RetransmitTimer(this.timing.retryMs, this.timing.maxRetryMs);
       this.beatEvery = this.timing.heartbeatMs;
       this.leader = this.fd.leader();
-      this.beat();
+      // The first heartbeat goes out when the timer fires: peers expect none before then.
       this.ctx.setTimer(HEARTBEAT, this.beatEvery);
       if (this.leader === this.ctx.id) this.startRound();
     });
@@ -295,7 +295,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- one step: the handler, then the messages it sent to itself -------------------------------
 
-  private step(fn: () => void): void {
+  protected step(fn: () => void): void {
     fn();
     if (this.draining) return;
     this.draining = true;
@@ -306,7 +306,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     }
   }
 
-  private handle(from: NodeId, msg: ServiceNodeMsg): void {
+  protected handle(from: NodeId, msg: ServiceNodeMsg): void {
     switch (msg.kind) {
       case 'prepare':
         return isMultiPrepare(msg) ? this.onPrepare(msg) : this.report(`ignored a malformed prepare from ${from}`);
@@ -329,19 +329,19 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     }
   }
 
-  private sendTo(to: NodeId, msg: ServiceNodeMsg): void {
+  protected sendTo(to: NodeId, msg: ServiceNodeMsg): void {
     if (to === this.ctx.id) this.local.push(msg);
     else this.ctx.send(to, msg);
   }
 
-  private toAll(msg: ServiceNodeMsg): void {
+  protected toAll(msg: ServiceNodeMsg): void {
     this.ctx.broadcast(msg, { includeSelf: false });
     this.local.push(msg);
   }
 
   // ---- acceptor ----------------------------------------------------------------------------------
 
-  private onPrepare(msg: MultiPrepareMsg): void {
+  protected onPrepare(msg: MultiPrepareMsg): void {
     this.seen(msg.crnd);
     if (msg.slot <= this.durable.compacted && msg.from !== this.ctx.id) {
       // The proposer starts below the log's start (it lost its storage): it gets a snapshot first
@@ -349,17 +349,17 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
       this.sendChosen(msg.from, msg.slot);
       return;
     }
-    const p = callRole('acceptor.handlePrepare', () => this.acceptor.handlePrepare({ ...msg }), isMultiPromise, this.report);
+    const p = callRole('acceptor.handlePrepare', () => this.acceptor.handlePrepare({ ...msg }), isMultiPromise, this.reporter);
     if (!p) return;
     this.durable.rnd = Math.max(this.durable.rnd, p.rnd);
     if (!this.save()) return;
     this.sendTo(msg.from, JSON.parse(JSON.stringify(p)) as MultiPromiseMsg);
   }
 
-  private onAccept(msg: MultiAcceptMsg): void {
+  protected onAccept(msg: MultiAcceptMsg): void {
     this.seen(msg.rnd);
     if (msg.slot <= this.durable.compacted) return;
-    const l = callRole('acceptor.handleAccept', () => this.acceptor.handleAccept({ ...msg }), isMultiLearn, this.report);
+    const l = callRole('acceptor.handleAccept', () => this.acceptor.handleAccept({ ...msg }), isMultiLearn, this.reporter);
     if (!l) return;
     this.durable.rnd = Math.max(this.durable.rnd, l.rnd);
     this.votes.set(l.slot, [l.rnd, l.val]);
@@ -369,22 +369,22 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- learner -----------------------------------------------------------------------------------
 
-  private onLearn(msg: MultiLearnMsg): void {
+  protected onLearn(msg: MultiLearnMsg): void {
     this.seen(msg.rnd);
     this.answered(`a${msg.slot}`, msg.from);
     if (msg.slot <= this.applied || this.log.has(msg.slot)) return;
-    const d = callRole('learner.handleLearn', () => this.learner.handleLearn({ ...msg }), isDecision, this.report);
+    const d = callRole('learner.handleLearn', () => this.learner.handleLearn({ ...msg }), isDecision, this.reporter);
     if (d) this.chosen(d.slot, d.val);
   }
 
   /** Slot `slot` is chosen with `val` (a learner's quorum, or a peer that knows). */
-  private chosen(slot: Slot, val: Value): void {
+  protected chosen(slot: Slot, val: Value): void {
     if (slot <= this.applied || this.log.has(slot)) return;
     this.log.set(slot, val);
     if (slot > this.maxChosen) this.maxChosen = slot;
     this.windowFull = false;
     this.ctx.decide(val, slot);
-    callRole('proposer.decided', () => this.proposer.decided(slot), anything, this.report);
+    callRole('proposer.decided', () => this.proposer.decided(slot), anything, this.reporter);
     const mine = this.inflight.get(slot);
     if (mine) {
       this.inflight.delete(slot);
@@ -396,7 +396,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   /** Apply every chosen slot that follows the applied ones, in slot order. */
-  private applyReady(): void {
+  protected applyReady(): void {
     for (let val = this.log.get(this.applied + 1); val !== undefined; val = this.log.get(this.applied + 1)) {
       this.applied++;
       const commands = decodeBatch(val);
@@ -407,7 +407,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   /** Run one command at most once per (client, seq); answer it if this node was asked for it. */
-  private execute(c: LogCommand): void {
+  protected execute(c: LogCommand): void {
     const [key, seq] = clientKey(c);
     const entry = this.clients.get(key);
     let outcome: Outcome | null;
@@ -423,12 +423,12 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     if (outcome) this.answer(w.id, outcome);
   }
 
-  private answer(id: string, outcome: Outcome): void {
+  protected answer(id: string, outcome: Outcome): void {
     if (outcome.ok) this.ctx.reply(id, outcome.result);
     else this.ctx.reject(id, outcome.reason);
   }
 
-  private executedAlready(c: LogCommand): boolean {
+  protected executedAlready(c: LogCommand): boolean {
     const [key, seq] = clientKey(c);
     const entry = this.clients.get(key);
     return !!entry && entry.seq >= seq;
@@ -436,7 +436,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- clients -----------------------------------------------------------------------------------
 
-  private onRequest(r: ClientRequest): void {
+  protected onRequest(r: ClientRequest): void {
     if (typeof r?.id !== 'string' || typeof r.value !== 'string') {
       this.report('ignored a malformed client request');
       return;
@@ -472,7 +472,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     }
   }
 
-  private onForward(msg: ForwardMsg): void {
+  protected onForward(msg: ForwardMsg): void {
     if (this.leader !== this.ctx.id || typeof msg.id !== 'string' || typeof msg.value !== 'string') return;
     const cmd: LogCommand = { id: msg.id, value: msg.value };
     if (this.executedAlready(cmd)) return;
@@ -480,18 +480,18 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     this.tryPropose();
   }
 
-  private forward(c: LogCommand): void {
+  protected forward(c: LogCommand): void {
     this.ctx.send(this.leader, { kind: 'forward', from: this.ctx.id, id: c.id, value: c.value });
   }
 
-  private enqueue(c: LogCommand): void {
+  protected enqueue(c: LogCommand): void {
     if (this.queuedIds.has(c.id) || this.assigned.has(c.id)) return;
     this.queue.push(c);
     this.queuedIds.add(c.id);
   }
 
   /** Commands of a slot another value won (or a round that ended) go back to the front of the queue. */
-  private requeue(ids: string[]): void {
+  protected requeue(ids: string[]): void {
     const back: LogCommand[] = [];
     for (const id of ids) {
       this.assigned.delete(id);
@@ -508,11 +508,11 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   // ---- proposer (the leader) ---------------------------------------------------------------------
 
   /** Phase 1 of a round above every round seen, for every slot from the first undecided one. */
-  private startRound(): void {
+  protected startRound(): void {
     this.active = false;
     this.windowFull = false;
     this.promisers.clear();
-    const prep = callRole('proposer.startRound', () => this.proposer.startRound(this.maxSeen), isMultiPrepare, this.report);
+    const prep = callRole('proposer.startRound', () => this.proposer.startRound(this.maxSeen), isMultiPrepare, this.reporter);
     if (!prep) return this.backOff();
     this.durable.round = Math.max(this.durable.round, prep.crnd);
     if (!this.save()) return this.backOff();
@@ -523,11 +523,11 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     this.armRetry();
   }
 
-  private onPromise(msg: MultiPromiseMsg): void {
+  protected onPromise(msg: MultiPromiseMsg): void {
     this.seen(msg.rnd);
     if (this.leader !== this.ctx.id || msg.rnd !== this.crnd || this.active) return;
     this.answered(`p${msg.rnd}`, msg.from);
-    const accepts = callRole('proposer.handlePromise', () => this.proposer.handlePromise(JSON.parse(JSON.stringify(msg)) as MultiPromiseMsg), isAcceptList, this.report) ?? [];
+    const accepts = callRole('proposer.handlePromise', () => this.proposer.handlePromise(JSON.parse(JSON.stringify(msg)) as MultiPromiseMsg), isAcceptList, this.reporter) ?? [];
     this.promisers.add(msg.from);
     if (this.promisers.size < this.quorum) {
       if (accepts.length) this.report('proposer.handlePromise returned accepts before a quorum of promises');
@@ -557,7 +557,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   /** As leader with phase 1 done: batch waiting commands into the next free slots of the window. */
-  private tryPropose(): void {
+  protected tryPropose(): void {
     // A full window stays full until a slot is decided or a new phase 1 ends: no need to ask.
     if (this.leader !== this.ctx.id || !this.active || this.maxSeen > this.crnd || this.windowFull) return;
     while (this.queue.length > 0) {
@@ -569,7 +569,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
       }
       if (batch.length === 0) break;
       const val = encodeBatch(batch);
-      const acc = callRole('proposer.propose', () => this.proposer.propose(val), isMultiAccept, this.report);
+      const acc = callRole('proposer.propose', () => this.proposer.propose(val), isMultiAccept, this.reporter);
       if (!acc) {
         // The window is full (or the proposer is not active): the batch waits for a slot to decide.
         this.queue = [...batch, ...this.queue];
@@ -584,7 +584,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     }
   }
 
-  private sendAccept(acc: MultiAcceptMsg): void {
+  protected sendAccept(acc: MultiAcceptMsg): void {
     this.probe(`a${acc.slot}`);
     this.toAll(acc);
     this.armRetry();
@@ -595,7 +595,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
    * higher round, runs a new round; one whose ACCEPTs got no quorum of LEARNs in time sends them
    * again (a few times, then a new round). A follower re-forwards the requests handed to it.
    */
-  private retry(): void {
+  protected retry(): void {
     const now = this.ctx.now();
     if (this.leader === this.ctx.id) {
       if (!this.active || this.maxSeen > this.crnd) {
@@ -629,7 +629,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     this.armRetry();
   }
 
-  private backOff(): void {
+  protected backOff(): void {
     this.rto.timedOut();
     this.armRetry();
   }
@@ -638,7 +638,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
    * Arm the retransmission timer for `baseMs` (the retransmission timeout by default) plus jitter,
    * unless it is armed to fire sooner: a busy leader must not push it back forever.
    */
-  private armRetry(baseMs = this.rto.rtoMs): void {
+  protected armRetry(baseMs = this.rto.rtoMs): void {
     const at = this.ctx.now() + Math.round(baseMs * (1 + this.timing.retryJitter * this.ctx.random()));
     if (this.retryArmed && this.retryAt <= at) return;
     this.retryArmed = true;
@@ -651,7 +651,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
    * shortest retransmission timeout and its jitter, which keeps two leaders from overtaking each
    * other in lockstep), whatever backoff its retransmissions were in.
    */
-  private seen(rnd: Round): void {
+  protected seen(rnd: Round): void {
     if (rnd <= this.maxSeen) return;
     this.maxSeen = rnd;
     if (this.leader === this.ctx.id && rnd > this.crnd) {
@@ -662,14 +662,14 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- failure detection, leadership -------------------------------------------------------------
 
-  private onHeartbeatTimer(): void {
+  protected onHeartbeatTimer(): void {
     if (this.fd.check(this.ctx.now())) this.leaderMayHaveChanged();
     this.beatEvery = this.hearsMajority() ? this.timing.heartbeatMs : Math.min(this.timing.maxHeartbeatMs, this.beatEvery * 2);
     this.beat();
     this.ctx.setTimer(HEARTBEAT, this.beatEvery);
   }
 
-  private onHeartbeat(from: NodeId, msg: HeartbeatMsg): void {
+  protected onHeartbeat(from: NodeId, msg: HeartbeatMsg): void {
     if (typeof msg.rnd !== 'number' || typeof msg.decided !== 'number' || typeof msg.durable !== 'number') return;
     this.seen(msg.rnd);
     if (msg.durable > (this.peerDurable.get(from) ?? 0)) {
@@ -680,7 +680,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     if (msg.decided > this.applied) this.fetchFrom(from);
   }
 
-  private leaderMayHaveChanged(): void {
+  protected leaderMayHaveChanged(): void {
     const next = this.fd.leader();
     if (next === this.leader) return;
     const was = this.leader;
@@ -697,7 +697,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   /** No longer the leader: its clients are sent to the new one; nothing stays queued here. */
-  private stopLeading(): void {
+  protected stopLeading(): void {
     this.active = false;
     this.queue = [];
     this.queuedIds.clear();
@@ -711,12 +711,12 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     }
   }
 
-  private beat(): void {
+  protected beat(): void {
     const hb: HeartbeatMsg = { kind: 'heartbeat', from: this.ctx.id, rnd: this.durable.rnd, decided: this.applied, durable: this.snapSlot, every: this.beatEvery };
     this.ctx.broadcast(hb, { includeSelf: false });
   }
 
-  private hearsMajority(): boolean {
+  protected hearsMajority(): boolean {
     return this.n - this.fd.suspected().length >= this.quorum;
   }
 
@@ -724,7 +724,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
    * A suspicion cleared and a majority is heard again: back to the normal heartbeat period, and a
    * leader whose phase 1 was stuck without a majority tries again now, not after its backoff.
    */
-  private beatFasterIfMajority(): void {
+  protected beatFasterIfMajority(): void {
     if (this.beatEvery === this.timing.heartbeatMs || !this.hearsMajority()) return;
     this.beatEvery = this.timing.heartbeatMs;
     this.beat();
@@ -734,20 +734,20 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- catch-up ----------------------------------------------------------------------------------
 
-  private fetchFrom(peer: NodeId): void {
+  protected fetchFrom(peer: NodeId): void {
     const now = this.ctx.now();
     if (now - this.lastFetchAt < this.rto.rtoMs) return;
     this.lastFetchAt = now;
     this.ctx.send(peer, { kind: 'fetch', from: this.ctx.id, slot: this.applied + 1 });
   }
 
-  private onFetch(from: NodeId, msg: FetchMsg): void {
+  protected onFetch(from: NodeId, msg: FetchMsg): void {
     if (typeof msg.slot !== 'number' || from === this.ctx.id) return;
     this.sendChosen(from, msg.slot);
   }
 
   /** Chosen slots from `slot` on (a snapshot first when `slot` is truncated already). */
-  private sendChosen(to: NodeId, slot: Slot): void {
+  protected sendChosen(to: NodeId, slot: Slot): void {
     const out: ChosenMsg = { kind: 'chosen', from: this.ctx.id, entries: [] };
     let start = slot;
     if (slot <= this.durable.compacted) {
@@ -761,7 +761,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     if (out.entries.length > 0 || out.snapshot) this.ctx.send(to, out);
   }
 
-  private onChosen(from: NodeId, msg: ChosenMsg): void {
+  protected onChosen(from: NodeId, msg: ChosenMsg): void {
     if (!Array.isArray(msg.entries)) return;
     if (msg.snapshot && typeof msg.snapshot.slot === 'number' && msg.snapshot.slot > this.applied) this.installSnapshot(msg.snapshot);
     for (const e of msg.entries) if (e && typeof e.slot === 'number' && e.slot >= 1 && typeof e.val === 'string') this.chosen(e.slot, e.val);
@@ -774,11 +774,11 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- snapshots and compaction ------------------------------------------------------------------
 
-  private currentSnapshot(): SnapshotData {
+  protected currentSnapshot(): SnapshotData {
     return { slot: this.applied, machine: this.machine.snapshot(), clients: this.clients.snapshot() };
   }
 
-  private restoreSnapshot(s: SnapshotData): boolean {
+  protected restoreSnapshot(s: SnapshotData): boolean {
     if (s.slot === 0) return true;
     if (!this.machine.restore(s.machine) || !this.clients.restore(s.clients)) {
       this.report(`a snapshot of slot ${s.slot} does not fit the ${this.options.machine} state machine; ignored`);
@@ -788,7 +788,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     return true;
   }
 
-  private takeSnapshot(): void {
+  protected takeSnapshot(): void {
     this.durable.snapshot = JSON.stringify(this.currentSnapshot());
     if (!this.save()) return;
     this.snapSlot = this.applied;
@@ -796,7 +796,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   /** A peer's snapshot, for a replica behind the log's start: the roles start afresh after it. */
-  private installSnapshot(s: SnapshotData): void {
+  protected installSnapshot(s: SnapshotData): void {
     if (!this.restoreSnapshot(s)) return;
     for (const slot of this.log.keys()) if (slot <= s.slot) this.log.delete(slot);
     this.durable.snapshot = JSON.stringify(s);
@@ -809,7 +809,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
   }
 
   /** Truncate the log up to the lowest slot every replica has in a saved snapshot. */
-  private maybeTruncate(): void {
+  protected maybeTruncate(): void {
     let upTo = this.snapSlot;
     for (const peer of this.ctx.nodes) if (peer !== this.ctx.id) upTo = Math.min(upTo, this.peerDurable.get(peer) ?? 0);
     if (upTo <= this.durable.compacted) return;
@@ -817,8 +817,8 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     for (const slot of this.votes.keys()) if (slot <= upTo) this.votes.delete(slot);
     for (const slot of this.log.keys()) if (slot <= upTo) this.log.delete(slot);
     const below = upTo + 1;
-    if (this.acceptor.truncate) callRole('acceptor.truncate', () => this.acceptor.truncate!(below), anything, this.report);
-    if (this.learner.truncate) callRole('learner.truncate', () => this.learner.truncate!(below), anything, this.report);
+    if (this.acceptor.truncate) callRole('acceptor.truncate', () => this.acceptor.truncate!(below), anything, this.reporter);
+    if (this.learner.truncate) callRole('learner.truncate', () => this.learner.truncate!(below), anything, this.reporter);
     this.save();
   }
 
@@ -829,7 +829,7 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
    * round order, then the promise), the proposer and learner starting at the first slot not in the
    * snapshot. Outputs of the replay are discarded.
    */
-  private rebuildRoles(): void {
+  protected rebuildRoles(): void {
     this.config = { nodes: [...this.ctx.nodes], alpha: this.options.alpha, firstSlot: this.applied + 1 };
     const make = <R>(what: string, C: new (id: NodeId, c: MultiClusterConfig) => R): R => {
       try {
@@ -846,16 +846,16 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     let highest = 0;
     for (const [slot, [vrnd, vval]] of votes) {
       const m: MultiAcceptMsg = { kind: 'accept', from: roundOwner(vrnd, this.n), slot, rnd: vrnd, val: vval };
-      callRole('replay acceptor.handleAccept', () => this.acceptor.handleAccept(m), anything, this.report);
+      callRole('replay acceptor.handleAccept', () => this.acceptor.handleAccept(m), anything, this.reporter);
       highest = vrnd;
     }
     if (this.durable.rnd > highest) {
       const m: MultiPrepareMsg = { kind: 'prepare', from: roundOwner(this.durable.rnd, this.n), crnd: this.durable.rnd, slot: this.durable.compacted + 1 };
-      callRole('replay acceptor.handlePrepare', () => this.acceptor.handlePrepare(m), anything, this.report);
+      callRole('replay acceptor.handlePrepare', () => this.acceptor.handlePrepare(m), anything, this.reporter);
     }
   }
 
-  private save(): boolean {
+  protected save(): boolean {
     this.durable.votes = [...this.votes].map(([slot, [vrnd, vval]]) => [slot, vrnd, vval]);
     try {
       this.ctx.storage.save(this.durable);
@@ -868,13 +868,13 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
 
   // ---- round trips -------------------------------------------------------------------------------
 
-  private probe(key: string): void {
+  protected probe(key: string): void {
     this.probes.delete(key);
     this.probes.set(key, { sentAt: this.ctx.now(), answered: new Set() });
     while (this.probes.size > MAX_PROBES) this.probes.delete(this.probes.keys().next().value!);
   }
 
-  private answered(key: string, from: NodeId): void {
+  protected answered(key: string, from: NodeId): void {
     const p = this.probes.get(key);
     if (!p) return;
     p.answered.add(from);
@@ -883,13 +883,18 @@ export class MultiPaxosNode implements PaxosNode<ServiceNodeMsg> {
     this.rto.sample(this.ctx.now() - p.sentAt);
   }
 
-  private readonly report = (why: string): void => {
+  protected report(why: string): void {
     this.ctx.log(why);
-  };
+  }
+
+  /** `report` as a callback for callRole; a getter, so that the node's state holds no function (the search copies it). */
+  protected get reporter(): (why: string) => void {
+    return (why) => this.report(why);
+  }
 }
 
 /** The at-most-once key of a command: its client and seq, or (handed to a node directly) its id. */
-function clientKey(c: LogCommand): [string, number] {
+export function clientKey(c: LogCommand): [string, number] {
   return c.client !== undefined && c.seq !== undefined ? [c.client, c.seq] : [`#${c.id}`, 1];
 }
 
