@@ -37,6 +37,8 @@ describe('app service', () => {
       ['acceptor', 'acceptor'],
       ['proposer', 'proposer'],
       ['learner', 'learner'],
+      ['multi-paxos', 'multi-paxos'],
+      ...Array.from({ length: 10 }, (_, n) => [`chapter-${n}`, 'node']),
     ]);
     for (const l of labs) expect(l.progress).toMatchObject({ status: 'not-started', score: 0, maxScore: l.points });
     expect(await code(service.getLab('no-such-lab'))).toBe('not-found');
