@@ -164,7 +164,9 @@ export function isChapterDir(dir: string): boolean {
   const f = path.join(dir, 'manifest.json');
   if (!existsSync(f)) return false;
   try {
-    return (JSON.parse(readFileSync(f, 'utf8')) as { kind?: unknown }).kind === 'node';
+    // A chapter is a node lab with a place in the course; other node labs (kv-service) are not chapters.
+    const m = JSON.parse(readFileSync(f, 'utf8')) as { kind?: unknown; chapter?: unknown };
+    return m.kind === 'node' && m.chapter !== undefined;
   } catch {
     return false;
   }
