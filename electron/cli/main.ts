@@ -111,6 +111,7 @@ export async function main(argv: string[]): Promise<number> {
     .command('check <lab-id>')
     .description('verify a lab pack: reference passes, starter fails, every mutant is caught with the rule it expects')
     .option('--full', 'grade every mutant with every kind of test (traces, scenarios, search)')
+    .option('--mutant <file...>', 'check only these mutants (file names in the mutants folder)')
     .option('--json', 'print the report as JSON')
     .action(use(() => import('./commands/lab-check.js')));
   lab

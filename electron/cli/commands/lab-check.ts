@@ -34,10 +34,10 @@ export function formatLabCheck(r: LabCheckReport): string {
   return out.join('\n') + '\n';
 }
 
-export async function run(labId: string, opts: { json?: boolean; full?: boolean }): Promise<number> {
+export async function run(labId: string, opts: { json?: boolean; full?: boolean; mutant?: string[] }): Promise<number> {
   let report: LabCheckReport;
   try {
-    report = await checkLab(labId, { full: opts.full });
+    report = await checkLab(labId, { full: opts.full, ...(opts.mutant?.length ? { mutants: opts.mutant } : {}) });
   } catch (e) {
     if (e instanceof LabError) throw new UsageError(e.message);
     throw e;

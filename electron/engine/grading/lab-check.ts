@@ -100,6 +100,20 @@ export interface LabCheckOptions {
   jobs?: number;
   /** Grade every mutant with every kind of test, not only the kinds its expected rules need. */
   full?: boolean;
+  /** Check only these mutants (file names in the lab's mutants folder); default every one. */
+  mutants?: readonly string[];
+}
+
+/** The lab's mutants, or those `only` names (an unknown name is an error, not a silent skip). */
+async function selectedMutants(lab: Awaited<ReturnType<typeof loadLab>>, only: readonly string[] | undefined): Promise<string[]> {
+  const all = await lab.mutants();
+  if (!only) return all;
+  const byName = new Map(all.map((f) => [path.basename(f), f]));
+  return only.map((n) => {
+    const f = byName.get(n);
+    if (!f) throw new LabError(`lab '${lab.id}' has no mutant '${n}' (mutants: ${[...byName.keys()].join(', ')})`);
+    return f;
+  });
 }
 
 export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promise<LabCheckReport> {
@@ -136,7 +150,7 @@ export async function checkLab(labId: string, opts: LabCheckOptions = {}): Promi
   else if (starter.passed) problems.push('the starter passes every test; it should fail');
   const reasons = [...new Set(failedTests(starter).map((t) => t.failure?.rule.id ?? '?'))];
 
-  const mutantFiles = await lab.mutants();
+  const mutantFiles = await selectedMutants(lab, opts.mutants);
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
   const mutants = await pool(mutantFiles, jobs, async (file): Promise<MutantResult> => {
     const { bug, expected } = await mutantHeader(file);
@@ -205,7 +219,7 @@ async function checkNodeLab(lab: Awaited<ReturnType<typeof loadLab>>, opts: LabC
   else if (starter.passed) problems.push('the starter passes every test; it should fail');
   const reasons = [...new Set(failedTests(starter).map((t) => t.failure?.rule.id ?? '?'))];
   const jobs = opts.jobs ?? Math.max(1, Math.min(4, os.availableParallelism?.() ?? 2));
-  const mutants = await pool(await lab.mutants(), jobs, async (file): Promise<MutantResult> => {
+  const mutants = await pool(await selectedMutants(lab, opts.mutants), jobs, async (file): Promise<MutantResult> => {
     const { bug, expected } = await mutantHeader(file);
     // The node runs, plus the search when a rule it expects is the search's (every kind with `full`, or when nothing is expected).
     const kinds: TestKindName[] = opts.full || expected.length === 0 || expected.some((e) => e.startsWith('node-search.')) ? ['node', 'node-search'] : ['node'];
