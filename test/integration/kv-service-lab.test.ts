@@ -20,7 +20,7 @@ describe('the kv-service lab', () => {
     const picked = ['apply-on-accept.ts', 'no-dedup.ts', 'reuse-round-after-restart.ts'];
     const r = await checkLab('kv-service', { jobs: 2, mutants: picked });
     expect(r.problems).toEqual([]);
-    expect(r.reference).toEqual({ passed: true, failed: [] });
+    expect(r.reference).toEqual({ passed: true, failed: [], score: 30, maxScore: 30 });
     expect(r.coverage.uncovered).toEqual([]);
     expect(r.starter.builds).toBe(true);
     expect(r.starter.failed).toBe(r.starter.total);

@@ -91,7 +91,7 @@ describe('paxlab serve', () => {
 
   it('lists the labs with their progress and opens a lab into the workspace', async () => {
     const labs = await api.listLabs();
-    expect(labs.map((l) => l.id)).toEqual(['acceptor', 'proposer', 'learner']);
+    expect(labs.map((l) => l.id)).toEqual(['acceptor', 'proposer', 'learner', 'multi-paxos', 'kv-service']);
     expect(labs.every((l) => l.progress.status === 'not-started')).toBe(true);
     const lab = await api.getLab('acceptor');
     expect(lab.instructions).toMatch(/\S/);

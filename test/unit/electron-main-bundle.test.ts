@@ -96,7 +96,7 @@ describe('dist/electron/main.cjs', () => {
     const info = JSON.parse(/^INFO (.*)$/m.exec(out)![1]);
     expect(info).toMatchObject({ ok: true, value: { name: 'PaxLab', version: '9.9.9', mode: 'electron' } });
     const labs = JSON.parse(/^LABS (.*)$/m.exec(out)![1]);
-    expect(labs.value.map((l: { id: string }) => l.id)).toEqual(['acceptor', 'proposer', 'learner']);
+    expect(labs.value.map((l: { id: string }) => l.id)).toEqual(['acceptor', 'proposer', 'learner', 'multi-paxos', 'kv-service']);
     expect(JSON.parse(/^BAD (.*)$/m.exec(out)![1])).toMatchObject({ ok: false, error: { code: 'bad-argument' } });
     expect(out).toMatch(/QUIT\s*$/);
   });

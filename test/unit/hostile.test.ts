@@ -352,11 +352,14 @@ describe('grade-all over every hostile submission', () => {
   it('writes a row for each, the correct ones at full score; a single file cannot import its neighbour', async () => {
     const subs = path.join(tmp, 'class');
     await mkdir(subs);
-    const names = (await readdir(hostile, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name);
+    // Each attack is graded on its own above; here, those that go after the grading process or the
+    // class run itself (kill or stop the grader, exhaust the type checker or memory, flood, hang,
+    // leak), and the ones whose rows need a look of their own.
+    const names = ['kills-parent', 'stops-parent', 'type-bomb', 'off-heap', 'huge-return', 'console-flood', 'hangs-everywhere', 'microtask-loop', 'exfiltrates', 'weakset-hook', 'mutates-input-with-hooks', 'ansi-output'];
     const expected: string[] = [];
     for (const name of names) {
       const files = await readdir(path.join(hostile, name));
-      if (!files.includes('acceptor.ts') || name === 'slow-everywhere') continue;
+      expect(files, name).toContain('acceptor.ts');
       await mkdir(path.join(subs, name));
       await cp(path.join(hostile, name, 'acceptor.ts'), path.join(subs, name, 'acceptor.ts'));
       expected.push(name);

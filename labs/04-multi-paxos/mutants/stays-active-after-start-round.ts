@@ -1,6 +1,6 @@
 // Bug: a new round keeps the proposer active: after losing leadership it skips phase 1.
 // expect-rule: multi-paxos.proposer.propose.inactive
-// expect-rule: scenario.agreement
+// expect-rule: scenario.complete
 import { FIRST_SLOT, NO_ROUND, NOOP, ownedRoundAbove, quorumSize } from '@paxlab/sdk';
 import type { Decision, MultiAcceptMsg, MultiAcceptorRole, MultiClusterConfig, MultiLearnMsg, MultiLearnerRole, MultiPrepareMsg, MultiPromiseMsg, MultiProposerRole, NodeId, Round, Slot, SlotVote, Value } from '@paxlab/sdk';
 
