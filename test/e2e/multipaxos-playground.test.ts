@@ -40,7 +40,7 @@ describe('Multi-Paxos playground in Chromium', () => {
     await page.getByTestId('node-count').selectOption('5');
     await page.getByTestId('client-count').fill('3');
     await page.getByTestId('client-keys').fill('3');
-    await page.getByTestId('client-ops').fill('200');
+    await page.getByTestId('client-ops').fill('120');
     // Paced, so the faults land while the clients run.
     await page.getByTestId('client-rate').fill('25');
     await page.getByTestId('start-cluster').click();
@@ -83,7 +83,7 @@ describe('Multi-Paxos playground in Chromium', () => {
     await expect.poll(() => attr(`mp-node-${follower}`, 'data-condition'), { timeout: 90_000 }).toBe('up');
 
     // The clients finish; every live replica shows the same applied prefix and the same store.
-    await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 90_000 });
+    await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 300_000 });
     await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 90_000 }).toBe('true');
     const live = [1, 2, 3, 4, 5].filter((n) => n !== leader);
     const applied = await Promise.all(live.map((n) => attr(`mp-node-${n}`, 'data-applied')));
@@ -96,13 +96,13 @@ describe('Multi-Paxos playground in Chromium', () => {
     expect(new Set(stores).size).toBe(1);
     expect(stores[0]!.length).toBeGreaterThan(0);
 
-    // The engine's live verdict: linearizable, over every operation (3 × 200, then c1's final reads).
+    // The engine's live verdict: linearizable, over every operation (3 × 120, then c1's final reads).
     await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 90_000 }).toBe('ok');
     const verdict = (await page.getByTestId('live-verdict').textContent())!;
     expect(verdict).toMatch(/linearizable/);
     const judged = /(\d+) of (\d+) operations judged/.exec(verdict)!;
     expect(judged[1]).toBe(judged[2]);
-    expect(Number(judged[1])).toBeGreaterThanOrEqual(600);
+    expect(Number(judged[1])).toBeGreaterThanOrEqual(360);
     // The crashed leader, restarted from its stable storage, catches up: all five agree.
     await page.getByTestId(`mp-restart-${leader}`).click();
     // A fresh node process: slow to start when the machine is busy.
