@@ -958,6 +958,13 @@ export function isApiMethod(name: unknown): name is ApiMethod {
 // Small shared helpers
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The log lines the supervisor records when it pauses (SIGSTOP) and resumes (SIGCONT) a node: the
+ * trace is where the playground learns a node's paused state, in order with its crashes and restarts.
+ */
+export const NODE_PAUSED_TEXT = 'paused by the supervisor (SIGSTOP)';
+export const NODE_RESUMED_TEXT = 'resumed by the supervisor (SIGCONT)';
+
 /** Partition presets for the playground: a majority/minority split and an isolated leader. */
 export function partitionPresets(n: number): { label: string; groups: number[][] }[] {
   const nodes = Array.from({ length: n }, (_, i) => i + 1);

@@ -3,7 +3,8 @@
  * key-value service with 3 clients; the leader is crashed and a follower paused and resumed while
  * the clients run; the log views (from the nodes' own snapshots) converge on every live replica and
  * the live verdict, judged in the engine, says linearizable. Screenshots go to
- * test-results/screenshots/.
+ * test-results/screenshots/. Waits are long: on a busy machine the page sees the cluster late, never
+ * wrongly.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import path from 'node:path';
@@ -39,48 +40,54 @@ describe('Multi-Paxos playground in Chromium', () => {
     await page.getByTestId('node-count').selectOption('5');
     await page.getByTestId('client-count').fill('3');
     await page.getByTestId('client-keys').fill('3');
-    await page.getByTestId('client-ops').fill('200');
+    await page.getByTestId('client-ops').fill('120');
     // Paced, so the faults land while the clients run.
     await page.getByTestId('client-rate').fill('25');
     await page.getByTestId('start-cluster').click();
-    await page.getByTestId('cluster-status').filter({ hasText: 'running' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('cluster-status').filter({ hasText: 'running' }).waitFor({ timeout: 90_000 });
     await page.getByTestId('clients-panel').waitFor();
 
     // Every node reports its log; one leads.
-    for (let n = 1; n <= 5; n++) await expect.poll(() => attr(`mp-node-${n}`, 'data-applied'), { timeout: 20_000 }).not.toBe('');
-    await expect.poll(crowned, { timeout: 20_000 }).not.toBeNull();
-    await expect.poll(() => doneOf('c1'), { timeout: 30_000 }).toBeGreaterThanOrEqual(10);
-    await expect.poll(() => page.locator('[data-testid="mp-node-1"] .cell[data-state="applied"]').count(), { timeout: 10_000 }).toBeGreaterThan(0);
+    for (let n = 1; n <= 5; n++) await expect.poll(() => attr(`mp-node-${n}`, 'data-applied'), { timeout: 90_000 }).not.toBe('');
+    await expect.poll(crowned, { timeout: 90_000 }).not.toBeNull();
+    await expect.poll(() => doneOf('c1'), { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
+    await expect.poll(() => page.locator('[data-testid="mp-node-1"] .cell[data-state="applied"]').count(), { timeout: 90_000 }).toBeGreaterThan(0);
     await shot('multipaxos-running');
 
     // Crash the leader: it is drawn crashed, another node takes over, the clients go on.
-    const leader = (await crowned())!;
+    // The crown the poll saw (it may flicker while a view is stale).
+    let leader = 0;
+    await expect.poll(async () => (leader = (await crowned()) ?? 0), { timeout: 90_000 }).toBeGreaterThan(0);
     await page.getByTestId(`mp-crash-${leader}`).click();
-    await expect.poll(() => attr(`mp-node-${leader}`, 'data-condition'), { timeout: 10_000 }).toBe('crashed');
+    await expect.poll(() => attr(`mp-node-${leader}`, 'data-condition'), { timeout: 90_000 }).toBe('crashed');
     await expect.poll(async () => {
       const l = await crowned();
       return l !== null && l !== leader;
-    }, { timeout: 30_000 }).toBe(true);
-    const newLeader = (await crowned())!;
+    }, { timeout: 90_000 }).toBe(true);
+    let newLeader = 0;
+    await expect.poll(async () => (newLeader = (await crowned()) ?? 0), { timeout: 90_000 }).toBeGreaterThan(0);
     const afterCrash = await doneOf('c2');
-    await expect.poll(() => doneOf('c2'), { timeout: 30_000 }).toBeGreaterThan(afterCrash + 5);
+    await expect.poll(() => doneOf('c2'), { timeout: 90_000 }).toBeGreaterThan(afterCrash + 5);
     await shot('multipaxos-leader-crashed');
 
     // Pause a follower (SIGSTOP): drawn paused, distinct from crashed; its last view stays.
     const follower = [1, 2, 3, 4, 5].find((n) => n !== leader && n !== newLeader)!;
     await page.getByTestId(`pause-${follower}`).click();
-    await expect.poll(() => attr(`mp-node-${follower}`, 'data-condition'), { timeout: 10_000 }).toBe('paused');
+    await expect.poll(() => attr(`mp-node-${follower}`, 'data-condition'), { timeout: 90_000 }).toBe('paused').catch(async (err) => {
+      await shot('multipaxos-pause-failed');
+      throw err;
+    });
     await expect(page.getByTestId(`mp-paused-${follower}`).isVisible()).resolves.toBe(true);
     await expect(page.getByTestId(`paused-${follower}`).isVisible()).resolves.toBe(true);
     const beforePause = await doneOf('c3');
-    await expect.poll(() => doneOf('c3'), { timeout: 30_000 }).toBeGreaterThan(beforePause + 5);
+    await expect.poll(() => doneOf('c3'), { timeout: 90_000 }).toBeGreaterThan(beforePause + 5);
     await shot('multipaxos-follower-paused');
     await page.getByTestId(`resume-${follower}`).click();
-    await expect.poll(() => attr(`mp-node-${follower}`, 'data-condition'), { timeout: 10_000 }).toBe('up');
+    await expect.poll(() => attr(`mp-node-${follower}`, 'data-condition'), { timeout: 90_000 }).toBe('up');
 
     // The clients finish; every live replica shows the same applied prefix and the same store.
-    await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 90_000 });
-    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 30_000 }).toBe('true');
+    await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 300_000 });
+    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 90_000 }).toBe('true');
     const live = [1, 2, 3, 4, 5].filter((n) => n !== leader);
     const applied = await Promise.all(live.map((n) => attr(`mp-node-${n}`, 'data-applied')));
     expect(new Set(applied).size).toBe(1);
@@ -92,19 +99,20 @@ describe('Multi-Paxos playground in Chromium', () => {
     expect(new Set(stores).size).toBe(1);
     expect(stores[0]!.length).toBeGreaterThan(0);
 
-    // The engine's live verdict: linearizable, over every operation (3 × 200, then c1's final reads).
-    await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 30_000 }).toBe('ok');
+    // The engine's live verdict: linearizable, over every operation (3 × 120, then c1's final reads).
+    await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 90_000 }).toBe('ok');
     const verdict = (await page.getByTestId('live-verdict').textContent())!;
     expect(verdict).toMatch(/linearizable/);
     const judged = /(\d+) of (\d+) operations judged/.exec(verdict)!;
     expect(judged[1]).toBe(judged[2]);
-    expect(Number(judged[1])).toBeGreaterThanOrEqual(600);
+    expect(Number(judged[1])).toBeGreaterThanOrEqual(360);
     // The crashed leader, restarted from its stable storage, catches up: all five agree.
     await page.getByTestId(`mp-restart-${leader}`).click();
-    await expect.poll(() => attr(`mp-node-${leader}`, 'data-condition'), { timeout: 15_000 }).toBe('up');
-    await expect.poll(() => attr(`mp-node-${leader}`, 'data-applied'), { timeout: 30_000 }).toBe(applied[0]);
-    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 30_000 }).toBe('true');
-    await expect.poll(() => page.getByTestId(`mp-state-${leader}`).evaluate((el) => el.textContent), { timeout: 10_000 }).toBe(stores[0]);
+    // A fresh node process: slow to start when the machine is busy.
+    await expect.poll(() => attr(`mp-node-${leader}`, 'data-condition'), { timeout: 60_000 }).toBe('up');
+    await expect.poll(() => attr(`mp-node-${leader}`, 'data-applied'), { timeout: 60_000 }).toBe(applied[0]);
+    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 90_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId(`mp-state-${leader}`).evaluate((el) => el.textContent), { timeout: 90_000 }).toBe(stores[0]);
 
     // Its link: the history view of the same run, beside its space-time diagram.
     await page.getByTestId('show-history').click();
@@ -112,9 +120,13 @@ describe('Multi-Paxos playground in Chromium', () => {
     await shot('multipaxos-converged');
     expect(app.pageErrors).toEqual([]);
     await page.getByTestId('stop-cluster').click();
-  }, 240_000);
+  }, 900_000);
 
   test('a 3-node lock service: clients start on request; the replicas show who holds each lock', async () => {
+    // Independent of the test before: a cluster it left running is stopped first.
+    const stop = page.getByTestId('stop-cluster');
+    if (await stop.isVisible()) await stop.click();
+    await page.getByTestId('start-cluster').waitFor({ timeout: 90_000 });
     await page.getByTestId('protocol').selectOption('lock');
     await page.getByTestId('node-count').selectOption('3');
     await page.getByTestId('client-count').fill('2');
@@ -123,13 +135,13 @@ describe('Multi-Paxos playground in Chromium', () => {
     await page.getByTestId('client-rate').fill('0');
     await page.getByTestId('client-autostart').uncheck();
     await page.getByTestId('start-cluster').click();
-    await page.getByTestId('clients-phase').filter({ hasText: 'idle' }).waitFor({ timeout: 30_000 });
+    await page.getByTestId('clients-phase').filter({ hasText: 'idle' }).waitFor({ timeout: 90_000 });
     expect(await attr('live-verdict', 'data-verdict')).toBe('none');
     await page.getByTestId('start-clients').click();
     await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 60_000 });
-    await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 30_000 }).toBe('ok');
+    await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 90_000 }).toBe('ok');
     expect(await page.getByTestId('client-c2-done').textContent()).toBe('30');
-    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 30_000 }).toBe('true');
+    await expect.poll(() => attr('log-agreement', 'data-converged'), { timeout: 90_000 }).toBe('true');
     // Lock → holder on every replica, the same everywhere (a released lock is gone from the table).
     const tables = await Promise.all([1, 2, 3].map((n) => page.getByTestId(`mp-state-${n}`).evaluate((el) => el.textContent)));
     expect(new Set(tables).size).toBe(1);
@@ -139,5 +151,5 @@ describe('Multi-Paxos playground in Chromium', () => {
     await shot('multipaxos-lock-service');
     expect(app.pageErrors).toEqual([]);
     await page.getByTestId('stop-cluster').click();
-  }, 120_000);
+  }, 480_000);
 });

@@ -1,8 +1,9 @@
 /** The playground's Multi-Paxos picture, from node snapshots: conditions, log cells, replica rows, agreement. */
 import { describe, expect, test } from 'vitest';
 import type { MultiNodeView } from '@paxlab/sdk';
-import type { NodeSnapshot } from '../../electron/api.js';
-import { convergence, logRow, multiViewOf, nodeCondition, replicaRows, thinkMsFor, workloadText } from '../../renderer/src/multipaxos/view-model.js';
+import { NODE_PAUSED_TEXT, NODE_RESUMED_TEXT, type NodeSnapshot, type TraceEvent } from '../../electron/api.js';
+import { PAUSED_TEXT, RESUMED_TEXT } from '../../electron/engine/cluster/index.js';
+import { convergence, foldPauses, logRow, multiViewOf, nodeCondition, replicaRows, thinkMsFor, workloadText } from '../../renderer/src/multipaxos/view-model.js';
 import { parseWorkloadText } from '../../electron/engine/clients/index.js';
 import { decideLabel } from '../../renderer/src/diagram/labels.js';
 
@@ -46,13 +47,21 @@ describe('Multi-Paxos view model', () => {
     expect(multiViewOf(undefined)).toBeNull();
   });
 
-  test('paused is distinct from crashed: the trace says down, the snapshot says paused', () => {
-    expect(nodeCondition(snap(null, { paused: true }), false)).toBe('paused');
-    expect(nodeCondition(snap(null, { up: false }), false)).toBe('crashed');
-    expect(nodeCondition(snap(view()), true)).toBe('crashed');
+  test('paused is distinct from crashed, and the trace says which, in order', () => {
+    expect(nodeCondition(snap(null, { paused: true }), false, true)).toBe('paused');
+    expect(nodeCondition(snap(view()), true, false)).toBe('crashed');
+    // A snapshot asked for before the pause, answered after it, does not undo it; nor a stale paused one a resume.
     expect(nodeCondition(snap(view()), false, true)).toBe('paused');
-    expect(nodeCondition(snap(view()), false)).toBe('up');
-    expect(nodeCondition(undefined, false)).toBe('unknown');
+    expect(nodeCondition(snap(null, { paused: true }), false, false)).toBe('up');
+    expect(nodeCondition(undefined, false, false)).toBe('unknown');
+    const paused = new Set<number>();
+    const log = (node: number, text: string) => ({ type: 'log', seq: 1, t: 0, lc: 0, node, text }) as TraceEvent;
+    foldPauses(paused, [log(2, NODE_PAUSED_TEXT), log(3, NODE_PAUSED_TEXT), log(4, 'hello')]);
+    expect([...paused].sort()).toEqual([2, 3]);
+    foldPauses(paused, [log(2, NODE_RESUMED_TEXT), { type: 'crash', seq: 2, t: 0, lc: 0, node: 3 } as TraceEvent]);
+    expect([...paused]).toEqual([]);
+    // The renderer's copies of the supervisor's lines are the supervisor's.
+    expect([NODE_PAUSED_TEXT, NODE_RESUMED_TEXT]).toEqual([PAUSED_TEXT, RESUMED_TEXT]);
   });
 
   test('log cells: state per slot, the round of a vote, no-op fill, the leader window and slots in flight', () => {

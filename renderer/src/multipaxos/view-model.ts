@@ -4,7 +4,8 @@
  * accepted in a round, chosen, applied; the leader's window and slots in flight), its replica state
  * as rows, and whether the live replicas agree. Pure: the same snapshots give the same picture.
  */
-import type { MultiNodeView, NodeSnapshot, SlotState } from '../api/types.js';
+import type { MultiNodeView, NodeSnapshot, SlotState, TraceEvent } from '../api/types.js';
+import { NODE_PAUSED_TEXT, NODE_RESUMED_TEXT } from '../../../electron/api.js';
 
 /** A node as drawn: running, paused (SIGSTOP: up but silent) or crashed (no process). */
 export type NodeCondition = 'up' | 'paused' | 'crashed' | 'unknown';
@@ -19,11 +20,23 @@ export function multiViewOf(snap: NodeSnapshot | undefined): MultiNodeView | nul
   return inner && typeof inner === 'object' && inner.protocol === 'multi-paxos' ? (inner as MultiNodeView) : null;
 }
 
-/** The trace says whether a node is down (crash/restart events); its snapshot whether it is paused. */
-export function nodeCondition(snap: NodeSnapshot | undefined, downInTrace: boolean, pausedLocally = false): NodeCondition {
-  if (downInTrace || snap?.up === false) return 'crashed';
-  if (snap?.paused || pausedLocally) return 'paused';
+/**
+ * A node's condition. The trace decides, in order: crash and restart events, and the supervisor's
+ * pause and resume lines. A snapshot cannot (one asked for before a pause may answer after it, and
+ * a resumed node may take a while to answer again).
+ */
+export function nodeCondition(snap: NodeSnapshot | undefined, downInTrace: boolean, pausedInTrace: boolean): NodeCondition {
+  if (downInTrace) return 'crashed';
+  if (pausedInTrace) return 'paused';
   return snap ? 'up' : 'unknown';
+}
+
+/** Fold trace events into the set of paused nodes (a crash or a restart ends a pause too). */
+export function foldPauses(paused: Set<number>, events: readonly TraceEvent[]): void {
+  for (const e of events) {
+    if (e.type === 'log' && e.text === NODE_PAUSED_TEXT) paused.add(e.node);
+    else if ((e.type === 'log' && e.text === NODE_RESUMED_TEXT) || e.type === 'crash' || e.type === 'restart') paused.delete(e.node);
+  }
 }
 
 export interface LogCell {

@@ -1,15 +1,15 @@
 /**
  * The playground's Multi-Paxos side: the clients' figures and live verdict the engine pushes
  * (`cluster-clients` events), pause/resume of nodes, and each node's latest log view taken from
- * its own snapshot (the cluster store polls them). A paused node cannot answer a snapshot: its last
- * view is kept and drawn as stale.
+ * its own snapshot (the cluster store polls them). Who is paused comes from the trace. A paused
+ * node cannot answer a snapshot: its last view is kept and drawn as stale.
  */
 import { defineStore } from 'pinia';
 import { computed, reactive, ref, shallowRef, watch } from 'vue';
 import type { ClientsView, MultiNodeView } from '../api/types.js';
 import { messageOf, useAppStore } from './app.js';
 import { useClusterStore } from './cluster.js';
-import { multiViewOf, nodeCondition, type NodeCondition } from '../multipaxos/view-model.js';
+import { foldPauses, multiViewOf, nodeCondition, type NodeCondition } from '../multipaxos/view-model.js';
 
 export const useServiceStore = defineStore('service', () => {
   const app = useAppStore();
@@ -17,8 +17,8 @@ export const useServiceStore = defineStore('service', () => {
   const clients = shallowRef<ClientsView | null>(null);
   /** Each node's newest Multi-Paxos view (kept while it is paused or down). */
   const views = reactive<Record<number, MultiNodeView>>({});
-  /** Nodes paused from here, until a snapshot says otherwise (a pause shows at once). */
-  const pausedHere = reactive(new Set<number>());
+  /** Paused nodes, as the trace says (the supervisor's pause and resume lines). */
+  const paused = reactive(new Set<number>());
   const busy = ref(false);
 
   const isService = computed(() => cluster.info?.service !== undefined && cluster.source === 'live');
@@ -26,7 +26,9 @@ export const useServiceStore = defineStore('service', () => {
 
   watch(clusterId, () => {
     clients.value = null;
-    pausedHere.clear();
+    paused.clear();
+    // A page opened on a running cluster: its trace so far says who is paused.
+    foldPauses(paused, cluster.raw);
     for (const k of Object.keys(views)) delete views[Number(k)];
     // The first figures may have gone out before this window knew the cluster's id.
     void refreshClients();
@@ -39,13 +41,12 @@ export const useServiceStore = defineStore('service', () => {
         const n = Number(k);
         const v = multiViewOf(snap);
         if (v) views[n] = v;
-        if (snap.paused === false || (snap.up && !snap.paused && v)) pausedHere.delete(n);
       }
     },
   );
 
   function condition(n: number): NodeCondition {
-    return nodeCondition(cluster.snapshots[n], cluster.summary.down.has(n), pausedHere.has(n));
+    return nodeCondition(cluster.snapshots[n], cluster.summary.down.has(n), paused.has(n));
   }
 
   async function call(what: string, fn: (id: string) => Promise<unknown>): Promise<boolean> {
@@ -64,16 +65,12 @@ export const useServiceStore = defineStore('service', () => {
   }
 
   async function pause(n: number): Promise<void> {
-    if (await call(`Pause S${n}`, (id) => app.need().pauseNode(id, n))) pausedHere.add(n);
+    await call(`Pause S${n}`, (id) => app.need().pauseNode(id, n));
   }
   async function resume(n: number): Promise<void> {
-    if (await call(`Resume S${n}`, (id) => app.need().resumeNode(id, n))) {
-      pausedHere.delete(n);
-      void cluster.snapshot(n);
-    }
+    await call(`Resume S${n}`, (id) => app.need().resumeNode(id, n));
   }
   async function crash(n: number): Promise<void> {
-    pausedHere.delete(n);
     await cluster.crash(n);
   }
   const startClients = () => call('Start clients', (id) => app.need().startClients(id));
@@ -93,7 +90,8 @@ export const useServiceStore = defineStore('service', () => {
 
   app.onEvent((e) => {
     if (e.type === 'cluster-clients' && e.clusterId === clusterId.value) clients.value = e.view;
+    if (e.type === 'cluster-events' && e.clusterId === clusterId.value) foldPauses(paused, e.events);
   });
 
-  return { clients, views, pausedHere, busy, isService, condition, pause, resume, crash, startClients, stopClients, refreshClients };
+  return { clients, views, paused, busy, isService, condition, pause, resume, crash, startClients, stopClients, refreshClients };
 });
