@@ -39,8 +39,8 @@ describe('a Python node on the wire protocol', () => {
       expect(fromPython.some((k) => k === 'promise' || k === 'learn')).toBe(true);
       expect(trace.some((e) => e.type === 'decide' && e.node === 3)).toBe(true);
       expect(trace.some((e) => e.type === 'log' && e.node === 3 && /python node 3 up/.test(e.text))).toBe(true);
-      // c3 asked the Python node first; it was redirected to the leader (or answered once decided).
-      expect(trace.some((e) => e.type === 'deliver' && e.from === 'c3' && e.to === 3)).toBe(true);
+      // c3 asked the Python node first (the request may be lost: then c3 retried elsewhere).
+      expect(trace.some((e) => (e.type === 'send' || e.type === 'deliver') && e.from === 'c3' && e.to === 3)).toBe(true);
       expect(buildHistory(trace).operations).toHaveLength(3);
       expect(checkLinearizability(trace, { model: 'log' }).verdict).toBe('ok');
     } finally {

@@ -50,6 +50,9 @@ async function twinScore(lab: Lab, source: string, only?: GradeOptionsOnly): Pro
   return p;
 }
 
+// Attacks on the realm's resources and intrinsics are graded on traces and scenarios; those that
+// forge verdicts (hooks on JSON, arrays, sets; pollution; escapes) and the search's own limits get
+// every kind of test.
 type GradeOptionsOnly = ('trace' | 'scenario' | 'search')[];
 
 /** What every verdict must be: named, readable, small, and never the grader's own failure. */
@@ -136,6 +139,7 @@ const CASES: Case[] = [
   {
     name: 'off-heap',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => /ArrayBuffer is not available/.test(t.failure!.message))).toBe(true),
   },
   {
@@ -168,36 +172,43 @@ const CASES: Case[] = [
   {
     name: 'microtask-loop',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => /a Promise is not a message/.test(t.failure!.message))).toBe(true),
   },
   {
     name: 'finalization',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => t.failure!.rule.id === 'api.no-host' && /FinalizationRegistry is not available/.test(t.failure!.message))).toBe(true),
   },
   {
     name: 'stack-tricks',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => t.failure!.reason === 'throws' && t.failure!.call === 'handleAccept')).toBe(true),
   },
   {
     name: 'constructor-escape',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => t.failure!.rule.id === 'api.no-host' && /eval and new Function are not available/.test(t.failure!.message))).toBe(true),
   },
   {
     name: 'getter-output',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => /field 'rnd' is a getter, not data/.test(t.failure!.message))).toBe(true),
   },
   {
     name: 'proxy-output',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => /a Proxy is not a message/.test(t.failure!.message))).toBe(true),
   },
   {
     name: 'throws-proxy',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => {
       expect(someFailure(r, (t) => t.failure!.reason === 'throws' && /a Proxy/.test(t.failure!.message))).toBe(true);
       expect(someFailure(r, (t) => t.failure!.reason === 'throws' && t.failure!.call === 'handleAccept')).toBe(true);
@@ -208,10 +219,10 @@ const CASES: Case[] = [
     lab: 'acceptor',
     check: (r) => expect(someFailure(r, (t) => /returned \{\}, not a promise message/.test(t.failure!.message))).toBe(true),
   },
-  { name: 'eval-codegen', lab: 'acceptor', check: (r) => expect(reasons(r)).toContain('throws api.no-host') },
-  { name: 'deep-recursion', lab: 'acceptor', check: (r) => expect(someFailure(r, (t) => /RangeError: Maximum call stack size exceeded/.test(t.failure!.message))).toBe(true) },
+  { name: 'eval-codegen', lab: 'acceptor', only: ['trace', 'scenario'], check: (r) => expect(reasons(r)).toContain('throws api.no-host') },
+  { name: 'deep-recursion', lab: 'acceptor', only: ['trace', 'scenario'], check: (r) => expect(someFailure(r, (t) => /RangeError: Maximum call stack size exceeded/.test(t.failure!.message))).toBe(true) },
   { name: 'console-flood', lab: 'acceptor', only: ['trace', 'scenario'] },
-  { name: 'async-handler', lab: 'acceptor', check: (r) => expect(someFailure(r, (t) => /a Promise is not a message/.test(t.failure!.message))).toBe(true) },
+  { name: 'async-handler', lab: 'acceptor', only: ['trace', 'scenario'], check: (r) => expect(someFailure(r, (t) => /a Promise is not a message/.test(t.failure!.message))).toBe(true) },
   { name: 'global-escape', lab: 'acceptor' },
   { name: 'rejects', lab: 'acceptor' },
   {
@@ -222,6 +233,7 @@ const CASES: Case[] = [
   {
     name: 'proxy-instance',
     lab: 'acceptor',
+    only: ['trace', 'scenario'],
     check: (r) => expect(someFailure(r, (t) => t.failure!.reason === 'missing-handler' && /the object is a Proxy/.test(t.failure!.message))).toBe(true),
   },
   { name: 'reads-sandbox-bundle', lab: 'proposer' },
