@@ -9,6 +9,13 @@ import { Command, CommanderError } from 'commander';
 export class UsageError extends Error {}
 
 export async function main(argv: string[]): Promise<number> {
+  // `paxlab … | head`: a reader that has seen enough is no error of ours.
+  for (const out of [process.stdout, process.stderr]) {
+    out.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(0);
+      throw err;
+    });
+  }
   let exitCode = 0;
   const program = new Command('paxlab')
     .description('PaxLab: learn Paxos on real nodes')
