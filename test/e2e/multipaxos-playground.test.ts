@@ -124,9 +124,11 @@ describe('Multi-Paxos playground in Chromium', () => {
 
   test('a 3-node lock service: clients start on request; the replicas show who holds each lock', async () => {
     // Independent of the test before: a cluster it left running is stopped first.
-    const stop = page.getByTestId('stop-cluster');
-    if (await stop.isVisible()) await stop.click();
-    await page.getByTestId('start-cluster').waitFor({ timeout: 90_000 });
+    // (The one before may still be stopping: its Stop button can go away between a look and a click;
+    // the wait for Start below is what must hold.)
+    const start = page.getByTestId('start-cluster');
+    if (!(await start.isVisible())) await page.getByTestId('stop-cluster').click({ timeout: 5_000 }).catch(() => undefined);
+    await start.waitFor({ timeout: 90_000 });
     await page.getByTestId('protocol').selectOption('lock');
     await page.getByTestId('node-count').selectOption('3');
     await page.getByTestId('client-count').fill('2');
