@@ -49,7 +49,7 @@ export function engineGrader(): GradePort {
         verdicts: report.tests.map(view),
         diagnostics,
         runs,
-        ...(report.safety ? { safety: { checkers: report.safety.checkers, tests: report.safety.tests, maxScore: report.safety.maxScore, capped: report.safety.capped } } : {}),
+        ...(report.safety ? { safety: { ...report.safety } } : {}),
         ...(report.status === 'load-error'
           ? { error: `the module built but could not be loaded: ${report.loadError?.message ?? 'unknown error'}` }
           : {}),
