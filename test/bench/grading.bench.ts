@@ -87,6 +87,17 @@ export async function bench(): Promise<Array<{ name: string; value: number; unit
   out.push({ name: 'full grade of a lab mutant, cold CLI process: p50', value: Math.round(quantile(cold, 0.5)), unit: 'ms' });
   out.push({ name: 'full grade of a lab mutant, cold CLI process: max', value: Math.round(Math.max(...cold)), unit: 'ms', target: '<= 15,000 ms', note: slowest('cold') });
   for (const m of mutants) out.push({ name: `  ${m.who} (warm; cold in the note)`, value: Math.round(m.warm), unit: 'ms', note: `cold ${Math.round(m.cold)} ms` });
+
+  // A submission whose every handler hangs: each test runs to the CPU limit of one call, and no further.
+  for (const lab of LABS) {
+    const file = path.join(root, 'test/fixtures/hostile/hangs-everywhere', `${lab}.ts`);
+    const t0 = performance.now();
+    const r = await gradeModule(lab, file, { hidden: true });
+    const warmMs = performance.now() - t0;
+    if (r.tests.some((t) => t.passed)) throw new Error(`${lab}: a test passed for a submission that hangs`);
+    const coldMs = existsSync(path.join(root, 'dist/cli.js')) ? await cliOnce(lab, file, []) : NaN;
+    out.push({ name: `full grade of a ${lab} that hangs on every call, warm`, value: Math.round(warmMs), unit: 'ms', target: '<= 10,000 ms', note: `${r.tests.length} tests, each stopped at the limit; cold ${Math.round(coldMs)} ms (target <= 15,000 ms)` });
+  }
   out.push({ name: 'load average while grading (1 min)', value: os.loadavg()[0], unit: '', note: `${os.availableParallelism?.() ?? os.cpus().length} cores; other processes slow the wall-clock figures` });
   return out;
 }

@@ -77,7 +77,7 @@ export async function bench(): Promise<Figure[]> {
       for (const file of [lab.referencePath, ...(await lab.mutants())]) {
         const b = await buildStudentModule(file, { exportName: lab.manifest.export, typeCheck: 'off' });
         if (!b.ok) throw new Error(`${file} does not build`);
-        const bundle = path.join(dir, `${id}-${path.basename(file, path.extname(file))}.mjs`);
+        const bundle = path.join(dir, `${id}-${path.basename(file, path.extname(file))}.js`);
         await writeFile(bundle, b.code);
         const { stdout } = await promisify(execFile)(process.execPath, [child, bundle, lab.manifest.export, lab.manifest.role, tests], { maxBuffer: 1 << 24 });
         const res = JSON.parse(stdout) as { maxRssKb: number; tests: Array<{ states: number }> };

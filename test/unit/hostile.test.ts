@@ -364,10 +364,10 @@ describe('grade-all over every hostile submission', () => {
   it('writes a row for each, the correct ones at full score; a single file cannot import its neighbour', async () => {
     const subs = path.join(tmp, 'class');
     await mkdir(subs);
-    // Each attack is graded on its own above; here, those that go after the grading process or the
-    // class run itself (kill or stop the grader, exhaust the type checker or memory, flood, hang,
-    // leak), and the ones whose rows need a look of their own.
-    const names = ['kills-parent', 'stops-parent', 'type-bomb', 'off-heap', 'huge-return', 'console-flood', 'hangs-everywhere', 'microtask-loop', 'exfiltrates', 'weakset-hook', 'mutates-input-with-hooks', 'ansi-output'];
+    // Each attack is graded on its own above; here, one of each way to go after the grading
+    // process or the class run itself (kill or stop the grader, exhaust the type checker, memory
+    // outside the heap, hang, leak) and a row whose text needs a look of its own (ANSI escapes).
+    const names = ['kills-parent', 'stops-parent', 'type-bomb', 'off-heap', 'hangs-everywhere', 'exfiltrates', 'ansi-output'];
     const expected: string[] = [];
     for (const name of names) {
       const files = await readdir(path.join(hostile, name));
@@ -395,14 +395,15 @@ describe('grade-all over every hostile submission', () => {
     expect(byName.get('type-bomb')).toMatch(/^type-bomb,build-error,0,20,0,\d+,"?build error: .*the type check exceeded its limit/);
     for (const [name, row] of byName) {
       expect(row, name).not.toMatch(/,grader-failed,/);
-      if (!['alice', 'bob', 'exfiltrates', 'weakset-hook', 'mutates-input-with-hooks'].includes(name)) expect(row, name).toMatch(new RegExp(`^${name},(graded|build-error),0,20,`));
+      if (!['alice', 'bob', 'exfiltrates'].includes(name)) expect(row, name).toMatch(new RegExp(`^${name},(graded|build-error),0,20,`));
     }
   }, 900_000);
 
   it('the same for the proposer and learner labs: every hostile row, the correct ones at full score', async () => {
+    // A correct implementation in another style than the reference's, graded beside the attacks.
     const correct: Record<'proposer' | 'learner', string[]> = {
-      proposer: ['labs/02-proposer/reference/proposer.ts', 'test/fixtures/proposer/tally-class/proposer.ts'],
-      learner: ['labs/03-learner/reference/learner.ts', 'test/fixtures/learner/string-keys/learner.ts'],
+      proposer: ['test/fixtures/proposer/tally-class/proposer.ts'],
+      learner: ['test/fixtures/learner/string-keys/learner.ts'],
     };
     for (const lab of ['proposer', 'learner'] as const) {
       const subs = path.join(tmp, `class-${lab}`);
