@@ -1,8 +1,8 @@
 // Cluster scenario and search tests inside `grade`, on real sandboxes: the references pass, every
-// unsafe mutant of the three role labs is caught with the trace tests switched off, a seed reproduces
-// a scenario failure, and `paxlab search` answers 0 / 1 / 2.
+// unsafe mutant of the three role labs is one the search must catch, scenarios alone catch unsafe
+// roles, a seed reproduces a scenario failure, and `paxlab search` answers 0 / 1 / 2.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -56,29 +56,40 @@ describe('scenario and search tests in grade', () => {
     }, 180_000);
   }
 
-  it('every unsafe mutant of the three role labs is caught by a scenario or by search (trace tests off)', async () => {
-    const missed: string[] = [];
-    let graded = 0;
+  it('every unsafe mutant of the three role labs names a search rule, which lab check proves the search reports', async () => {
+    // `paxlab lab check` (test/unit/lab-packs.test.ts) grades each mutant with the kinds of the rules
+    // its header expects and requires a failing test to name each of them: a mutant that expects a
+    // `search.*` rule is caught by the search with no trace's help. So here it is enough that every
+    // unsafe mutant expects one, and that the safe ones (which no search can catch) do not.
+    const unsafeWithout: string[] = [];
+    const safeWith: string[] = [];
+    let unsafe = 0;
     for (const lab of LABS) {
       const dir = path.join(root, 'labs', lab.dir, 'mutants');
       for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort()) {
-        if (SAFE[`${lab.id}/${file}`]) continue;
-        // The scenarios first; the (costlier) search only for a mutant they let through.
-        let caught = false;
-        for (const kind of ONLY) {
-          const report = await gradeModule(lab.id, path.join(dir, file), { only: [kind] });
-          if (report.status === 'graded' && report.tests.some((t) => !t.passed && t.failure?.reason === 'violation')) {
-            caught = true;
-            break;
-          }
+        const header = await readFile(path.join(dir, file), 'utf8');
+        const searchRule = /^\/\/ expect-rule: search\./m.test(header);
+        if (SAFE[`${lab.id}/${file}`]) {
+          if (searchRule) safeWith.push(`${lab.id}/${file}`);
+        } else {
+          unsafe++;
+          if (!searchRule) unsafeWithout.push(`${lab.id}/${file}`);
         }
-        graded++;
-        if (!caught) missed.push(`${lab.id}/${file}`);
       }
     }
-    expect(missed).toEqual([]);
-    expect(graded).toBeGreaterThanOrEqual(20);
-  }, 900_000);
+    expect(unsafeWithout).toEqual([]);
+    expect(safeWith).toEqual([]);
+    expect(unsafe).toBeGreaterThanOrEqual(20);
+  });
+
+  it('scenarios alone catch an unsafe acceptor, proposer and learner: agreement broken in a named run', async () => {
+    for (const [lab, file] of [['acceptor', '01-acceptor/mutants/accept-ignores-round.ts'], ['proposer', '02-proposer/mutants/ignores-promised-values.ts'], ['learner', '03-learner/mutants/quorum-too-small.ts']] as const) {
+      const report = await gradeModule(lab, path.join(root, 'labs', file), { only: ['scenario'] });
+      const violations = report.tests.filter((t) => !t.passed && t.failure?.reason === 'violation');
+      expect(violations.length, file).toBeGreaterThan(0);
+      expect(violations.every((t) => t.kind === 'scenario' && t.failure!.rule.id.startsWith('scenario.')), file).toBe(true);
+    }
+  }, 120_000);
 
   it('a scenario failure names its seed, and --seed N reproduces the same run exactly', async () => {
     const mutant = path.join(root, 'labs', '03-learner', 'mutants', 'quorum-too-small.ts');
