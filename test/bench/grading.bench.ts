@@ -3,7 +3,8 @@
  * ['trace']`), warm and cold; and full grades (traces, cluster scenarios and the state-space
  * search, hidden traces included) of every lab's reference and of every lab mutant, warm (in this
  * process, as the app and grade-all grade) and as a cold `paxlab grade` process: p50 and max over
- * the mutants, next to their targets, and each mutant's own times.
+ * the mutants, next to their targets, and each mutant's own times; then the same for a submission
+ * whose every handler hangs (each test stopped at the per-call CPU limit).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
