@@ -78,6 +78,26 @@ describe('lab 04: Multi-Paxos roles', () => {
     }
   }, 60_000);
 
+  it('a role that throws inside the service node fails the scenarios by that throw, not by the silence it causes', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'mp-throws-'));
+    try {
+      const mutant = await readFile(path.join(LAB, 'mutants/accept-once.ts'), 'utf8');
+      const text = mutant.replace('handleAccept(msg: MultiAcceptMsg): MultiLearnMsg | null {', "handleAccept(msg: MultiAcceptMsg): MultiLearnMsg | null {\n    if (msg.slot === 2) throw new Error('no room for slot 2');");
+      expect(text).not.toBe(mutant);
+      await writeFile(path.join(dir, 'multi-paxos.ts'), text);
+      const r = await gradeModule('multi-paxos', path.join(dir, 'multi-paxos.ts'), { only: ['scenario'] });
+      expect(r.status).toBe('graded');
+      const fails = failed(r);
+      expect(fails.length).toBeGreaterThan(0);
+      for (const t of fails) {
+        expect(t.failure!.rule.id, t.id).toBe('scenario.no-errors');
+        expect(t.failure!.message, t.id).toMatch(/acceptor\.handleAccept threw: no room for slot 2/);
+      }
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('a safety bug inside the service node names its scenario check and caps the score', async () => {
     const r = await gradeModule('multi-paxos', path.join(LAB, 'mutants/reuses-slot.ts'), { only: ['scenario'] });
     const t = failed(r)[0];
