@@ -197,6 +197,36 @@ describe('bounded: an adversarial history answers unknown within its budget', ()
   });
 });
 
+describe('a key only appended to and read is judged by the reads, not by every order of the appends', () => {
+  // 30 appends in flight at once, then reads that show the order they took effect in (reversed):
+  // without pruning, Wing & Gong tries the appends' orders one by one (30! of them).
+  function appendsThenReads(saw: string): HistoryEvent[] {
+    const timed: Timed = [];
+    for (let i = 0; i < 30; i++) {
+      timed.push({ t: i, e: { type: 'invoke', client: `c${i}`, request: `c${i}:1`, op: { f: 'append', key: 'k', value: `<${i}>` } } });
+      timed.push({ t: 100 + i, e: { type: 'ok', client: `c${i}`, request: `c${i}:1`, result: null } });
+    }
+    for (let i = 0; i < 3; i++) {
+      timed.push({ t: 200 + i, e: { type: 'invoke', client: `r${i}`, request: `r${i}:1`, op: { f: 'get', key: 'k' } } });
+      timed.push({ t: 210 + i, e: { type: 'ok', client: `r${i}`, request: `r${i}:1`, result: saw } });
+    }
+    return numbered(timed);
+  }
+  const reversed = Array.from({ length: 30 }, (_, i) => `<${29 - i}>`).join('');
+
+  test('the order the reads saw is found directly', () => {
+    const r = checkLinearizability(appendsThenReads(reversed), { model: 'kv', maxSteps: 10_000 });
+    expect(r.verdict).toBe('ok');
+    expect(r.steps).toBeLessThan(10_000);
+  });
+
+  test('a read missing an append that ended before it began is illegal, as quickly', () => {
+    const r = checkLinearizability(appendsThenReads(reversed.replace('<7>', '')), { model: 'kv', maxSteps: 10_000 });
+    expect(r.verdict).toBe('illegal');
+    expect(r.steps).toBeLessThan(10_000);
+  });
+});
+
 describe('inputs it cannot judge', () => {
   test('a malformed history is unknown, with the reason', () => {
     const r = checkLinearizability([{ type: 'ok', seq: 0, client: 'c1', request: 'c1:1', result: null } as HistoryEvent], { model: 'kv' });

@@ -196,6 +196,9 @@ function searchKey(model: Model<any>, ops: Operation[], budget: { steps: number;
     return false;
   };
 
+  const viable = model.viable?.(ops) ?? null;
+  const placed = (i: number): boolean => (bits[i >>> 5] & (1 << (i & 31))) !== 0;
+
   let okTotal = 0;
   for (const o of ops) if (o.status === 'ok') okTotal++;
   let okDone = 0;
@@ -215,7 +218,7 @@ function searchKey(model: Model<any>, ops: Operation[], budget: { steps: number;
       const after = model.step(state, ops[i]);
       if (after !== ILLEGAL) {
         bits[i >>> 5] |= 1 << (i & 31);
-        if (!seen(model.stateKey(after))) {
+        if ((viable === null || viable(after, placed)) && !seen(model.stateKey(after))) {
           stackOp[depth] = i;
           stackState[depth] = state;
           depth++;

@@ -34,4 +34,11 @@ export interface Model<S = unknown> {
    * (a read) constrains nothing when its result is unknown.
    */
   inert(o: Operation): boolean;
+  /**
+   * Optional pruning for one partition's operations: a test of each state the search reaches,
+   * given which operations are placed already. False means no order of the rest can start from
+   * this state, so it is not explored; it must never be false where a linearization exists (it
+   * changes how fast the checker answers, never what). Null when the partition offers nothing.
+   */
+  viable?(ops: readonly Operation[]): ((state: S, placed: (i: number) => boolean) => boolean) | null;
 }

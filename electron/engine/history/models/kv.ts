@@ -40,4 +40,22 @@ export const kvModel: Model<Value> = {
   },
   opProblem: (o) => ((KV_OPS as readonly string[]).includes(o.op.f) ? null : `${o.op.f} is not a key-value operation`),
   inert: (o) => o.op.f === 'get',
+  viable(ops) {
+    // A key only appended to and read grows and never shrinks: each state on the way must be a
+    // prefix of what every read still to be placed returned. Without this, k appends in flight
+    // at once are tried in their k! orders before a read rules them out.
+    if (!ops.every((o) => o.op.f === 'append' || o.op.f === 'get')) return null;
+    const reads: Array<{ i: number; saw: Value }> = [];
+    ops.forEach((o, i) => {
+      if (o.op.f === 'get' && o.status === 'ok' && (o.result === null || typeof o.result === 'string')) reads.push({ i, saw: o.result });
+    });
+    if (reads.length === 0) return null;
+    return (state, placed) => {
+      for (const r of reads) {
+        if (placed(r.i)) continue;
+        if (r.saw === null ? state !== null : state !== null && !r.saw.startsWith(state)) return false;
+      }
+      return true;
+    };
+  },
 };
