@@ -90,7 +90,7 @@ describe('renderer in Chromium against paxlab serve', () => {
   test('acceptor lab: the starter fails, the reference typed into the editor passes', async () => {
     await page.getByTestId('lab-card-acceptor').click();
     await page.getByTestId('instructions').waitFor();
-    await expect.poll(async () => (await page.getByTestId('instructions').innerText()).length, { timeout: 15_000 }).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.getByTestId('instructions').innerText()).length, { timeout: 30_000 }).toBeGreaterThan(0);
     const editor = page.locator('[data-testid=editor] .cm-content');
     await editor.waitFor();
     await shot('lab-light');
@@ -121,7 +121,7 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.keyboard.press('ControlOrMeta+a');
     await page.keyboard.press('Delete');
     await page.keyboard.insertText(reference);
-    await expect.poll(() => page.locator('[data-testid=editor] .cm-content').innerText(), { timeout: 10_000 }).toContain('handleAccept(msg: AcceptMsg)');
+    await expect.poll(() => page.locator('[data-testid=editor] .cm-content').innerText(), { timeout: 20_000 }).toContain('handleAccept(msg: AcceptMsg)');
     // The starter's scenarios and search may still be running on the same host: the save can wait
     // for a loaded machine, and a failure shows what the status line said last.
     await expect.poll(() => page.getByTestId('save-status').innerText(), { timeout: 45_000 }).toBe('Saved');
@@ -148,9 +148,9 @@ describe('renderer in Chromium against paxlab serve', () => {
     await expect.poll(() => page.locator('[data-testid=node-list] > li').count()).toBe(5);
 
     // The nodes agree on S1 as leader (lowest id not suspected).
-    await page.locator('[data-testid=node-1][data-leader=true]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=node-1][data-leader=true]').waitFor({ timeout: 30_000 });
     await page.getByTestId('crash-1').click();
-    await page.locator('[data-testid=node-1][data-down=true]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=node-1][data-down=true]').waitFor({ timeout: 30_000 });
     // The crown leaves the crashed node at once, before the survivors notice it is gone.
     expect(await page.getByTestId('node-1').getAttribute('data-leader')).toBe('false');
     // A new leader among the survivors.
@@ -162,7 +162,7 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.getByTestId('send-request').click();
     const diagram = page.getByTestId('diagram');
     await expect.poll(async () => Number(await diagram.getAttribute('data-decisions')), { timeout: 30_000 }).toBeGreaterThan(0);
-    await page.getByTestId(`decided-${newLeader!.replace('node-', '')}`).waitFor({ timeout: 15_000 });
+    await page.getByTestId(`decided-${newLeader!.replace('node-', '')}`).waitFor({ timeout: 30_000 });
     expect(await page.getByTestId('decisions').innerText()).toContain('"blue"');
     // The diagram drew the crash and the protocol's messages.
     expect(Number(await diagram.getAttribute('data-events'))).toBeGreaterThan(10);
@@ -188,7 +188,7 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('restart-1').click();
     // The controls show the cluster as it is; the diagram stays frozen.
-    await page.locator('[data-testid=node-1][data-down=false]').waitFor({ timeout: 15_000 });
+    await page.locator('[data-testid=node-1][data-down=false]').waitFor({ timeout: 30_000 });
     expect(Number(await diagram.getAttribute('data-events'))).toBe(frozen);
     await page.getByTestId('live').click();
     await expect.poll(async () => Number(await diagram.getAttribute('data-events'))).toBeGreaterThan(frozen);
@@ -210,10 +210,10 @@ describe('renderer in Chromium against paxlab serve', () => {
     expect(await page.locator('.stage-head strong').innerText()).toMatch(/^Live cluster/);
 
     await page.getByTestId('stop-cluster').click();
-    await page.getByTestId('cluster-status').filter({ hasText: 'stopped' }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('cluster-status').filter({ hasText: 'stopped' }).waitFor({ timeout: 30_000 });
     // With no cluster running the trace opens without a question.
     await page.getByTestId('import-file').setInputFiles(traceFile);
-    await page.locator('.stage-head strong').filter({ hasText: /^Trace small/ }).waitFor({ timeout: 10_000 });
+    await page.locator('.stage-head strong').filter({ hasText: /^Trace small/ }).waitFor({ timeout: 20_000 });
     expect(asked).toHaveLength(1);
     expect(pageErrors).toEqual([]);
   }, 120_000);

@@ -35,7 +35,7 @@ describe('the course player', () => {
     expect(await nav.innerText()).toBe('Course');
     await nav.click();
     await page.getByTestId('chapter-list').waitFor();
-    await expect.poll(() => page.locator('[data-testid^=chapter-card-]').count(), { timeout: 15_000 }).toBe(10);
+    await expect.poll(() => page.locator('[data-testid^=chapter-card-]').count(), { timeout: 30_000 }).toBe(10);
     for (let n = 0; n <= 9; n++) await page.getByTestId(`chapter-card-chapter-${n}`).waitFor();
     expect(await page.getByTestId('chapter-card-chapter-4').innerText()).toMatch(/Not started/);
     await shot(page, 'course-1-chapters');
@@ -74,7 +74,7 @@ describe('the course player', () => {
     expect(Number(await attr(diagram, 'data-highlights'))).toBeGreaterThanOrEqual(2);
     expect(await run.locator('[data-testid=run-highlights] button').count()).toBeGreaterThanOrEqual(2);
     // … and the clients' history is judged: the second acquire cannot follow the first.
-    await expect.poll(() => run.getByTestId('history-verdict').innerText(), { timeout: 15_000 }).toBe('not linearizable');
+    await expect.poll(() => run.getByTestId('history-verdict').innerText(), { timeout: 30_000 }).toBe('not linearizable');
     expect(await run.locator('[data-testid^=history-op-][data-stuck=true]').count()).toBe(1);
 
     // Narration: each step moves the diagram and shows the run up to its events.
@@ -116,7 +116,7 @@ describe('the course player', () => {
     expect(await attr(verdict, 'data-passed')).toBe('true');
     expect(await verdict.locator('[data-ok=false]').count()).toBe(0);
     expect(await page.getByTestId('fix-run').locator('[data-testid=run-highlights]').count()).toBe(0);
-    await expect.poll(() => page.getByTestId('fix-run').getByTestId('history-verdict').innerText(), { timeout: 15_000 }).toBe('linearizable');
+    await expect.poll(() => page.getByTestId('fix-run').getByTestId('history-verdict').innerText(), { timeout: 30_000 }).toBe('linearizable');
     // The student's file is what ran: it is on disk in the workspace.
     expect(readFileSync(path.join(app.served.workspace, 'chapter-4', 'node.ts'), 'utf8')).toBe(FIX);
     // Then the lab grading path for chapter-4: the chapter's pinned, random and search tests, all passed.
@@ -151,11 +151,11 @@ describe('the course player', () => {
     expect(await page.getByTestId('node-3').count()).toBe(0);
     await expect.poll(() => page.getByTestId('diagram').getAttribute('data-events').then(Number), { timeout: 20_000 }).toBeGreaterThan(3);
     await page.getByTestId('crash-2').click();
-    await expect.poll(() => page.getByTestId('node-2').getAttribute('data-down'), { timeout: 15_000 }).toBe('true');
+    await expect.poll(() => page.getByTestId('node-2').getAttribute('data-down'), { timeout: 30_000 }).toBe('true');
     await shot(page, 'course-8-play');
     await page.getByTestId('stop-cluster').click().catch(() => {});
     await page.evaluate(() => (location.hash = '#/course'));
-    await expect.poll(() => attr(page.getByTestId('chapter-chapter-4-play'), 'data-done'), { timeout: 10_000 }).toBe('true');
+    await expect.poll(() => attr(page.getByTestId('chapter-chapter-4-play'), 'data-done'), { timeout: 20_000 }).toBe('true');
     expect(app.pageErrors).toEqual([]);
   }, 420_000);
 

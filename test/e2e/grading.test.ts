@@ -46,7 +46,7 @@ describe('grading in the app', () => {
 
     // Every test is listed as soon as the run starts; trace verdicts arrive while the rest runs.
     await page.getByTestId('run-tests').click();
-    await page.locator('[data-testid=verdicts] .verdict').first().waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid=verdicts] .verdict').first().waitFor({ timeout: 20_000 });
     await expect.poll(() => page.locator('[data-testid^="verdict-trace:"] .icon').first().innerText(), { timeout: 20_000 }).toMatch(/[✔✘]/);
     await expect.poll(() => page.getByTestId('run-tests').innerText(), { timeout: 120_000 }).toBe('Run public tests');
     expect(await page.getByTestId('grade-summary').innerText()).toMatch(/\d+ of \d+ tests fail/);
@@ -146,9 +146,9 @@ describe('grading in the app', () => {
     await page.locator('[data-testid=editor] .cm-content').click();
     await page.keyboard.press('ControlOrMeta+End');
     await page.keyboard.press('Control+Enter');
-    await page.getByTestId('run-tests').filter({ hasText: 'Running…' }).waitFor({ timeout: 10_000 });
+    await page.getByTestId('run-tests').filter({ hasText: 'Running…' }).waitFor({ timeout: 20_000 });
     await expect.poll(() => page.getByTestId('run-tests').innerText(), { timeout: 120_000 }).toBe('Run public tests');
-    await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+    await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 30_000 });
     expect(diskFile('proposer', 'proposer.ts')).toBe(before);
   }, 180_000);
 
@@ -167,7 +167,7 @@ describe('grading in the app', () => {
     // The host's build finds it too; the list shows the one error once.
     await page.getByTestId('build').click();
     await page.getByTestId('build').filter({ hasText: /^Build$/ }).waitFor({ timeout: 30_000 });
-    await expect.poll(() => problems.count(), { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => problems.count(), { timeout: 20_000 }).toBe(1);
     await shot(page, 'editor-type-error');
 
     // Fixed: the live error and the build's go, and the status line is clean.
@@ -176,7 +176,7 @@ describe('grading in the app', () => {
     for (let i = 0; i < '"not a number";'.length; i++) await page.keyboard.press('Backspace');
     await page.keyboard.insertText('42;');
     await expect.poll(() => problems.count(), { timeout: 20_000 }).toBe(0);
-    await expect.poll(() => status.innerText(), { timeout: 10_000 }).toMatch(/TypeScript ✓ no errors/);
+    await expect.poll(() => status.innerText(), { timeout: 20_000 }).toMatch(/TypeScript ✓ no errors/);
     expect(await page.locator('[data-testid=editor] .cm-lintRange-error').count()).toBe(0);
 
     // Back to the broken version and Reset: the starter's text carries none of the old diagnostics.

@@ -35,7 +35,7 @@ async function setTheme(theme: 'light' | 'dark'): Promise<void> {
 
 async function importTrace(name: string, text: string): Promise<void> {
   await page.getByTestId('import-file').setInputFiles({ name, mimeType: 'application/x-ndjson', buffer: Buffer.from(text) });
-  await page.locator('.stage-head strong').filter({ hasText: name.replace(/\.jsonl$/, '') }).waitFor({ timeout: 15_000 });
+  await page.locator('.stage-head strong').filter({ hasText: name.replace(/\.jsonl$/, '') }).waitFor({ timeout: 30_000 });
 }
 
 beforeAll(async () => {
@@ -79,8 +79,8 @@ describe('history view in Chromium against paxlab serve', () => {
     await page.getByTestId('nav-playground').click();
     await importTrace('two-servers.jsonl', illegalTrace);
     const panel = page.getByTestId('history-panel');
-    await panel.waitFor({ timeout: 15_000 });
-    await expect.poll(() => page.getByTestId('history-verdict').innerText(), { timeout: 15_000 }).toBe('not linearizable');
+    await panel.waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('history-verdict').innerText(), { timeout: 30_000 }).toBe('not linearizable');
     // Two lanes (c1, c2) and four operations, one of them marked as the one that cannot follow.
     expect(await page.locator('[data-testid^=history-op-]').count()).toBe(4);
     const stuck = page.locator('[data-testid^=history-op-][data-stuck=true]');
@@ -94,7 +94,7 @@ describe('history view in Chromium against paxlab serve', () => {
     // Clicking the marked operation selects its invocation in the space-time diagram.
     await stuck.click();
     const details = page.getByTestId('inspector');
-    await details.waitFor({ timeout: 10_000 });
+    await details.waitFor({ timeout: 20_000 });
     expect(await details.innerText()).toMatch(/invoke by c\d/);
     await shot('history-linked-light');
     await setTheme('dark');
@@ -105,7 +105,7 @@ describe('history view in Chromium against paxlab serve', () => {
 
   test('an imported real-cluster trace is replayed in the simulator from the panel', async () => {
     await importTrace('cluster-run.jsonl', clusterTrace);
-    await expect.poll(() => page.getByTestId('history-verdict').innerText(), { timeout: 15_000 }).toBe('linearizable');
+    await expect.poll(() => page.getByTestId('history-verdict').innerText(), { timeout: 30_000 }).toBe('linearizable');
     await page.getByTestId('replay').click();
     await expect.poll(() => page.getByTestId('replay-verdict').innerText(), { timeout: 20_000 }).toBe('reproduced');
     await shot('history-replay-light');

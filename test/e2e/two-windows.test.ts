@@ -41,8 +41,8 @@ describe('two windows on one file', () => {
     const first = '// saved in window one\nexport class Acceptor {}\n';
     await typeIntoEditor(one, first);
     expect(onDisk()).toBe(first);
-    await two.getByTestId('toast').filter({ hasText: /saved in another window or editor — reloaded/ }).waitFor({ timeout: 10_000 });
-    await expect.poll(() => shows(two, '// saved in window one'), { timeout: 10_000 }).toBe(true);
+    await two.getByTestId('toast').filter({ hasText: /saved in another window or editor — reloaded/ }).waitFor({ timeout: 20_000 });
+    await expect.poll(() => shows(two, '// saved in window one'), { timeout: 20_000 }).toBe(true);
     expect(await two.getByTestId('save-status').innerText()).toBe('Saved');
 
     // Both edit at once: window two types (its autosave is half a second away) while window one
@@ -76,10 +76,10 @@ describe('two windows on one file', () => {
     // "Keep mine": its text is saved, the other one kept as a numbered backup, and the winner reloads.
     await loser.bringToFront();
     await loser.getByTestId('keep-mine').click();
-    await loser.getByTestId('toast').filter({ hasText: /Your version is saved; the other one is kept in acceptor\.ts\.\d+\.bak/ }).waitFor({ timeout: 10_000 });
-    await expect.poll(onDisk, { timeout: 10_000 }).toBe(loserText);
+    await loser.getByTestId('toast').filter({ hasText: /Your version is saved; the other one is kept in acceptor\.ts\.\d+\.bak/ }).waitFor({ timeout: 20_000 });
+    await expect.poll(onDisk, { timeout: 20_000 }).toBe(loserText);
     expect(backups()).toContain(winnerText);
-    await expect.poll(() => shows(winner, loserText.split('\n')[0]), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => shows(winner, loserText.split('\n')[0]), { timeout: 20_000 }).toBe(true);
     expect(await loser.getByTestId('conflict').count()).toBe(0);
     await shot(winner, 'two-windows-reloaded');
     expect(app.pageErrors).toEqual([]);
