@@ -5,7 +5,7 @@ import { NODE_PAUSED_TEXT, NODE_RESUMED_TEXT, type NodeSnapshot, type TraceEvent
 import { PAUSED_TEXT, RESUMED_TEXT } from '../../electron/engine/cluster/index.js';
 import { convergence, foldPauses, logRow, multiViewOf, nodeCondition, replicaRows, thinkMsFor, workloadText } from '../../renderer/src/multipaxos/view-model.js';
 import { parseWorkloadText } from '../../electron/engine/clients/index.js';
-import { decideLabel } from '../../renderer/src/diagram/labels.js';
+import { decideLabel, valueText } from '../../renderer/src/diagram/labels.js';
 
 function view(over: Partial<MultiNodeView> = {}): MultiNodeView {
   return {
@@ -132,5 +132,15 @@ describe('decision labels in the diagram', () => {
     expect(decideLabel({ value: 'no-op', slot: 5 })).toBe('slot 5: no-op');
     expect(decideLabel({ value: 'x', slot: 1 })).toBe('decided "x"');
     expect(decideLabel({ value: 'y'.repeat(100), slot: 1 }).length).toBe(48);
+  });
+
+  test("a chapter's command (JSON of an operation) is named as the operation, in the diagram and the nodes list", () => {
+    expect(decideLabel({ value: '{"f":"acquire","key":"L1"}', slot: 3 })).toBe('decided acquire L1');
+    expect(decideLabel({ value: '{"f":"put","key":"x","value":"1"}' })).toBe('decided put x 1');
+    expect(valueText('{"f":"release","key":"L1"}')).toBe('release L1');
+    expect(valueText('m1')).toBe('"m1"');
+    expect(valueText('{"no":"f"}')).toBe('"{\\"no\\":\\"f\\"}"');
+    expect(valueText('{not json')).toBe('"{not json"');
+    expect(valueText(7)).toBe('7');
   });
 });

@@ -34,6 +34,28 @@ export function decideLabel(e: { value: unknown; slot?: number }): string {
     }
   }
   if (typeof v === 'string' && v === 'no-op' && e.slot !== undefined) return `slot ${e.slot}: no-op`;
-  const text = `decided ${JSON.stringify(v)}`;
-  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
+  return `decided ${valueText(v)}`;
+}
+
+/**
+ * A service command written as JSON (`{"f":"acquire","key":"L1"}`, what the course's chapters
+ * decide) as the diagram writes an operation: `acquire L1`; null for anything else.
+ */
+export function commandText(v: unknown): string | null {
+  if (typeof v !== 'string' || !v.startsWith('{')) return null;
+  try {
+    const op = JSON.parse(v) as unknown;
+    if (!op || typeof op !== 'object' || Array.isArray(op)) return null;
+    const { f, key, value } = op as { f?: unknown; key?: unknown; value?: unknown };
+    if (typeof f !== 'string') return null;
+    return [f, key, value].filter((x) => x !== undefined).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** A decided value, short: a command as `acquire L1`, anything else as JSON, cut when long. */
+export function valueText(v: unknown): string {
+  const text = commandText(v) ?? JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }
