@@ -27,6 +27,11 @@ afterAll(async () => {
 }, 30_000);
 
 const attr = async (l: Locator, name: string) => (await l.getAttribute(name)) ?? '';
+/** Whether the element lies wholly inside the window (not scrolled away). */
+const onScreen = (l: Locator) => l.evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+});
 
 describe('the course player', () => {
   test('chapter 4 as a student: predict, watch the break, type the fix, rerun, pass', async () => {
@@ -108,6 +113,12 @@ describe('the course player', () => {
     await expect.poll(() => attr(player, 'data-stage')).toBe('fix');
     await page.locator('[data-testid=editor] .cm-content').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('handler-types').innerText()).toMatch(/ClientRequest/);
+    // The editor opens at the handler without scrolling the page away: the handler's line, the
+    // steps and the Rerun button are all on screen (the editor scrolls inside).
+    await expect.poll(() => page.locator('[data-testid=editor] .cm-activeLine').innerText()).toMatch(/^\s*onClientRequest\(/);
+    for (const l of [page.locator('[data-testid=editor] .cm-activeLine'), page.getByTestId('run-fix'), page.getByTestId('stage-fix')]) {
+      expect(await onScreen(l)).toBe(true);
+    }
     await typeIntoEditor(page, FIX);
     await shot(page, 'course-5-fix-typed');
     await page.getByTestId('run-fix').click();
@@ -149,11 +160,22 @@ describe('the course player', () => {
     await page.getByTestId('node-list').waitFor({ timeout: 30_000 });
     await page.getByTestId('node-2').waitFor();
     expect(await page.getByTestId('node-3').count()).toBe(0);
+    // The setup bar names the chapter's cluster; protocol, size and role choices mean nothing for it.
+    const named = page.getByTestId('chapter-cluster');
+    await named.waitFor({ timeout: 30_000 });
+    expect(await named.innerText()).toBe('Chapter 4 · your file · 2 servers');
+    for (const id of ['protocol', 'node-count', 'client-count']) expect(await page.getByTestId(id).count()).toBe(0);
+    expect(await page.locator('select[aria-label$=" code"]').count()).toBe(0);
     await expect.poll(() => page.getByTestId('diagram').getAttribute('data-events').then(Number), { timeout: 20_000 }).toBeGreaterThan(3);
+    // A decision is named as the command it executes, not as its JSON.
+    await expect.poll(() => page.locator('[data-testid^=decided-]').first().innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/^✓ (acquire|release) \S+$/);
     await page.getByTestId('crash-2').click();
     await expect.poll(() => page.getByTestId('node-2').getAttribute('data-down'), { timeout: 15_000 }).toBe('true');
     await shot(page, 'course-8-play');
     await page.getByTestId('stop-cluster').click().catch(() => {});
+    // Stopped, the bar is the playground's own again.
+    await page.getByTestId('protocol').waitFor({ timeout: 30_000 });
+    expect(await named.count()).toBe(0);
     await page.evaluate(() => (location.hash = '#/course'));
     await expect.poll(() => attr(page.getByTestId('chapter-chapter-4-play'), 'data-done'), { timeout: 10_000 }).toBe('true');
     expect(app.pageErrors).toEqual([]);
