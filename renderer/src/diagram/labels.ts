@@ -1,14 +1,18 @@
 /** Short lecture-style labels for messages: prepare(4), promise(4, 1, "x"), accept(4, "x"). */
 export function messageLabel(msg: { kind: string; [k: string]: unknown }): string {
-  const v = (x: unknown) => (x === null || x === undefined ? '⊥' : typeof x === 'string' ? JSON.stringify(x) : String(x));
+  // A command written as JSON (the course's chapters send those) reads as the operation.
+  const v = (x: unknown) => (x === null || x === undefined ? '⊥' : typeof x === 'string' ? (commandText(x) ?? JSON.stringify(x)) : String(x));
+  // The course's early chapters number log commands (`seq`) before they have rounds.
+  const numbered = msg.rnd === undefined && typeof msg.seq === 'number';
   switch (msg.kind) {
     case 'prepare':
       return `prepare(${v(msg.crnd ?? msg.rnd)})`;
     case 'promise':
       return `promise(${v(msg.rnd)}, ${v(msg.vrnd)}, ${v(msg.vval)})`;
     case 'accept':
-      return `accept(${v(msg.rnd)}, ${v(msg.val)})`;
+      return numbered ? `accept(#${msg.seq}, ${v(msg.val)})` : `accept(${v(msg.rnd)}, ${v(msg.val)})`;
     case 'learn':
+      if (numbered) return msg.val === undefined ? `learn(#${msg.seq})` : `learn(#${msg.seq}, ${v(msg.val)})`;
       return `learn(${v(msg.rnd)}, ${v(msg.val)})`;
     default:
       return msg.kind;
