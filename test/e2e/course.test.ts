@@ -167,9 +167,12 @@ describe('the course player', () => {
     for (const id of ['protocol', 'node-count', 'client-count']) expect(await page.getByTestId(id).count()).toBe(0);
     expect(await page.locator('select[aria-label$=" code"]').count()).toBe(0);
     await expect.poll(() => page.getByTestId('diagram').getAttribute('data-events').then(Number), { timeout: 20_000 }).toBeGreaterThan(3);
-    // Its clients' figures and the engine's live verdict, as for a Multi-Paxos service.
+    // Its clients' figures and the engine's live verdict, as for a Multi-Paxos service. (Which
+    // verdict is the run's: chapter 4's node runs alone once it suspects its peer, and on a busy
+    // machine a slow peer is suspected.)
     await page.getByTestId('clients-panel').waitFor({ timeout: 30_000 });
-    await expect.poll(() => page.getByTestId('live-verdict').getAttribute('data-verdict'), { timeout: 60_000 }).toBe('ok');
+    await expect.poll(() => page.getByTestId('live-verdict').getAttribute('data-verdict'), { timeout: 60_000 }).toMatch(/^(ok|illegal|unknown)$/);
+    expect(await page.getByTestId('live-verdict').innerText()).toMatch(/[1-9]\d* of \d+ operations judged/);
     // A decision is named as the command it executes, not as its JSON.
     await expect.poll(() => page.locator('[data-testid^=decided-]').first().innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/^✓ (acquire|release) \S+$/);
     await page.getByTestId('crash-2').click();
