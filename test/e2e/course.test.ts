@@ -4,7 +4,8 @@
  * node processes: both clients hold the lock, the events ringed in the diagram and the operation
  * marked in the clients' history), narration stepping by button and key, the fix typed into the
  * editor, the rerun passing, and the progress kept. Then a seed story from chapter 9, reached from
- * a role lab's instructions. Screenshots of each step go to test-results/screenshots/.
+ * a role lab's instructions, and its Break, whose nine ringed events scroll beside the narration.
+ * Screenshots of each step go to test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -207,6 +208,21 @@ describe('the course player', () => {
     expect(await attr(story, 'data-step')).toBe('2');
     expect(Number(await attr(story.getByTestId('diagram'), 'data-events'))).toBeGreaterThan(first);
     await shot(page, 'course-9-story');
+
+    // Chapter 9's Break rings nine events: their list scrolls beside the narration instead of
+    // pushing the diagram down (the narration is at most 11em).
+    await page.getByTestId('stage-predict').click();
+    await page.locator('[data-testid^=predict-]:not([data-testid=predict-question])').first().check();
+    await page.getByTestId('commit-prediction').click();
+    await page.getByTestId('run-break').click();
+    const broken = page.getByTestId('break-run');
+    await broken.waitFor({ timeout: 60_000 });
+    expect(await broken.locator('[data-testid=run-highlights] button').count()).toBeGreaterThan(5);
+    const heights = await broken.evaluate((el) => ({
+      top: el.querySelector('.top')!.getBoundingClientRect().height,
+      em: parseFloat(getComputedStyle(el).fontSize),
+    }));
+    expect(heights.top).toBeLessThanOrEqual(12 * heights.em);
     expect(app.pageErrors).toEqual([]);
   }, 120_000);
 });
