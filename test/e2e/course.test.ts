@@ -188,7 +188,7 @@ describe('the course player', () => {
     expect(app.pageErrors).toEqual([]);
   }, 420_000);
 
-  test("a seed story from chapter 9, reached from the acceptor lab's instructions, told with narration", async () => {
+  test("a seed story from chapter 9, reached from the acceptor lab's instructions, told with narration; its Break's many marks scroll", async () => {
     await page.evaluate(() => (location.hash = '#/lab/acceptor'));
     const link = page.locator('[data-testid=instructions] a[href^="#/course/chapter-9"]').first();
     await link.waitFor({ timeout: 20_000 });
