@@ -1,6 +1,6 @@
 /**
- * The renderer end to end, in Debian's Chromium against a real `paxlab serve`: a student opens the
- * acceptor lab, sees the starter fail, types the reference solution into the editor, sees it pass;
+ * The renderer end to end, in Debian's Chromium against a real `paxlab serve`: every lab opens; a
+ * student opens the acceptor lab, sees the starter fail, types the reference solution into the editor, sees it pass;
  * then runs a 5-node cluster, crashes the leader from the UI and sees a new leader and the decision.
  * Screenshots of every main screen, in both themes, go to test-results/screenshots/.
  */
@@ -85,6 +85,16 @@ describe('renderer in Chromium against paxlab serve', () => {
     await page.keyboard.press('Escape');
     await page.getByTestId('help-columns').waitFor({ state: 'detached' });
     expect(pageErrors).toEqual([]);
+  });
+
+  test('every lab in the catalog opens: its instructions rendered, its editor ready', async () => {
+    for (const id of ['acceptor', 'proposer', 'learner', 'multi-paxos', 'kv-service']) {
+      await page.evaluate((labId) => (location.hash = `#/lab/${labId}`), id);
+      await page.locator('[data-testid=editor] .cm-content').waitFor({ timeout: 20_000 });
+      const instructions = page.getByTestId('instructions');
+      await expect.poll(() => instructions.innerText().then((t) => t.length), { timeout: 10_000 }).toBeGreaterThan(200);
+      expect(pageErrors, id).toEqual([]);
+    }
   });
 
   test('acceptor lab: the starter fails, the reference typed into the editor passes', async () => {

@@ -4,7 +4,8 @@
  * node processes: both clients hold the lock, the events ringed in the diagram and the operation
  * marked in the clients' history), narration stepping by button and key, the fix typed into the
  * editor, the rerun passing, and the progress kept. Then a seed story from chapter 9, reached from
- * a role lab's instructions. Screenshots of each step go to test-results/screenshots/.
+ * a role lab's instructions, and its Break, whose nine ringed events scroll beside the narration.
+ * Screenshots of each step go to test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { readFileSync } from 'node:fs';
@@ -27,6 +28,11 @@ afterAll(async () => {
 }, 30_000);
 
 const attr = async (l: Locator, name: string) => (await l.getAttribute(name)) ?? '';
+/** Whether the element lies wholly inside the window (not scrolled away). */
+const onScreen = (l: Locator) => l.evaluate((el) => {
+  const r = el.getBoundingClientRect();
+  return r.height > 0 && r.top >= 0 && r.bottom <= window.innerHeight;
+});
 
 describe('the course player', () => {
   test('chapter 4 as a student: predict, watch the break, type the fix, rerun, pass', async () => {
@@ -108,6 +114,12 @@ describe('the course player', () => {
     await expect.poll(() => attr(player, 'data-stage')).toBe('fix');
     await page.locator('[data-testid=editor] .cm-content').waitFor({ timeout: 20_000 });
     expect(await page.getByTestId('handler-types').innerText()).toMatch(/ClientRequest/);
+    // The editor opens at the handler without scrolling the page away: the handler's line, the
+    // steps and the Rerun button are all on screen (the editor scrolls inside).
+    await expect.poll(() => page.locator('[data-testid=editor] .cm-activeLine').innerText()).toMatch(/^\s*onClientRequest\(/);
+    for (const l of [page.locator('[data-testid=editor] .cm-activeLine'), page.getByTestId('run-fix'), page.getByTestId('stage-fix')]) {
+      expect(await onScreen(l)).toBe(true);
+    }
     await typeIntoEditor(page, FIX);
     await shot(page, 'course-5-fix-typed');
     await page.getByTestId('run-fix').click();
@@ -149,17 +161,34 @@ describe('the course player', () => {
     await page.getByTestId('node-list').waitFor({ timeout: 30_000 });
     await page.getByTestId('node-2').waitFor();
     expect(await page.getByTestId('node-3').count()).toBe(0);
+    // The setup bar names the chapter's cluster; protocol, size and role choices mean nothing for it.
+    const named = page.getByTestId('chapter-cluster');
+    await named.waitFor({ timeout: 30_000 });
+    expect(await named.innerText()).toBe('Chapter 4 · your file · 2 servers');
+    for (const id of ['protocol', 'node-count', 'client-count']) expect(await page.getByTestId(id).count()).toBe(0);
+    expect(await page.locator('select[aria-label$=" code"]').count()).toBe(0);
     await expect.poll(() => page.getByTestId('diagram').getAttribute('data-events').then(Number), { timeout: 20_000 }).toBeGreaterThan(3);
+    // Its clients' figures and the engine's live verdict, as for a Multi-Paxos service. (Which
+    // verdict is the run's: chapter 4's node runs alone once it suspects its peer, and on a busy
+    // machine a slow peer is suspected.)
+    await page.getByTestId('clients-panel').waitFor({ timeout: 30_000 });
+    await expect.poll(() => page.getByTestId('live-verdict').getAttribute('data-verdict'), { timeout: 60_000 }).toMatch(/^(ok|illegal|unknown)$/);
+    expect(await page.getByTestId('live-verdict').innerText()).toMatch(/[1-9]\d* of \d+ operations judged/);
+    // A decision is named as the command it executes, not as its JSON.
+    await expect.poll(() => page.locator('[data-testid^=decided-]').first().innerText().catch(() => ''), { timeout: 20_000 }).toMatch(/^✓ (acquire|release) \S+$/);
     await page.getByTestId('crash-2').click();
     await expect.poll(() => page.getByTestId('node-2').getAttribute('data-down'), { timeout: 30_000 }).toBe('true');
     await shot(page, 'course-8-play');
     await page.getByTestId('stop-cluster').click().catch(() => {});
+    // Stopped, the bar is the playground's own again.
+    await page.getByTestId('protocol').waitFor({ timeout: 30_000 });
+    expect(await named.count()).toBe(0);
     await page.evaluate(() => (location.hash = '#/course'));
     await expect.poll(() => attr(page.getByTestId('chapter-chapter-4-play'), 'data-done'), { timeout: 20_000 }).toBe('true');
     expect(app.pageErrors).toEqual([]);
   }, 420_000);
 
-  test("a seed story from chapter 9, reached from the acceptor lab's instructions, told with narration", async () => {
+  test("a seed story from chapter 9, reached from the acceptor lab's instructions, told with narration; its Break's many marks scroll", async () => {
     await page.evaluate(() => (location.hash = '#/lab/acceptor'));
     const link = page.locator('[data-testid=instructions] a[href^="#/course/chapter-9"]').first();
     await link.waitFor({ timeout: 20_000 });
@@ -179,6 +208,21 @@ describe('the course player', () => {
     expect(await attr(story, 'data-step')).toBe('2');
     expect(Number(await attr(story.getByTestId('diagram'), 'data-events'))).toBeGreaterThan(first);
     await shot(page, 'course-9-story');
+
+    // Chapter 9's Break rings nine events: their list scrolls beside the narration instead of
+    // pushing the diagram down (the narration is at most 11em).
+    await page.getByTestId('stage-predict').click();
+    await page.locator('[data-testid^=predict-]:not([data-testid=predict-question])').first().check();
+    await page.getByTestId('commit-prediction').click();
+    await page.getByTestId('run-break').click();
+    const broken = page.getByTestId('break-run');
+    await broken.waitFor({ timeout: 60_000 });
+    expect(await broken.locator('[data-testid=run-highlights] button').count()).toBeGreaterThan(5);
+    const heights = await broken.evaluate((el) => ({
+      top: el.querySelector('.top')!.getBoundingClientRect().height,
+      em: parseFloat(getComputedStyle(el).fontSize),
+    }));
+    expect(heights.top).toBeLessThanOrEqual(12 * heights.em);
     expect(app.pageErrors).toEqual([]);
   }, 120_000);
 });

@@ -74,7 +74,10 @@ test('chapter story tells a seed story message by message, with its narration', 
 });
 
 test('bad input: an unknown chapter or script is a usage error', async () => {
-  expect((await cli(['chapter', 'run', 'chapter-99'])).stderr).toMatch(/no chapter with id 'chapter-99'/);
+  // The error lists the ids the command takes (chapter-3, not its folder's name chapter-3-retransmission).
+  const unknown = (await cli(['chapter', 'run', 'chapter-99'])).stderr;
+  expect(unknown).toMatch(/no chapter with id 'chapter-99' \(chapters: chapter-0, chapter-1, chapter-2, .*chapter-9\)/);
+  expect(unknown).not.toMatch(/chapter-3-retransmission/);
   const r = await cli(['chapter', 'run', 'chapter-3', '--script', 'nope']);
   expect(r.code).toBe(2);
   expect(r.stderr).toMatch(/chapter 'chapter-3' has no script 'nope' \(scripts: story\)/);

@@ -2,6 +2,7 @@
 // context whose effects are drained as data after each call and carried out on the harness's own
 // context; hostile node code (patched built-ins, throws, floods, garbage, host access) is judged
 // by named rules and never reaches the harness.
+import { API_RULES } from '../../electron/engine/grading/api-rules.js';
 import { describe, expect, it } from 'vitest';
 import { guardedNodeClass } from '../../electron/engine/realm/guarded-node.js';
 import { constructRealmNode } from '../../electron/engine/realm/realm-node.js';
@@ -187,6 +188,8 @@ describe('the guarded node', () => {
       ['api.handler', 1, 'onClientRequest'],
     ]);
     expect(a.incidents[1].message).toMatch(/has no method onClientRequest/);
+    // The rule a student reads for it speaks of a node's constructor too, not only a role's.
+    expect(API_RULES['api.constructor']).toMatch(/new Node\(ctx, options\)/);
   });
 
   it('no harness object reaches the node: its context is made of realm values', () => {

@@ -5,7 +5,7 @@ import { NODE_PAUSED_TEXT, NODE_RESUMED_TEXT, type NodeSnapshot, type TraceEvent
 import { PAUSED_TEXT, RESUMED_TEXT } from '../../electron/engine/cluster/index.js';
 import { convergence, foldPauses, logRow, multiViewOf, nodeCondition, replicaRows, thinkMsFor, workloadText } from '../../renderer/src/multipaxos/view-model.js';
 import { parseWorkloadText } from '../../electron/engine/clients/index.js';
-import { decideLabel } from '../../renderer/src/diagram/labels.js';
+import { decideLabel, messageLabel, valueText } from '../../renderer/src/diagram/labels.js';
 
 function view(over: Partial<MultiNodeView> = {}): MultiNodeView {
   return {
@@ -132,5 +132,23 @@ describe('decision labels in the diagram', () => {
     expect(decideLabel({ value: 'no-op', slot: 5 })).toBe('slot 5: no-op');
     expect(decideLabel({ value: 'x', slot: 1 })).toBe('decided "x"');
     expect(decideLabel({ value: 'y'.repeat(100), slot: 1 }).length).toBe(48);
+  });
+
+  test("a chapter's command (JSON of an operation) is named as the operation, in the diagram and the nodes list", () => {
+    expect(decideLabel({ value: '{"f":"acquire","key":"L1"}', slot: 3 })).toBe('decided acquire L1');
+    expect(decideLabel({ value: '{"f":"put","key":"x","value":"1"}' })).toBe('decided put x 1');
+    expect(valueText('{"f":"release","key":"L1"}')).toBe('release L1');
+    expect(valueText('m1')).toBe('"m1"');
+    expect(valueText('{"no":"f"}')).toBe('"{\\"no\\":\\"f\\"}"');
+    expect(valueText('{not json')).toBe('"{not json"');
+    expect(valueText(7)).toBe('7');
+  });
+
+  test("a chapter's messages: numbered commands before rounds, operations named", () => {
+    expect(messageLabel({ kind: 'accept', seq: 3, req: 'c1:2', val: '{"f":"release","key":"L1"}' })).toBe('accept(#3, release L1)');
+    expect(messageLabel({ kind: 'learn', seq: 3 })).toBe('learn(#3)');
+    expect(messageLabel({ kind: 'accept', rnd: 2, slot: 1, val: 'm2' })).toBe('accept(2, "m2")');
+    expect(messageLabel({ kind: 'promise', rnd: 2, vrnd: 1, vval: '{"f":"acquire","key":"L"}' })).toBe('promise(2, 1, acquire L)');
+    expect(messageLabel({ kind: 'prepare', from: 1, crnd: 4 })).toBe('prepare(4)');
   });
 });

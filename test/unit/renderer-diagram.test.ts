@@ -175,6 +175,25 @@ describe('the axis counts events by seq', () => {
     for (let k = 1; k < ticks.length; k++) expect(ticks[k].x - ticks[k - 1].x).toBeGreaterThanOrEqual(60);
   });
 
+  test('decisions close together on one node line do not overprint their labels', () => {
+    const events = trace((r) => {
+      for (let k = 1; k <= 4; k++) r.record({ type: 'decide', t: k, node: 1, value: `{"f":"release","key":"L${k}"}`, slot: k });
+      r.record({ type: 'decide', t: 5, node: 2, value: '{"f":"acquire","key":"L9"}', slot: 1 });
+    });
+    const idx = new TraceIndex(events);
+    // 20 px between events: far less than a label's width.
+    const l = makeLayout({ x0: -1, scale: 20, mode: 'order', width: 800, height: 300 }, idx.nodes);
+    const { ctx, texts } = recordingContext();
+    drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
+    const labels = texts.filter((t) => t.text.startsWith('decided ')).map((t) => t.text);
+    // Node 1's first label stands; its next ones would overprint it. Node 2's line is its own.
+    expect(labels).toEqual(['decided release L1', 'decided acquire L9']);
+    // Selected, a decision is labelled whatever is near it.
+    const again = recordingContext();
+    drawDiagram(again.ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: 2, leader: null, showPlayhead: false });
+    expect(again.texts.map((t) => t.text)).toContain('decided release L2');
+  });
+
   test('a failing run’s marks: numbered tags on the highlighted events and the steps', () => {
     const events = trace((r) => {
       r.record({ type: 'decide', t: 1, node: 1, value: 'x', slot: 0 });

@@ -5,9 +5,11 @@ import { checkLab, LabError, type LabCheckReport } from '../../engine/grading/in
 export function formatLabCheck(r: LabCheckReport): string {
   const out: string[] = [`lab ${r.lab}`];
   const changed = r.traces.files.filter((f) => f.status !== 'unchanged').length;
-  out.push(`  traces: ${r.traces.files.length} recorded, ${changed ? `${changed} out of date` : 'all equal to a fresh recording'}`);
-  out.push(`  rules: ${r.coverage.rules}, ${r.coverage.uncovered.length ? `not exercised: ${r.coverage.uncovered.join(', ')}` : 'each exercised by a trace'}`);
-  out.push(`  reference: ${r.reference.passed ? 'passes every trace' : `FAILS: ${r.reference.failed.join('; ')}`}`);
+  // A lab may grade with scenarios or service tests only: no recorded traces to compare then.
+  if (r.traces.files.length === 0) out.push('  traces: none recorded');
+  else out.push(`  traces: ${r.traces.files.length} recorded, ${changed ? `${changed} out of date` : 'all equal to a fresh recording'}`);
+  out.push(`  rules: ${r.coverage.rules}, ${r.coverage.uncovered.length ? `not exercised: ${r.coverage.uncovered.join(', ')}` : 'each exercised by a test'}`);
+  out.push(`  reference: ${r.reference.passed ? 'passes every test' : `FAILS: ${r.reference.failed.join('; ')}`}`);
   out.push(`  starter: ${r.starter.builds ? `builds, fails ${r.starter.failed}/${r.starter.total} tests (rules: ${r.starter.reasons.join(', ')})` : 'DOES NOT BUILD'}`);
   out.push(`  mutants:`);
   for (const m of r.mutants) {

@@ -109,7 +109,7 @@ function complete(trace: readonly TraceEvent[]): CheckVerdict {
   if (most === null) return { check: 'complete', ok: true, message: 'no nodes', events: [] };
   const top = executed.get(most)!.size;
   const behind = nodes.filter((n) => !down.has(n) && executed.get(n)!.size < top);
-  if (behind.length === 0) return { check: 'complete', ok: true, message: `every replica up at the end executed all ${top} commands`, events: [] };
+  if (behind.length === 0) return { check: 'complete', ok: true, message: `every replica up at the end executed ${top === 1 ? 'the one command' : `all ${top} commands`}`, events: [] };
   const n = behind[0];
   const count = executed.get(n)!.size;
   return {

@@ -267,5 +267,10 @@ export function loadChapter(id: string): ChapterPack {
     const m = readJson(path.join(dir, 'manifest.json')) as { id?: unknown };
     if (m.id === id) return readChapter(dir);
   }
-  throw new ChapterError(`no chapter with id '${id}' (chapters: ${chapterDirs().map((d) => path.basename(d)).join(', ') || 'none'})`);
+  // The ids a command accepts (a pack's manifest id, not its folder's name).
+  const ids = chapterDirs().map((d) => {
+    const m = readJson(path.join(d, 'manifest.json')) as { id?: unknown };
+    return typeof m.id === 'string' ? m.id : path.basename(d);
+  });
+  throw new ChapterError(`no chapter with id '${id}' (chapters: ${ids.join(', ') || 'none'})`);
 }

@@ -3,7 +3,7 @@
  * A lab's own rules live in its manifest; these are the harness's.
  */
 export const API_RULES: Record<string, string> = {
-  'api.constructor': 'The role class is constructed as new Class(id, config) and its constructor does not throw.',
+  'api.constructor': 'The exported class is constructed as its lab says (a role: new Class(id, config); a whole node: new Node(ctx, options)) and its constructor does not throw.',
   'api.handler': 'The role class has the handlers the student API (docs/student-api.md) lists for its role.',
   'api.no-throw': 'Handlers are synchronous and deterministic and return their output; they never throw.',
   'api.returns-message': 'A handler returns a well-formed message of the kind the student API gives it (exactly its fields), or null where "no output" is allowed.',

@@ -32,6 +32,8 @@ export interface DrawState {
 const scratch: Arrow[] = [];
 /** True while drawing an overview frame (below one pixel per event): markers without text. */
 let overview = false;
+/** Per node line, where the last decision label drawn this frame ends: a label that would overprint it is left out. */
+const decideLabelEnd = new Map<number, number>();
 
 export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, s: DrawState): void {
   const { width, height, mode } = l.vp;
@@ -58,6 +60,7 @@ export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: L
   const pxPerEvent = to - from > 1 ? (xOf(l, idx.pos(to - 1, mode)) - xOf(l, idx.pos(from, mode))) / (to - from) : 40;
   const detailed = pxPerEvent >= 9;
   overview = pxPerEvent < 1;
+  decideLabelEnd.clear();
   // Labelling every arrow of a busy window makes a smear; then only the selected one is labelled.
   const labelAll = detailed && arrows.length <= 14;
   if (detailed) {
@@ -483,13 +486,21 @@ function drawMarker(
     case 'decide':
       if (y !== undefined) {
         star(ctx, x, y, selected ? 12 : 10, p.decide);
-        // Near the right edge the label goes to the left of the star so it is not cut off.
         if (overview) break;
-        if (x > l.plotRight - 110) {
+        const text = decideLabel(e);
+        const width = ctx.measureText(text).width;
+        // Near the right edge the label goes to the left of the star so it is not cut off.
+        const right = x + 8 + width > l.plotRight;
+        const left = right ? x - 8 - width : x + 8;
+        // Decisions close together on one line: the first keeps its label (the star and the
+        // inspector tell the others), unless one is selected.
+        if (!selected && left < (decideLabelEnd.get(e.node) ?? -Infinity) + 6) break;
+        decideLabelEnd.set(e.node, left + width);
+        if (right) {
           ctx.fillStyle = p.decide;
           ctx.textAlign = 'right';
-          ctx.fillText(decideLabel(e), x - 8, y - 20);
-        } else label(ctx, decideLabel(e), x, y - 20, p.decide, true);
+          ctx.fillText(text, x - 8, y - 20);
+        } else label(ctx, text, x, y - 20, p.decide, true);
       }
       break;
     case 'client-request':

@@ -1,14 +1,18 @@
 /** Short lecture-style labels for messages: prepare(4), promise(4, 1, "x"), accept(4, "x"). */
 export function messageLabel(msg: { kind: string; [k: string]: unknown }): string {
-  const v = (x: unknown) => (x === null || x === undefined ? '⊥' : typeof x === 'string' ? JSON.stringify(x) : String(x));
+  // A command written as JSON (the course's chapters send those) reads as the operation.
+  const v = (x: unknown) => (x === null || x === undefined ? '⊥' : typeof x === 'string' ? (commandText(x) ?? JSON.stringify(x)) : String(x));
+  // The course's early chapters number log commands (`seq`) before they have rounds.
+  const numbered = msg.rnd === undefined && typeof msg.seq === 'number';
   switch (msg.kind) {
     case 'prepare':
       return `prepare(${v(msg.crnd ?? msg.rnd)})`;
     case 'promise':
       return `promise(${v(msg.rnd)}, ${v(msg.vrnd)}, ${v(msg.vval)})`;
     case 'accept':
-      return `accept(${v(msg.rnd)}, ${v(msg.val)})`;
+      return numbered ? `accept(#${msg.seq}, ${v(msg.val)})` : `accept(${v(msg.rnd)}, ${v(msg.val)})`;
     case 'learn':
+      if (numbered) return msg.val === undefined ? `learn(#${msg.seq})` : `learn(#${msg.seq}, ${v(msg.val)})`;
       return `learn(${v(msg.rnd)}, ${v(msg.val)})`;
     default:
       return msg.kind;
@@ -34,6 +38,28 @@ export function decideLabel(e: { value: unknown; slot?: number }): string {
     }
   }
   if (typeof v === 'string' && v === 'no-op' && e.slot !== undefined) return `slot ${e.slot}: no-op`;
-  const text = `decided ${JSON.stringify(v)}`;
-  return text.length > 48 ? `${text.slice(0, 47)}…` : text;
+  return `decided ${valueText(v)}`;
+}
+
+/**
+ * A service command written as JSON (`{"f":"acquire","key":"L1"}`, what the course's chapters
+ * decide) as the diagram writes an operation: `acquire L1`; null for anything else.
+ */
+export function commandText(v: unknown): string | null {
+  if (typeof v !== 'string' || !v.startsWith('{')) return null;
+  try {
+    const op = JSON.parse(v) as unknown;
+    if (!op || typeof op !== 'object' || Array.isArray(op)) return null;
+    const { f, key, value } = op as { f?: unknown; key?: unknown; value?: unknown };
+    if (typeof f !== 'string') return null;
+    return [f, key, value].filter((x) => x !== undefined).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
+  } catch {
+    return null;
+  }
+}
+
+/** A decided value, short: a command as `acquire L1`, anything else as JSON, cut when long. */
+export function valueText(v: unknown): string {
+  const text = commandText(v) ?? JSON.stringify(v) ?? String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
 }

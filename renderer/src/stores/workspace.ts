@@ -135,11 +135,14 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     const base = opts.keepTheirs && f.conflictVersion ? f.conflictVersion : f.diskVersion;
     f.status = 'saving';
     try {
-      const out = await changing(f, () =>
-        app.need().writeLabFile(f.labId, f.name, text, { baseVersion: base, ...(opts.keepTheirs ? { backupReplaced: true } : {}) }),
-      );
-      f.diskText = text;
-      f.diskVersion = out.version;
+      const out = await changing(f, async () => {
+        const written = await app.need().writeLabFile(f.labId, f.name, text, { baseVersion: base, ...(opts.keepTheirs ? { backupReplaced: true } : {}) });
+        // Before the change events that came meanwhile are looked at: the host announces a save
+        // before it answers, so one of them is this save's echo, known by this version.
+        f.diskText = text;
+        f.diskVersion = written.version;
+        return written;
+      });
       f.error = null;
       if (opts.keepTheirs) {
         f.conflict = f.conflictVersion = null;
@@ -193,9 +196,13 @@ export const useWorkspaceStore = defineStore('workspace', () => {
     // Unsaved edits go to disk first, so the backup the reset keeps holds them (after a conflict,
     // the other version is backed up by that save, and ours by the reset).
     await save(f, f.conflict !== null ? { keepTheirs: true } : {});
-    const r = await changing(f, () => app.need().resetLabFile(f.labId, f.name));
-    f.text = f.diskText = r.text;
-    f.diskVersion = r.version;
+    const r = await changing(f, async () => {
+      const done = await app.need().resetLabFile(f.labId, f.name);
+      // As in save: the reset's own echo must find its version already recorded.
+      f.text = f.diskText = done.text;
+      f.diskVersion = done.version;
+      return done;
+    });
     f.status = 'saved';
     f.conflict = f.conflictVersion = null;
     f.revision++;
