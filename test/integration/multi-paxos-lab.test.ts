@@ -55,6 +55,13 @@ describe('lab 04: Multi-Paxos roles', () => {
     expect(r.safety).toBeUndefined();
   }, 120_000);
 
+  it('a starter that decides nothing earns no scenario points: every scenario asks for answers', async () => {
+    const r = await gradeModule('multi-paxos', path.join(LAB, 'starter/multi-paxos.ts'), { only: ['scenario'] });
+    expect(r.status).toBe('graded');
+    expect(r.tests.filter((t) => t.passed).map((t) => t.id)).toEqual([]);
+    expect(r.score).toBe(0);
+  }, 120_000);
+
   it('a wrong ACCEPT list names the rule and shows the element that differs; reports carry it', async () => {
     const r = await gradeModule('multi-paxos', path.join(LAB, 'mutants/no-noop-fill.ts'), { only: ['trace'] });
     const t = r.tests.find((x) => x.name === 'proposer-no-op')!;
