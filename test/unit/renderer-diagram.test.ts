@@ -7,7 +7,7 @@ import { lowerBound, upperBound } from '../../renderer/src/diagram/search.js';
 import { TraceIndex } from '../../renderer/src/diagram/trace-index.js';
 import { summarize } from '../../renderer/src/diagram/summary.js';
 import { makeLayout, arrowGeom, distToSegment, posAt } from '../../renderer/src/diagram/layout.js';
-import { drawDiagram } from '../../renderer/src/diagram/draw.js';
+import { drawDiagram, labelSpot } from '../../renderer/src/diagram/draw.js';
 import { chooseLeader } from '../../renderer/src/diagram/leader.js';
 import type { Palette } from '../../renderer/src/diagram/palette.js';
 import { hitTest } from '../../renderer/src/diagram/hit-test.js';
@@ -205,6 +205,38 @@ describe('the axis counts events by seq', () => {
     const marks = { highlights: new Map([[1, 1], [2, 2]]), steps: new Map([[1, { n: 1 }]]) };
     drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false, marks });
     expect(texts.map((t) => t.text)).toEqual(expect.arrayContaining(['⚠1', '⚠2', '1']));
+  });
+});
+
+describe('message labels stay inside the plot', () => {
+  const l = { plotLeft: 60, plotRight: 760 };
+  // How far left and right of its anchor a label of `width` drawn along the arrow reaches.
+  const extent = (width: number, g: { x1: number; y1: number; x2: number; y2: number }, t: number) => {
+    const dx = g.x2 - g.x1;
+    const half = ((width / 2) * Math.abs(dx)) / Math.hypot(dx, g.y2 - g.y1);
+    const x = g.x1 + dx * t;
+    return [x - half, x + half];
+  };
+
+  test('a third of the way along an arrow in the middle of the plot', () => {
+    expect(labelSpot(70, { x1: 200, y1: 40, x2: 400, y2: 140 }, l)).toBeCloseTo(0.3);
+  });
+
+  test('an arrow that starts left of the plot carries its label far enough in to show all of it', () => {
+    for (const g of [{ x1: 20, y1: 40, x2: 220, y2: 140 }, { x1: 220, y1: 40, x2: 20, y2: 140 }]) {
+      const t = labelSpot(70, g, l);
+      const [left, right] = extent(70, g, t);
+      expect(left, JSON.stringify(g)).toBeGreaterThanOrEqual(l.plotLeft);
+      expect(right).toBeLessThanOrEqual(l.plotRight);
+      expect(t).toBeGreaterThanOrEqual(0.05);
+      expect(t).toBeLessThanOrEqual(0.95);
+    }
+  });
+
+  test('and one that runs off the right edge keeps its label left of it', () => {
+    const g = { x1: 700, y1: 40, x2: 900, y2: 140 };
+    const [, right] = extent(70, g, labelSpot(70, g, l));
+    expect(right).toBeLessThanOrEqual(l.plotRight);
   });
 });
 

@@ -308,8 +308,9 @@ function drawArrow(
   if (detailed && a.from !== a.to && Math.hypot(g.x2 - g.x1, g.y2 - g.y1) > 70) {
     const ev = idx.events[a.sendIdx];
     const label = ev.type === 'send' ? messageLabel(ev.msg) : a.kind;
-    const tx = g.x1 + (g.x2 - g.x1) * 0.3;
-    const ty = g.y1 + (g.y2 - g.y1) * 0.3;
+    const t = labelSpot(ctx.measureText(label).width, g, l);
+    const tx = g.x1 + (g.x2 - g.x1) * t;
+    const ty = g.y1 + (g.y2 - g.y1) * t;
     ctx.save();
     ctx.translate(tx, ty);
     let angle = Math.atan2(g.y2 - g.y1, g.x2 - g.x1);
@@ -320,6 +321,23 @@ function drawArrow(
     ctx.fillText(label, 0, -8);
     ctx.restore();
   }
+}
+
+/**
+ * Where along its arrow (0 = send, 1 = delivery) a message's label goes: a third of the way, or as
+ * near to it as keeps the whole label inside the plot when the arrow runs off its left or right edge.
+ */
+export function labelSpot(width: number, g: { x1: number; y1: number; x2: number; y2: number }, l: Pick<Layout, 'plotLeft' | 'plotRight'>): number {
+  const dx = g.x2 - g.x1;
+  const len = Math.hypot(dx, g.y2 - g.y1);
+  if (dx === 0 || len === 0) return 0.3;
+  // The label is drawn along the arrow: its half-width spans this much of the x axis.
+  const reach = ((width / 2) * Math.abs(dx)) / len + 2;
+  const x = g.x1 + dx * 0.3;
+  let t = 0.3;
+  if (x - reach < l.plotLeft) t = (l.plotLeft + reach - g.x1) / dx;
+  else if (x + reach > l.plotRight) t = (l.plotRight - reach - g.x1) / dx;
+  return Math.min(0.95, Math.max(0.05, t));
 }
 
 /**
