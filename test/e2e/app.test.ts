@@ -92,9 +92,12 @@ describe('renderer in Chromium against paxlab serve', () => {
       await page.evaluate((labId) => (location.hash = `#/lab/${labId}`), id);
       await page.locator('[data-testid=editor] .cm-content').waitFor({ timeout: 20_000 });
       const instructions = page.getByTestId('instructions');
-      await expect.poll(() => instructions.innerText().then((t) => t.length), { timeout: 10_000 }).toBeGreaterThan(200);
+      await expect.poll(() => instructions.innerText().then((t) => t.length), { timeout: 20_000 }).toBeGreaterThan(200);
       expect(pageErrors, id).toEqual([]);
     }
+    // Back to the catalog, where the next test starts.
+    await page.getByRole('button', { name: 'Labs', exact: true }).click();
+    await page.getByTestId('lab-card-acceptor').waitFor({ timeout: 20_000 });
   });
 
   test('acceptor lab: the starter fails, the reference typed into the editor passes', async () => {
