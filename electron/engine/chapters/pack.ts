@@ -263,14 +263,12 @@ export function listChapters(): ChapterSummary[] {
 }
 
 export function loadChapter(id: string): ChapterPack {
+  // The ids a command accepts (a pack's manifest id, not its folder's name), for the error.
+  const ids: string[] = [];
   for (const dir of chapterDirs()) {
     const m = readJson(path.join(dir, 'manifest.json')) as { id?: unknown };
     if (m.id === id) return readChapter(dir);
+    ids.push(typeof m.id === 'string' ? m.id : path.basename(dir));
   }
-  // The ids a command accepts (a pack's manifest id, not its folder's name).
-  const ids = chapterDirs().map((d) => {
-    const m = readJson(path.join(d, 'manifest.json')) as { id?: unknown };
-    return typeof m.id === 'string' ? m.id : path.basename(d);
-  });
   throw new ChapterError(`no chapter with id '${id}' (chapters: ${ids.join(', ') || 'none'})`);
 }
