@@ -7,7 +7,7 @@ import type { TraceEvent } from '../api/types.js';
 import type { Arrow, TraceIndex } from './trace-index.js';
 import { AXIS_H, GUTTER, arrowGeom, type Layout, visibleWindow, xOf } from './layout.js';
 import type { Palette } from './palette.js';
-import { decideLabel, messageLabel } from './labels.js';
+import { decideLabel, messageLabel, opWords } from './labels.js';
 import { laneOf } from './hit-test.js';
 
 /** What a failing run marks on top of the diagram, by event index. */
@@ -473,7 +473,7 @@ function drawMarker(
       if (y !== undefined) {
         ctx.fillStyle = p.client;
         ctx.fillRect(x - 2, y - 8, 4, 16);
-        label(ctx, `${e.op.f}${'key' in e.op ? ` ${String(e.op.key)}` : ''}${'value' in e.op ? ` ${String(e.op.value)}` : ''}`, x, y - 16, p.client, true);
+        label(ctx, opWords(e.op), x, y - 16, p.client, true);
       }
       break;
     case 'ok':

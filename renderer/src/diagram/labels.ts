@@ -50,12 +50,16 @@ export function commandText(v: unknown): string | null {
   try {
     const op = JSON.parse(v) as unknown;
     if (!op || typeof op !== 'object' || Array.isArray(op)) return null;
-    const { f, key, value } = op as { f?: unknown; key?: unknown; value?: unknown };
-    if (typeof f !== 'string') return null;
-    return [f, key, value].filter((x) => x !== undefined).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
+    const { f } = op as { f?: unknown };
+    return typeof f === 'string' ? opWords(op as { f: string }) : null;
   } catch {
     return null;
   }
+}
+
+/** An operation as the diagram writes it, its words in a row: `put x 3`, `acquire L1`. */
+export function opWords(op: { f: string; key?: unknown; value?: unknown }): string {
+  return [op.f, op.key, op.value].filter((x) => x !== undefined).map((x) => (typeof x === 'string' ? x : JSON.stringify(x))).join(' ');
 }
 
 /** A decided value, short: a command as `acquire L1`, anything else as JSON, cut when long. */
