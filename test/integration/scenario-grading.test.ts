@@ -3,12 +3,12 @@
 // must catch, scenarios alone catch unsafe roles, a seed reproduces a scenario failure, and
 // `paxlab search` answers 0 / 1 / 2.
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gradeModule } from '../../electron/engine/grading/index.js';
+import { gradeModule, mutantHeader } from '../../electron/engine/grading/index.js';
 import { readTrace } from '../../electron/engine/trace/io.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -55,8 +55,8 @@ describe('scenario and search tests in grade', () => {
     for (const lab of LABS) {
       const dir = path.join(root, 'labs', lab.dir, 'mutants');
       for (const file of (await readdir(dir)).filter((f) => f.endsWith('.ts')).sort()) {
-        const header = await readFile(path.join(dir, file), 'utf8');
-        const searchRule = /^\/\/ expect-rule: search\./m.test(header);
+        // Read as lab check reads it.
+        const searchRule = (await mutantHeader(path.join(dir, file))).expected.some((r) => r.startsWith('search.'));
         if (SAFE[`${lab.id}/${file}`]) {
           if (searchRule) safeWith.push(`${lab.id}/${file}`);
         } else {

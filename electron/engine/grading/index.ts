@@ -1,6 +1,6 @@
 /** The grading engine's public API (the app, the CLI and tests use only this). */
 export { gradeModule, listGradeTests, apportionTenths, safetyVerdict, type SafetyVerdict, openSession, type GradeOptions, type GradeReport, type TestKindName, type Session } from './grade.js';
-export { checkLab, type LabCheckReport, type MutantResult } from './lab-check.js';
+export { checkLab, mutantHeader, type LabCheckReport, type MutantResult } from './lab-check.js';
 export { recordLabTraces, recordAll, type RecordResult, type TraceFileStatus } from './record.js';
 export { Sandbox, runInSandbox, type SandboxJob, type SandboxLimits, type SandboxOutcome, type SandboxFailureReason, type StartResult } from './sandbox.js';
 export { registerTestKind, testKinds, testKind, type TestKindProvider, type GradeTest, type TestEnv, type TestOutcome, type ListOptions } from './test-kinds.js';

@@ -55,7 +55,7 @@ export interface LabCheckReport {
 }
 
 /** A mutant's header: the bug (its first comment line) and the rules it expects to be named. */
-async function mutantHeader(file: string): Promise<{ bug: string; expected: string[] }> {
+export async function mutantHeader(file: string): Promise<{ bug: string; expected: string[] }> {
   const text = await readFile(file, 'utf8');
   const m = /^\s*(?:\/\/\s?(.*)|\/\*+\s*([\s\S]*?)\*\/)/.exec(text);
   const raw = (m?.[1] ?? m?.[2] ?? '').replace(/^\s*\*\s?/gm, '').trim();
