@@ -40,9 +40,10 @@ describe('Multi-Paxos playground in Chromium', () => {
     await page.getByTestId('node-count').selectOption('5');
     await page.getByTestId('client-count').fill('3');
     await page.getByTestId('client-keys').fill('3');
-    await page.getByTestId('client-ops').fill('120');
-    // Paced, so the faults land while the clients run.
-    await page.getByTestId('client-rate').fill('25');
+    await page.getByTestId('client-ops').fill('200');
+    // Paced (200 operations take each client at least 20 s), so the faults land while the clients
+    // run even when a busy machine makes every step of the test slow.
+    await page.getByTestId('client-rate').fill('10');
     await page.getByTestId('start-cluster').click();
     await page.getByTestId('cluster-status').filter({ hasText: 'running' }).waitFor({ timeout: 90_000 });
     await page.getByTestId('clients-panel').waitFor();
@@ -101,13 +102,13 @@ describe('Multi-Paxos playground in Chromium', () => {
     expect(new Set(stores).size).toBe(1);
     expect(stores[0]!.length).toBeGreaterThan(0);
 
-    // The engine's live verdict: linearizable, over every operation (3 × 120, then c1's final reads).
+    // The engine's live verdict: linearizable, over every operation (3 × 200, then c1's final reads).
     await expect.poll(() => attr('live-verdict', 'data-verdict'), { timeout: 90_000 }).toBe('ok');
     const verdict = (await page.getByTestId('live-verdict').textContent())!;
     expect(verdict).toMatch(/linearizable/);
     const judged = /(\d+) of (\d+) operations judged/.exec(verdict)!;
     expect(judged[1]).toBe(judged[2]);
-    expect(Number(judged[1])).toBeGreaterThanOrEqual(360);
+    expect(Number(judged[1])).toBeGreaterThanOrEqual(600);
     // The crashed leader, restarted from its stable storage, catches up: all five agree.
     await page.getByTestId(`mp-restart-${leader}`).click();
     // A fresh node process: slow to start when the machine is busy.
