@@ -1,6 +1,6 @@
 // Class runs over hostile submissions (test/fixtures/hostile): `paxlab grade-all` gives every
-// attack its row with a clear status and score, the correct submissions beside them full points, and
-// a grader that is stopped or killed costs its own row, never the run. (Each attack graded on its
+// attack on the class run its row with a clear status and score, the correct submissions beside
+// them full points, and a grader that is stopped or killed costs its own row, never the run. (Each attack graded on its
 // own is hostile.test.ts's.)
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
@@ -34,10 +34,12 @@ describe('grade-all over every hostile submission', () => {
   it('writes a row for each, the correct ones at full score; a single file cannot import its neighbour', async () => {
     const subs = path.join(tmp, 'class');
     await mkdir(subs);
-    // Each attack is graded on its own above; here, one of each way to go after the grading
+    // Each attack is graded on its own in hostile.test.ts; here, the ways to go after the grading
     // process or the class run itself (kill or stop the grader, exhaust the type checker, memory
-    // outside the heap, hang, leak) and a row whose text needs a look of its own (ANSI escapes).
-    const names = ['kills-parent', 'stops-parent', 'type-bomb', 'off-heap', 'hangs-everywhere', 'exfiltrates', 'ansi-output'];
+    // outside the heap) and a row whose text needs a look of its own (ANSI escapes). Attacks on a
+    // single grade (hangs, leaks, forged verdicts; the proposer's and learner's) are no different in
+    // a class run: each grade is its own process.
+    const names = ['kills-parent', 'stops-parent', 'type-bomb', 'off-heap', 'ansi-output'];
     const expected: string[] = [];
     for (const name of names) {
       const files = await readdir(path.join(hostile, name));
@@ -65,42 +67,7 @@ describe('grade-all over every hostile submission', () => {
     expect(byName.get('type-bomb')).toMatch(/^type-bomb,build-error,0,20,0,\d+,"?build error: .*the type check exceeded its limit/);
     for (const [name, row] of byName) {
       expect(row, name).not.toMatch(/,grader-failed,/);
-      if (!['alice', 'bob', 'exfiltrates'].includes(name)) expect(row, name).toMatch(new RegExp(`^${name},(graded|build-error),0,20,`));
-    }
-  }, 900_000);
-
-  it('the same for the proposer and learner labs: every hostile row, the correct ones at full score', async () => {
-    // A correct implementation in another style than the reference's, graded beside the attacks.
-    const correct: Record<'proposer' | 'learner', string[]> = {
-      proposer: ['test/fixtures/proposer/tally-class/proposer.ts'],
-      learner: ['test/fixtures/learner/string-keys/learner.ts'],
-    };
-    for (const lab of ['proposer', 'learner'] as const) {
-      const subs = path.join(tmp, `class-${lab}`);
-      await mkdir(subs);
-      const expected: string[] = [];
-      for (const e of await readdir(hostile, { withFileTypes: true })) {
-        if (!e.isDirectory() || !(await readdir(path.join(hostile, e.name))).includes(`${lab}.ts`)) continue;
-        await mkdir(path.join(subs, e.name));
-        await cp(path.join(hostile, e.name, `${lab}.ts`), path.join(subs, e.name, `${lab}.ts`));
-        expected.push(e.name);
-      }
-      for (const [i, file] of correct[lab].entries()) {
-        await cp(path.dirname(path.join(root, file)), path.join(subs, `correct-${i}`), { recursive: true });
-        expected.push(`correct-${i}`);
-      }
-      const out = path.join(tmp, `class-${lab}.csv`);
-      const r = await cli(['grade-all', lab, subs, '--out', out, '--jobs', '2']);
-      expect(r.code, r.stderr).toBe(0);
-      const rows = (await readFile(out, 'utf8')).trim().split('\n').slice(1);
-      const byName = new Map(rows.map((l) => [l.split(',')[0], l]));
-      expect([...byName.keys()].sort()).toEqual(expected.sort());
-      const max = lab === 'proposer' ? 30 : 10;
-      const n = (await listGradeTests(lab, { hidden: true })).length;
-      for (const [name, row] of byName) {
-        if (name.startsWith('correct-')) expect(row, name).toBe(`${name},graded,${max},${max},${n},0,`);
-        else expect(row, name).toMatch(new RegExp(`^${name},(graded|build-error),0,${max},`));
-      }
+      if (!['alice', 'bob'].includes(name)) expect(row, name).toMatch(new RegExp(`^${name},(graded|build-error),0,20,`));
     }
   }, 900_000);
 

@@ -5,7 +5,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv } from 'ajv';
-import { gradeModule, HIDDEN_DETAILS, listGradeTests, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport } from '../../electron/engine/grading/index.js';
+import { formatLabCheck } from '../../electron/cli/commands/lab-check.js';
+import { expectSoundPack } from '../support/sound-pack.js';
+import { gradeModule, HIDDEN_DETAILS, listGradeTests, loadLab, toGradescope, toJUnitXml, formatReportText, xmlEscape, type GradeReport, type LabCheckReport } from '../../electron/engine/grading/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const fixtures = path.join(root, 'test/fixtures');
@@ -239,12 +241,16 @@ describe('paxlab CLI', () => {
     const rec = await cli(['trace', 'record', 'learner', '--check']);
     expect(rec.code).toBe(0);
     expect(rec.stdout).toMatch(/up to date/);
-    const check = await cli(['lab', 'check', 'learner']);
-    expect(check.code).toBe(0);
-    expect(check.stdout).toMatch(/kill rate: 7\/7 = 100%/);
-    // Each mutant with the rules its header expects, each one named by a failing test.
-    expect(check.stdout).toMatch(/✓ mutants\/mixes-rounds\.ts: .*\n\s+expects: learner\.per-round ✓, search\.learner-safety ✓\n\s+caught by \d+ test\(s\): learner\.per-round \(trace:/);
-    expect(check.stdout).not.toMatch(/not named/);
+    // The learner's lab check, through the CLI: a sound pack, and the text report of the same data
+    // names each mutant with the rules its header expects and the tests that caught it.
+    const check = await cli(['lab', 'check', 'learner', '--json']);
+    expect(check.code, check.stderr).toBe(0);
+    const report = JSON.parse(check.stdout) as LabCheckReport;
+    expectSoundPack(report, 4);
+    const text = formatLabCheck(report);
+    expect(text).toMatch(new RegExp(`kill rate: ${report.mutants.length}/${report.mutants.length} = 100%`));
+    expect(text).toMatch(/✓ mutants\/mixes-rounds\.ts: .*\n\s+expects: learner\.per-round ✓, search\.learner-safety ✓\n\s+caught by \d+ test\(s\): learner\.per-round \(trace:/);
+    expect(text).not.toMatch(/not named/);
   }, 300_000);
 });
 
