@@ -136,7 +136,10 @@ describe('the course player', () => {
     expect(readFileSync(disk, 'utf8')).toBe(STARTER);
     const signature = page.locator('[data-testid=editor] .cm-readonly-line').filter({ hasText: /^\s*onClientRequest\(/ });
     const signatureText = await signature.innerText();
+    const opacity = (l: Locator) => l.evaluate((el) => Number(getComputedStyle(el).opacity));
     expect(await page.locator('[data-testid=editor] .cm-handler-line').count()).toBeGreaterThan(2);
+    expect(await opacity(signature)).toBeLessThan(1);
+    expect(await opacity(page.locator('[data-testid=editor] .cm-handler-line').first())).toBe(1);
     await signature.click({ position: { x: 4, y: 4 } }); // at the line's start, before the handler's `{`
     await page.keyboard.type('zzz');
     await page.keyboard.press('Enter');

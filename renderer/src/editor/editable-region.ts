@@ -112,9 +112,9 @@ function lineDecorations(state: EditorState): DecorationSet {
 }
 
 const theme = EditorView.baseTheme({
-  '.cm-readonly-line': { opacity: '0.6' },
-  '&light .cm-handler-line': { backgroundColor: 'rgba(40, 110, 230, 0.06)' },
-  '&dark .cm-handler-line': { backgroundColor: 'rgba(120, 170, 255, 0.08)' },
+  '.cm-readonly-line': { opacity: '0.55' },
+  '&light .cm-handler-line': { backgroundColor: 'rgba(40, 110, 230, 0.06)', boxShadow: 'inset 3px 0 0 rgba(40, 110, 230, 0.45)' },
+  '&dark .cm-handler-line': { backgroundColor: 'rgba(120, 170, 255, 0.08)', boxShadow: 'inset 3px 0 0 rgba(120, 170, 255, 0.5)' },
 });
 
 /**
