@@ -3,20 +3,29 @@
  * course lists chapters 0–9; chapter 4's frame, a prediction, the break (the naive protocol on real
  * node processes: both clients hold the lock, the events ringed in the diagram and the operation
  * marked in the clients' history), narration stepping by button and key, the fix typed into the
- * editor, the rerun passing, and the progress kept. Then a seed story from chapter 9, reached from
+ * editor (only the handler's body is editable: typing on a read-only line changes nothing; a file
+ * that lost the handler is editable whole), the rerun passing, and the progress kept. Then a seed story from chapter 9, reached from
  * a role lab's instructions, and its Break, whose nine ringed events scroll beside the narration.
  * Screenshots of each step go to test-results/screenshots/.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { repoRoot } from './helpers/renderer-build.js';
-import { openApp, shot, typeIntoEditor, type AppSession } from './helpers/app-page.js';
+import { openApp, shot, typeIntoHandler, type AppSession } from './helpers/app-page.js';
+import { findHandlerRegion, handlerBodyLines } from '../../renderer/src/editor/handler-region.js';
 
 let app: AppSession;
 let page: Page;
-const FIX = readFileSync(path.join(repoRoot, 'labs/chapter-4-wait-for-learn/reference/node.ts'), 'utf8');
+const CHAPTER_4 = path.join(repoRoot, 'labs/chapter-4-wait-for-learn');
+const STARTER = readFileSync(path.join(CHAPTER_4, 'starter/node.ts'), 'utf8');
+const REFERENCE = readFileSync(path.join(CHAPTER_4, 'reference/node.ts'), 'utf8');
+/** The lines of a text's handler body (between the brace lines), as Ctrl+A in the body selects them. */
+const bodyLines = (text: string) => handlerBodyLines(text, findHandlerRegion(text, 'onClientRequest')!);
+/** What the student types: the reference's handler body; and the file it makes, the starter with that body. */
+const FIX_BODY = REFERENCE.slice(bodyLines(REFERENCE).from, bodyLines(REFERENCE).to);
+const FIXED = STARTER.slice(0, bodyLines(STARTER).from) + FIX_BODY + STARTER.slice(bodyLines(STARTER).to);
 
 beforeAll(async () => {
   app = await openApp();
@@ -120,7 +129,24 @@ describe('the course player', () => {
     for (const l of [page.locator('[data-testid=editor] .cm-activeLine'), page.getByTestId('run-fix'), page.getByTestId('stage-fix')]) {
       expect(await onScreen(l)).toBe(true);
     }
-    await typeIntoEditor(page, FIX);
+    // Only the handler's body is editable: the pane says so, the rest is dimmed, and typing on a
+    // read-only line (the handler's own signature line) changes nothing.
+    expect(await page.getByTestId('editable-note').innerText()).toMatch(/Only the body of onClientRequest is editable/);
+    const disk = path.join(app.served.workspace, 'chapter-4', 'node.ts');
+    expect(readFileSync(disk, 'utf8')).toBe(STARTER);
+    const signature = page.locator('[data-testid=editor] .cm-readonly-line').filter({ hasText: /^\s*onClientRequest\(/ });
+    const signatureText = await signature.innerText();
+    const opacity = (l: Locator) => l.evaluate((el) => Number(getComputedStyle(el).opacity));
+    expect(await page.locator('[data-testid=editor] .cm-handler-line').count()).toBeGreaterThan(2);
+    expect(await opacity(signature)).toBeLessThan(1);
+    expect(await opacity(page.locator('[data-testid=editor] .cm-handler-line').first())).toBe(1);
+    await signature.click({ position: { x: 4, y: 4 } }); // at the line's start, before the handler's `{`
+    await page.keyboard.type('zzz');
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Backspace');
+    expect(await signature.innerText()).toBe(signatureText);
+    expect(await page.getByTestId('save-status').innerText()).toBe('Saved');
+    await typeIntoHandler(page, FIX_BODY);
     await shot(page, 'course-5-fix-typed');
     await page.getByTestId('run-fix').click();
     const verdict = page.getByTestId('fix-verdict');
@@ -130,7 +156,7 @@ describe('the course player', () => {
     expect(await page.getByTestId('fix-run').locator('[data-testid=run-highlights]').count()).toBe(0);
     await expect.poll(() => page.getByTestId('fix-run').getByTestId('history-verdict').innerText(), { timeout: 30_000 }).toBe('linearizable');
     // The student's file is what ran: it is on disk in the workspace.
-    expect(readFileSync(path.join(app.served.workspace, 'chapter-4', 'node.ts'), 'utf8')).toBe(FIX);
+    expect(readFileSync(disk, 'utf8')).toBe(FIXED);
     // Then the lab grading path for chapter-4: the chapter's pinned, random and search tests, all passed.
     const grading = page.getByTestId('fix-grading');
     await grading.waitFor({ timeout: 30_000 });
@@ -141,6 +167,16 @@ describe('the course player', () => {
     await shot(page, 'course-6-fix-passes');
     await grading.scrollIntoViewIfNeeded();
     await shot(page, 'course-6b-fix-grading');
+    // The file changed elsewhere without the handler: reloaded, editable whole, and the pane says
+    // why; with the handler back, the restriction is back.
+    writeFileSync(disk, FIXED.replace('  onClientRequest(r: ClientRequest)', '  onRequest(r: ClientRequest)'));
+    await expect.poll(() => page.getByTestId('handler-missing').innerText().catch(() => ''), { timeout: 20_000 }).toBe(
+      'onClientRequest was not found in your file: the whole file is editable.',
+    );
+    expect(await page.locator('[data-testid=editor] .cm-readonly-line').count()).toBe(0);
+    writeFileSync(disk, FIXED);
+    await page.getByTestId('editable-note').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid=editor] .cm-readonly-line').count()).toBeGreaterThan(0);
 
     // The progress is kept (in the workspace): reload and look at the course.
     await page.reload();

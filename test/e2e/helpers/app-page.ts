@@ -61,6 +61,18 @@ export async function typeIntoEditor(page: Page, text: string): Promise<void> {
   await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
 }
 
+/**
+ * Replace the handler's body as a student would in the course's Fix step: click a line of the
+ * body, select all (which there selects the body's lines), delete, type; wait until it is saved.
+ */
+export async function typeIntoHandler(page: Page, body: string): Promise<void> {
+  await page.locator('[data-testid=editor] .cm-handler-line').first().click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.press('Delete');
+  await page.keyboard.insertText(body);
+  await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+}
+
 export async function editorText(page: Page): Promise<string> {
   return page.evaluate(() => {
     const lines = [...document.querySelectorAll('[data-testid=editor] .cm-line')].map((l) => (l as HTMLElement).innerText);
