@@ -4,8 +4,10 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'labs/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Generous: a test's timeout catches a hang, never slowness. Grading and real processes on a
+    // 2-core machine with the other core busy take several times their quiet time.
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     // Integration tests spawn real processes; two cores do not like many of them at once.
     maxWorkers: 2,
   },
