@@ -227,6 +227,10 @@ describe('the axis counts events by seq', () => {
     const tall = makeLayout({ ...l.vp, height: 2 * l.vp.height }, idx.lanes);
     const tallYs = idx.lanes.map((n) => tall.rowY.get(n)!);
     for (let k = 1; k < tallYs.length; k++) expect(tallYs[k] - tallYs[k - 1]).toBeGreaterThan(ys[k] - ys[k - 1]);
+    // Twenty clients share the room of six: the plot still fits a screen.
+    const clients = (n: number) => Array.from({ length: n }, (_, k) => `c${k + 1}`);
+    expect(minPlotHeight([1, 2, 3, 4, 5, ...clients(20)])).toBeCloseTo(minPlotHeight([1, 2, 3, 4, 5, ...clients(6)]));
+    expect(minPlotHeight([1, 2, 3, 4, 5, ...clients(6)])).toBeGreaterThan(minPlotHeight([1, 2, 3, 4, 5, ...clients(3)]));
   });
 
   test('a failing run’s marks: numbered tags on the highlighted events and the steps', () => {

@@ -332,7 +332,7 @@ function drawArrow(
   ctx.setLineDash([]);
   if (g.end === 'deliver' && a.from !== a.to) arrowHead(ctx, g.x1, g.y1, g.x2, g.y2, selected ? 10 : 8);
   if (g.end === 'drop') cross(ctx, g.x2, g.y2, 6, p.drop, 2.5);
-  if (detailed && !overview && a.from !== a.to && Math.hypot(g.x2 - g.x1, g.y2 - g.y1) > 70) {
+  if (detailed && a.from !== a.to && Math.hypot(g.x2 - g.x1, g.y2 - g.y1) > 70) {
     const ev = idx.events[a.sendIdx];
     const text = ev.type === 'send' ? messageLabel(ev.msg) : a.kind;
     const width = ctx.measureText(text).width;

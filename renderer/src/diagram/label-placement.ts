@@ -51,8 +51,9 @@ export interface Bounds {
   bottom: number;
 }
 
-/** Space kept between two labels, and between a label and the plot's edge. */
+/** Space kept between two labels (more side by side: two labels in a row must not read as one). */
 const MARGIN = 1;
+const GAP_X = 8;
 /** A "+N" summarises the left-out decisions of one lane that lie within this many pixels of each other. */
 const MORE_RUN = 120;
 
@@ -182,7 +183,8 @@ function tryPlace(r: LabelRequest, placed: PlacedLabel[], bounds: Bounds, h: num
   for (const s of r.spots) {
     const box: LabelBox = { cx: s.cx, cy: s.cy, w: r.width, h, angle: s.angle ?? 0 };
     if (!inside(box, bounds)) continue;
-    if (placed.some((p) => boxesOverlap(box, p))) continue;
+    const wide = { ...box, w: box.w + GAP_X };
+    if (placed.some((p) => boxesOverlap(wide, { ...p, w: p.w + GAP_X }))) continue;
     placed.push({ ...box, text: r.text, color: r.color, role: r.role });
     return true;
   }

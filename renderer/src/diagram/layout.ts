@@ -17,6 +17,8 @@ const PAD_BOTTOM = 24;
  */
 export const MIN_NODE_GAP = 30;
 export const MIN_CLIENT_GAP = 22;
+/** Beyond this many clients their lanes share the room of this many (a run may have 20): the plot stays on screen. */
+const ROOMY_CLIENTS = 6;
 
 export interface Viewport {
   /** Axis position at the left edge of the plot area. */
@@ -40,12 +42,14 @@ export interface Layout {
 
 /** The least gap above each lane after the first (client lanes may be closer to each other). */
 function minGaps(lanes: Array<number | string>): number[] {
-  return lanes.slice(1).map((n, k) => (typeof n === 'string' && typeof lanes[k] === 'string' ? MIN_CLIENT_GAP : MIN_NODE_GAP));
+  const clientGaps = lanes.filter((n) => typeof n === 'string').length - 1;
+  const clientGap = clientGaps > ROOMY_CLIENTS - 1 ? (MIN_CLIENT_GAP * (ROOMY_CLIENTS - 1)) / clientGaps : MIN_CLIENT_GAP;
+  return lanes.slice(1).map((n, k) => (typeof n === 'string' && typeof lanes[k] === 'string' ? clientGap : MIN_NODE_GAP));
 }
 
 /** The height at which every lane gets its least gap: below it the lanes would have to squeeze. */
 export function minPlotHeight(lanes: Array<number | string>): number {
-  return TOP + minGaps(lanes).reduce((a, b) => a + b, 0) + PAD_BOTTOM;
+  return Math.ceil(TOP + minGaps(lanes).reduce((a, b) => a + b, 0) + PAD_BOTTOM);
 }
 
 /** Lanes spread over the height, each gap in proportion to its least size (squeezed only below minPlotHeight). */
