@@ -79,6 +79,16 @@ async function expectReadableDiagram(): Promise<void> {
   expect([...new Set(wrong)]).toEqual([]);
 }
 
+/** A screenshot of the diagram frozen (Pause) at a moment that shows decisions, then live again. */
+async function shotOfDecisions(name: string): Promise<void> {
+  await expect.poll(async () => (await diagramLook()).labels, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+  await page.getByTestId('pause').click();
+  const frozen = await diagramLook();
+  expect(frozen.overlaps).toEqual([]);
+  await shot(name);
+  await page.getByTestId('live').click();
+}
+
 beforeAll(async () => {
   app = await openApp();
   page = app.page;
@@ -109,14 +119,14 @@ describe('Multi-Paxos playground in Chromium', () => {
     await expect.poll(() => doneOf('c1'), { timeout: 90_000 }).toBeGreaterThanOrEqual(10);
     await expect.poll(() => page.locator('[data-testid="mp-node-1"] .cell[data-state="applied"]').count(), { timeout: 90_000 }).toBeGreaterThan(0);
     await expectReadableDiagram();
-    await shot('multipaxos-running');
+    await shotOfDecisions('multipaxos-running');
     // A smaller window, and the dark theme: the lanes keep their gaps (the logs below give way).
     await page.setViewportSize({ width: 1024, height: 700 });
     await expectReadableDiagram();
-    await shot('multipaxos-1024x700');
+    await shotOfDecisions('multipaxos-1024x700');
     await page.getByTestId('theme-toggle').click();
     await expectReadableDiagram();
-    await shot('multipaxos-1024x700-dark');
+    await shotOfDecisions('multipaxos-1024x700-dark');
     await page.getByTestId('theme-toggle').click();
     await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -210,8 +210,9 @@ function summarizeLeftOut(left: LabelRequest[], h: number, measure: (text: strin
       while (k < list.length && list[k].anchor!.x - start.anchor!.x <= MORE_RUN) (k++, n++);
       const text = `+${n}`;
       const width = measure(text);
-      const a = start.anchor!;
-      out.push({ text, width, priority: -1, spots: besideMarker(a.x, a.y, width, h, a.above, a.below, 7).slice(0, 4), color: start.color, role: 'more', lane: start.lane });
+      // Beside the run's first star, else beside its last.
+      const spots = [start.anchor!, list[k - 1].anchor!].flatMap((a) => besideMarker(a.x, a.y, width, h, a.above, a.below, 7));
+      out.push({ text, width, priority: -1, spots, color: start.color, role: 'more', lane: start.lane });
     }
   }
   return out;
