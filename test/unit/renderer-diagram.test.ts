@@ -203,6 +203,18 @@ describe('the axis counts events by seq', () => {
     expectApart(again);
   });
 
+  test('a decision just left of the plot (under the gutter) gets no label: moved in, it would seem another’s', () => {
+    const events = trace((r) => {
+      r.record({ type: 'decide', t: 1, node: 2, value: '{"f":"acquire","key":"L"}', slot: 1 });
+      r.record({ type: 'decide', t: 2, node: 1, value: '{"f":"acquire","key":"M"}', slot: 1 });
+    });
+    const idx = new TraceIndex(events);
+    // The first decide sits 10 px left of the plot's edge, the second well inside.
+    const l = makeLayout({ x0: 1 + 10 / 40, scale: 40, mode: 'order', width: 600, height: 300 }, idx.nodes);
+    const placed = drawDiagram(recordingContext().ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
+    expect(placed.map((t) => t.text)).toEqual(['decided acquire M']);
+  });
+
   test('five nodes and three clients at the least height: lanes keep their gaps, the labels their room', () => {
     // A Multi-Paxos run's shape: every node decides each slot at almost the same moment.
     const r = new TraceRecorder({ source: 'sim', nodes: [1, 2, 3, 4, 5], clients: ['c1', 'c2', 'c3'] });

@@ -529,11 +529,11 @@ function drawMarker(
       break;
     case 'error':
       if (lane !== undefined && y !== undefined) besideLane(ctx, l, '⚠ error', x, lane, 'above', p.crash, PRIORITY.fault);
-      else at(ctx, '⚠ error', x, AXIS_H + 24, p.crash, PRIORITY.fault);
+      else at(ctx, l, '⚠ error', x, AXIS_H + 24, p.crash, PRIORITY.fault);
       break;
     case 'heal':
       vline(ctx, x, l, p.restart);
-      at(ctx, 'heal', x, AXIS_H + 10, p.restart, PRIORITY.network);
+      at(ctx, l, 'heal', x, AXIS_H + 10, p.restart, PRIORITY.network);
       break;
     case 'link': {
       const ya = l.rowY.get(e.a);
@@ -547,11 +547,11 @@ function drawMarker(
       ctx.lineTo(x, yb);
       ctx.stroke();
       ctx.setLineDash([]);
-      at(ctx, e.up ? `link ${e.a}–${e.b} restored` : `✂ link ${e.a}–${e.b}`, x, (ya + yb) / 2, e.up ? p.restart : p.drop, PRIORITY.network);
+      at(ctx, l, e.up ? `link ${e.a}–${e.b} restored` : `✂ link ${e.a}–${e.b}`, x, (ya + yb) / 2, e.up ? p.restart : p.drop, PRIORITY.network);
       break;
     }
     case 'net':
-      at(ctx, `net loss ${e.network.loss} dup ${e.network.dup}`, x, l.vp.height - labelH / 2, p.muted, PRIORITY.network);
+      at(ctx, l, `net loss ${e.network.loss} dup ${e.network.dup}`, x, l.vp.height - labelH / 2, p.muted, PRIORITY.network);
       break;
     default:
       break;
@@ -601,7 +601,9 @@ function besideLane(
   priority: number,
   role: 'decide' | 'event' = 'event',
 ): void {
-  if (overview) return;
+  // A marker just outside the plot (drawn under the gutter, or past the right edge) gets no label:
+  // moved into the plot, it would seem to belong to something else.
+  if (overview || x < l.plotLeft || x > l.plotRight) return;
   const y = l.rowY.get(lane);
   if (y === undefined) return;
   const k = l.nodes.indexOf(lane);
@@ -617,8 +619,8 @@ function besideLane(
 }
 
 /** Asks for a label starting just right of x, at height y (or just left of x when that has no room). */
-function at(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, priority: number): void {
-  if (overview) return;
+function at(ctx: CanvasRenderingContext2D, l: Layout, text: string, x: number, y: number, color: string, priority: number): void {
+  if (overview || x < l.plotLeft || x > l.plotRight) return;
   const width = ctx.measureText(text).width;
   const spots: Spot[] = [{ cx: x + 8 + width / 2, cy: y }, { cx: x - 8 - width / 2, cy: y }];
   wanted.push({ text, width, priority, spots, color, role: 'event' });
