@@ -4,13 +4,15 @@
  * the clients run; the log views (from the nodes' own snapshots) converge on every live replica and
  * the live verdict, judged in the engine, says linearizable. Screenshots go to
  * test-results/screenshots/. Waits are long: on a busy machine the page sees the cluster late, never
- * wrongly.
+ * wrongly. While it runs, the live diagram is checked readable (lanes apart, decision labels apart and
+ * inside the plot) at 1280×800 and 1024×700, light and dark.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { openApp, type AppSession } from './helpers/app-page.js';
 import { SCREENSHOTS } from './helpers/browser.js';
+import { AXIS_H, GUTTER, MIN_CLIENT_GAP, MIN_NODE_GAP, minPlotHeight } from '../../renderer/src/diagram/layout.js';
 
 let app: AppSession;
 let page: Page;
@@ -22,6 +24,75 @@ const doneOf = async (client: string) => Number(await page.getByTestId(`client-$
 async function crowned(): Promise<number | null> {
   const ids = await page.locator('[data-testid^="mp-leader-"]').evaluateAll((els) => els.map((e) => Number(e.getAttribute('data-testid')!.slice('mp-leader-'.length))));
   return ids.length === 1 ? ids[0] : null;
+}
+
+/**
+ * What the page shows of the live diagram, measured in the page in one go (one frame): the lanes'
+ * heights, the canvas's height, and the decision labels' boxes that overlap another or leave the plot.
+ */
+async function diagramLook() {
+  return page.evaluate(({ gutter, axisH }) => {
+    const canvas = document.querySelector('[data-testid=diagram]')!;
+    const c = canvas.getBoundingClientRect();
+    const boxes = [...document.querySelectorAll('[data-testid=decide-label]')].map((el) => ({ text: el.textContent ?? '', r: el.getBoundingClientRect() }));
+    const tol = 0.5;
+    const overlaps: string[] = [];
+    for (let i = 0; i < boxes.length; i++)
+      for (let j = i + 1; j < boxes.length; j++) {
+        const [a, b] = [boxes[i].r, boxes[j].r];
+        if (a.left < b.right - tol && b.left < a.right - tol && a.top < b.bottom - tol && b.top < a.bottom - tol) overlaps.push(`${boxes[i].text} / ${boxes[j].text}`);
+      }
+    const outside = boxes
+      .filter(({ r }) => r.left < c.left + gutter - tol || r.right > c.right - 8 + tol || r.top < c.top + axisH - tol || r.bottom > c.bottom + tol)
+      .map((b) => b.text);
+    return {
+      labels: boxes.length,
+      overlaps,
+      outside,
+      lanes: (canvas.getAttribute('data-lanes') ?? '').split(',').map(Number),
+      nodes: Number(canvas.getAttribute('data-nodes')),
+      height: c.height,
+    };
+  }, { gutter: GUTTER, axisH: AXIS_H });
+}
+
+/**
+ * The diagram of 5 nodes and 3 clients is readable now: every frame looked at (until two showed
+ * decision labels) has its lanes apart and its decision labels apart and inside the plot.
+ */
+async function expectReadableDiagram(): Promise<void> {
+  const wrong: string[] = [];
+  const least = minPlotHeight([1, 2, 3, 4, 5, 'c1', 'c2', 'c3']);
+  let seen = 0;
+  await expect.poll(async () => {
+    const look = await diagramLook();
+    wrong.push(...look.overlaps.map((o) => `overlap: ${o}`), ...look.outside.map((o) => `outside the plot: ${o}`));
+    if (look.nodes !== 5 || look.lanes.length !== 8) wrong.push(`lanes: ${look.nodes} nodes, ${look.lanes.length} lanes`);
+    if (look.height < least - 1) wrong.push(`diagram ${look.height} px high, lanes need ${least}`);
+    for (let k = 1; k < look.lanes.length; k++) {
+      const gap = look.lanes[k] - look.lanes[k - 1];
+      if (gap < (k <= look.nodes ? MIN_NODE_GAP : MIN_CLIENT_GAP) - 1) wrong.push(`lanes ${k} and ${k + 1} are ${gap} px apart`);
+    }
+    if (look.labels >= 2) seen++;
+    return seen;
+  }, { timeout: 60_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+  expect([...new Set(wrong)]).toEqual([]);
+}
+
+/** A screenshot of the diagram frozen (Pause) at a moment that shows decisions, then live again. */
+async function shotOfDecisions(name: string): Promise<void> {
+  // The view may move on between the look and the click: a few tries for a frozen frame with labels.
+  for (let attempt = 0; ; attempt++) {
+    await expect.poll(async () => (await diagramLook()).labels, { timeout: 60_000, interval: 100 }).toBeGreaterThanOrEqual(2);
+    await page.getByTestId('pause').click();
+    const frozen = await diagramLook();
+    expect(frozen.overlaps).toEqual([]);
+    expect(frozen.outside).toEqual([]);
+    if (frozen.labels >= 2 || attempt === 4) break;
+    await page.getByTestId('live').click();
+  }
+  await shot(name);
+  await page.getByTestId('live').click();
 }
 
 beforeAll(async () => {
@@ -85,6 +156,19 @@ describe('Multi-Paxos playground in Chromium', () => {
     await shot('multipaxos-follower-paused');
     await page.getByTestId(`resume-${follower}`).click();
     await expect.poll(() => attr(`mp-node-${follower}`, 'data-condition'), { timeout: 90_000 }).toBe('up');
+
+    // The diagram of 5 nodes and 3 clients is readable (checked after the faults, which must land
+    // while the clients run), at 1280×800 and, with the logs below giving way, at 1024×700, light and dark.
+    await expectReadableDiagram();
+    await shotOfDecisions('multipaxos-diagram-1280x800');
+    await page.setViewportSize({ width: 1024, height: 700 });
+    await expectReadableDiagram();
+    await shotOfDecisions('multipaxos-1024x700');
+    await page.getByTestId('theme-toggle').click();
+    await expectReadableDiagram();
+    await shotOfDecisions('multipaxos-1024x700-dark');
+    await page.getByTestId('theme-toggle').click();
+    await page.setViewportSize({ width: 1280, height: 800 });
 
     // The clients finish; every live replica shows the same applied prefix and the same store.
     await page.getByTestId('clients-phase').filter({ hasText: 'done' }).waitFor({ timeout: 300_000 });

@@ -6,8 +6,9 @@ import { describe, expect, test } from 'vitest';
 import { lowerBound, upperBound } from '../../renderer/src/diagram/search.js';
 import { TraceIndex } from '../../renderer/src/diagram/trace-index.js';
 import { summarize } from '../../renderer/src/diagram/summary.js';
-import { makeLayout, arrowGeom, distToSegment, posAt } from '../../renderer/src/diagram/layout.js';
-import { drawDiagram, labelSpot } from '../../renderer/src/diagram/draw.js';
+import { makeLayout, arrowGeom, distToSegment, posAt, minPlotHeight, MIN_NODE_GAP, MIN_CLIENT_GAP } from '../../renderer/src/diagram/layout.js';
+import { drawDiagram } from '../../renderer/src/diagram/draw.js';
+import { besideMarker, boxesOverlap, inside, labelSpot, outline, placeLabels, type LabelRequest, type PlacedLabel } from '../../renderer/src/diagram/label-placement.js';
 import { chooseLeader } from '../../renderer/src/diagram/leader.js';
 import type { Palette } from '../../renderer/src/diagram/palette.js';
 import { hitTest } from '../../renderer/src/diagram/hit-test.js';
@@ -177,21 +178,71 @@ describe('the axis counts events by seq', () => {
 
   test('decisions close together on one node line do not overprint their labels', () => {
     const events = trace((r) => {
-      for (let k = 1; k <= 4; k++) r.record({ type: 'decide', t: k, node: 1, value: `{"f":"release","key":"L${k}"}`, slot: k });
-      r.record({ type: 'decide', t: 5, node: 2, value: '{"f":"acquire","key":"L9"}', slot: 1 });
+      for (let k = 1; k <= 6; k++) r.record({ type: 'decide', t: k, node: 1, value: `{"f":"release","key":"L${k}"}`, slot: k });
+      r.record({ type: 'decide', t: 7, node: 2, value: '{"f":"acquire","key":"L9"}', slot: 1 });
     });
     const idx = new TraceIndex(events);
-    // 20 px between events: far less than a label's width.
-    const l = makeLayout({ x0: -1, scale: 20, mode: 'order', width: 800, height: 300 }, idx.nodes);
+    // 20 px between events: far less than a label's width; the lanes as close as they may be.
+    const l = makeLayout({ x0: -1, scale: 20, mode: 'order', width: 800, height: minPlotHeight(idx.nodes) }, idx.nodes);
     const { ctx, texts } = recordingContext();
-    drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
-    const labels = texts.filter((t) => t.text.startsWith('decided ')).map((t) => t.text);
-    // Node 1's first label stands; its next ones would overprint it. Node 2's line is its own.
-    expect(labels).toEqual(['decided release L1', 'decided acquire L9']);
+    const placed = drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
+    // The canvas paints no label text itself: the labels are returned, placed.
+    expect(texts.filter((t) => t.text.startsWith('decided '))).toEqual([]);
+    const decided = placed.filter((t) => t.role === 'decide').map((t) => t.text);
+    // The first is labelled where it belongs; node 2's line has its own; none overprints another.
+    expect(decided).toEqual(expect.arrayContaining(['decided release L1', 'decided acquire L9']));
+    expect(decided.length).toBeLessThan(7);
+    expectApart(placed);
+    // Those with no room are counted in a "+N" where one fits (here, between the labels, none does),
+    // never twice.
+    const counted = placed.filter((t) => t.role === 'more').reduce((n, t) => n + Number(t.text.slice(1)), 0);
+    expect(decided.length + counted).toBeLessThanOrEqual(7);
     // Selected, a decision is labelled whatever is near it.
-    const again = recordingContext();
-    drawDiagram(again.ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: 2, leader: null, showPlayhead: false });
-    expect(again.texts.map((t) => t.text)).toContain('decided release L2');
+    const again = drawDiagram(recordingContext().ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: 4, leader: null, showPlayhead: false });
+    expect(again.map((t) => t.text)).toContain('decided release L4');
+    expectApart(again);
+  });
+
+  test('a decision just left of the plot (under the gutter) gets no label: moved in, it would seem another’s', () => {
+    const events = trace((r) => {
+      r.record({ type: 'decide', t: 1, node: 2, value: '{"f":"acquire","key":"L"}', slot: 1 });
+      r.record({ type: 'decide', t: 2, node: 1, value: '{"f":"acquire","key":"M"}', slot: 1 });
+    });
+    const idx = new TraceIndex(events);
+    // The first decide sits 10 px left of the plot's edge, the second well inside.
+    const l = makeLayout({ x0: 1 + 10 / 40, scale: 40, mode: 'order', width: 600, height: 300 }, idx.nodes);
+    const placed = drawDiagram(recordingContext().ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
+    expect(placed.map((t) => t.text)).toEqual(['decided acquire M']);
+  });
+
+  test('five nodes and three clients at the least height: lanes keep their gaps, the labels their room', () => {
+    // A Multi-Paxos run's shape: every node decides each slot at almost the same moment.
+    const r = new TraceRecorder({ source: 'sim', nodes: [1, 2, 3, 4, 5], clients: ['c1', 'c2', 'c3'] });
+    for (let slot = 1; slot <= 30; slot++) {
+      const c = `c${1 + (slot % 3)}`;
+      r.record({ type: 'invoke', t: slot, client: c, request: `${c}:${slot}`, op: { f: 'put', key: 'k1', value: slot }, node: 1 });
+      for (let n = 1; n <= 5; n++) r.record({ type: 'decide', t: slot, node: n, value: JSON.stringify([{ id: `${c}:${slot}` }]), slot });
+      r.record({ type: 'ok', t: slot, client: c, request: `${c}:${slot}`, result: null, node: 1 });
+    }
+    const idx = new TraceIndex(r.events);
+    const l = makeLayout({ x0: -1, scale: 16, mode: 'order', width: 900, height: minPlotHeight(idx.lanes) }, idx.lanes);
+    const ys = idx.lanes.map((n) => l.rowY.get(n)!);
+    for (let k = 1; k < 5; k++) expect(ys[k] - ys[k - 1]).toBeGreaterThanOrEqual(MIN_NODE_GAP - 1e-9);
+    expect(ys[5] - ys[4]).toBeGreaterThanOrEqual(MIN_NODE_GAP - 1e-9);
+    for (let k = 6; k < 8; k++) expect(ys[k] - ys[k - 1]).toBeGreaterThanOrEqual(MIN_CLIENT_GAP - 1e-9);
+    const placed = drawDiagram(recordingContext().ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false });
+    expect(placed.filter((t) => t.role === 'decide').length).toBeGreaterThan(5);
+    expectApart(placed);
+    const plot = { left: l.plotLeft, right: l.plotRight, top: 26, bottom: l.vp.height };
+    for (const t of placed) expect(inside(t, plot), t.text).toBe(true);
+    // Taller than the least height, the lanes spread out and keep their order.
+    const tall = makeLayout({ ...l.vp, height: 2 * l.vp.height }, idx.lanes);
+    const tallYs = idx.lanes.map((n) => tall.rowY.get(n)!);
+    for (let k = 1; k < tallYs.length; k++) expect(tallYs[k] - tallYs[k - 1]).toBeGreaterThan(ys[k] - ys[k - 1]);
+    // Twenty clients share the room of six: the plot still fits a screen.
+    const clients = (n: number) => Array.from({ length: n }, (_, k) => `c${k + 1}`);
+    expect(minPlotHeight([1, 2, 3, 4, 5, ...clients(20)])).toBeCloseTo(minPlotHeight([1, 2, 3, 4, 5, ...clients(6)]));
+    expect(minPlotHeight([1, 2, 3, 4, 5, ...clients(6)])).toBeGreaterThan(minPlotHeight([1, 2, 3, 4, 5, ...clients(3)]));
   });
 
   test('a failing run’s marks: numbered tags on the highlighted events and the steps', () => {
@@ -205,6 +256,87 @@ describe('the axis counts events by seq', () => {
     const marks = { highlights: new Map([[1, 1], [2, 2]]), steps: new Map([[1, { n: 1 }]]) };
     drawDiagram(ctx, idx, l, palette, { limit: idx.length, selectedArrow: null, selectedEvent: null, leader: null, showPlayhead: false, marks });
     expect(texts.map((t) => t.text)).toEqual(expect.arrayContaining(['⚠1', '⚠2', '1']));
+  });
+});
+
+/** No two placed labels overlap. */
+function expectApart(placed: PlacedLabel[]): void {
+  for (let i = 0; i < placed.length; i++)
+    for (let j = i + 1; j < placed.length; j++) expect(boxesOverlap(placed[i], placed[j], 0), `${placed[i].text} / ${placed[j].text}`).toBe(false);
+}
+
+describe('label placement', () => {
+  const bounds = { left: 56, right: 792, top: 26, bottom: 300 };
+  const H = 16;
+  /** A decision's label beside a star at (x, y), with `gap` px to the lanes above and below. */
+  const decide = (text: string, x: number, y: number, lane: number, gap = 30, priority = 40): LabelRequest => ({
+    text,
+    width: 7 * text.length,
+    priority,
+    spots: besideMarker(x, y, 7 * text.length, H, gap, gap),
+    color: '#b45309',
+    role: 'decide',
+    lane,
+    anchor: { x, y, above: gap, below: gap },
+  });
+
+  test('two decisions at the same x on neighbouring lanes do not overlap', () => {
+    // Lanes 30 px apart: the upper one's "below" band is the lower one's "above" band.
+    const placed = placeLabels([decide('slot 57: c3:21', 300, 100, 1), decide('slot 57: c3:21', 300, 130, 2)], bounds, H);
+    expect(placed).toHaveLength(2);
+    expectApart(placed);
+    // Each stays next to its own star: above its line, in the band it owns.
+    expect(placed[0].cy).toBeLessThan(100);
+    expect(placed[1].cy).toBeLessThan(130);
+    expect(placed[1].cy).toBeGreaterThan(100);
+  });
+
+  test('with neighbours on both sides, a label moves below, left or right, never onto another', () => {
+    const reqs = [decide('slot 1: c1:1', 300, 100, 1), decide('slot 1: c1:1', 300, 130, 2), decide('slot 2: c2:1', 310, 100, 1), decide('slot 2: c2:1', 310, 130, 2), decide('slot 3: c3:1', 320, 160, 3)];
+    const placed = placeLabels(reqs, bounds, H);
+    expectApart(placed);
+    expect(placed.filter((p) => p.role === 'decide').length).toBeGreaterThanOrEqual(4);
+  });
+
+  test('a label never leaves the plot: near an edge it goes to the other side, or is left out', () => {
+    // Near the right edge: to the left of the star. Near the top: below the line.
+    const right = placeLabels([decide('slot 99: c1:99', 780, 120, 1)], bounds, H);
+    expect(right).toHaveLength(1);
+    expect(right[0].cx).toBeLessThan(780);
+    const top = placeLabels([decide('slot 1: c1:1', 200, 30, 1)], bounds, H);
+    expect(top).toHaveLength(1);
+    expect(top[0].cy).toBeGreaterThan(30);
+    // Wider than the plot: nowhere to go; a "+1" beside its star says it is there.
+    expect(placeLabels([decide('x'.repeat(200), 400, 150, 1)], bounds, H).map((t) => t.text)).toEqual(['+1']);
+    for (const t of [...right, ...top]) expect(inside(t, bounds)).toBe(true);
+  });
+
+  test('many labels in a small box degrade gracefully: no overlaps, the important ones kept, the rest counted', () => {
+    const small = { left: 0, right: 300, top: 0, bottom: 80 };
+    const reqs: LabelRequest[] = [];
+    for (let lane = 0; lane < 3; lane++) for (let k = 0; k < 20; k++) reqs.push(decide(`slot ${k}: c1:${k}`, 10 + k * 14, 20 + lane * 20, lane, 20));
+    // A selected one, last in the list, wins its spot over all of them.
+    reqs.push(decide('SELECTED', 150, 40, 1, 20, 100));
+    const placed = placeLabels(reqs, small, H);
+    expectApart(placed);
+    for (const t of placed) expect(inside(t, small)).toBe(true);
+    expect(placed.map((t) => t.text)).toContain('SELECTED');
+    const labelled = placed.filter((t) => t.role === 'decide').length;
+    expect(labelled).toBeLessThan(20);
+    // The "+N" markers never claim more than was left out.
+    const counted = placed.filter((t) => t.role === 'more').reduce((n, t) => n + Number(t.text.slice(1)), 0);
+    expect(counted).toBeGreaterThan(0);
+    expect(labelled + counted).toBeLessThanOrEqual(reqs.length);
+  });
+
+  test('labels turned along their arrows are kept apart too', () => {
+    const along = (text: string, angle: number, cx: number, cy: number) => ({ cx, cy, w: 7 * text.length, h: H, angle, text, color: '', role: 'message' as const });
+    // Crossing arrows' labels at the same point overlap; side by side along parallel arrows, not.
+    expect(boxesOverlap(along('accept(4, x)', 0.6, 200, 100), along('promise(4, 1, x)', -0.6, 200, 100))).toBe(true);
+    expect(boxesOverlap(along('accept(4, x)', 0.6, 200, 100), along('accept(4, x)', 0.6, 200 + 20 * Math.sin(0.6), 100 - 20 * Math.cos(0.6)))).toBe(false);
+    // A turned box's outline holds all of it.
+    const o = outline(along('accept(4, x)', 0.6, 200, 100));
+    expect(o.right - o.left).toBeGreaterThan(7 * 12 * Math.cos(0.6));
   });
 });
 

@@ -2,6 +2,8 @@
  * Draws the visible window of a trace on a canvas: node lines, arrows for messages, and markers for
  * drops, crashes, restarts, decisions, partitions and client requests. Only what lies in the window
  * is touched (binary search on the axis), so the cost of a frame follows the screen, not the trace.
+ * The text labels are not painted here: they are placed so that none overlaps another
+ * (label-placement.ts) and returned, for the component to write over the canvas with a halo.
  */
 import type { TraceEvent } from '../api/types.js';
 import type { Arrow, TraceIndex } from './trace-index.js';
@@ -9,6 +11,7 @@ import { AXIS_H, GUTTER, arrowGeom, type Layout, visibleWindow, xOf } from './la
 import type { Palette } from './palette.js';
 import { decideLabel, messageLabel, opWords } from './labels.js';
 import { laneOf } from './hit-test.js';
+import { alongArrow, besideMarker, placeLabels, type LabelRequest, type PlacedLabel, type Spot } from './label-placement.js';
 
 /** What a failing run marks on top of the diagram, by event index. */
 export interface DiagramMarks {
@@ -32,10 +35,27 @@ export interface DrawState {
 const scratch: Arrow[] = [];
 /** True while drawing an overview frame (below one pixel per event): markers without text. */
 let overview = false;
-/** Per node line, where the last decision label drawn this frame ends: a label that would overprint it is left out. */
-const decideLabelEnd = new Map<number, number>();
+/** The labels this frame asks for, placed all together once everything else is drawn. */
+let wanted: LabelRequest[] = [];
+/** A label's height (its font's size and a little), for the current frame. */
+let labelH = 16;
 
-export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, s: DrawState): void {
+/** Which label wins a spot: the selected thing's, then faults, decisions, operations, messages. */
+const PRIORITY = { selected: 100, fault: 50, decide: 40, op: 30, network: 20, message: 10 } as const;
+
+/** The height of a label: the font's own line box when the canvas tells it, else 1.25 × its px size. */
+function labelHeight(ctx: CanvasRenderingContext2D, font: string): number {
+  const m = ctx.measureText('Hg');
+  if (m.fontBoundingBoxAscent > 0) return Math.ceil(m.fontBoundingBoxAscent + m.fontBoundingBoxDescent) + 1;
+  const px = Number(/(\d+(?:\.\d+)?)px/.exec(font)?.[1] ?? 13);
+  return Math.round(px * 1.25);
+}
+
+/**
+ * Draws one frame and returns its text labels, placed: inside the plot, no two overlapping, the
+ * most important ones kept when there is no room for all.
+ */
+export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, s: DrawState): PlacedLabel[] {
   const { width, height, mode } = l.vp;
   ctx.save();
   ctx.fillStyle = p.bg;
@@ -60,7 +80,8 @@ export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: L
   const pxPerEvent = to - from > 1 ? (xOf(l, idx.pos(to - 1, mode)) - xOf(l, idx.pos(from, mode))) / (to - from) : 40;
   const detailed = pxPerEvent >= 9;
   overview = pxPerEvent < 1;
-  decideLabelEnd.clear();
+  wanted = [];
+  labelH = labelHeight(ctx, p.font);
   // Labelling every arrow of a busy window makes a smear; then only the selected one is labelled.
   const labelAll = detailed && arrows.length <= 14;
   if (detailed) {
@@ -86,7 +107,13 @@ export function drawDiagram(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: L
   ctx.restore();
 
   drawGutter(ctx, l, p, idx, s);
+  // Measured in the labels' own font (the gutter's bold one is reset), before the state is restored.
+  ctx.font = p.font;
+  const bounds = { left: l.plotLeft, right: l.plotRight, top: AXIS_H, bottom: height };
+  const placed = placeLabels(wanted, bounds, labelH, (t) => ctx.measureText(t).width);
+  wanted = [];
   ctx.restore();
+  return placed;
 }
 
 function drawAxis(ctx: CanvasRenderingContext2D, idx: TraceIndex, l: Layout, p: Palette, from: number, to: number): void {
@@ -307,37 +334,10 @@ function drawArrow(
   if (g.end === 'drop') cross(ctx, g.x2, g.y2, 6, p.drop, 2.5);
   if (detailed && a.from !== a.to && Math.hypot(g.x2 - g.x1, g.y2 - g.y1) > 70) {
     const ev = idx.events[a.sendIdx];
-    const label = ev.type === 'send' ? messageLabel(ev.msg) : a.kind;
-    const t = labelSpot(ctx.measureText(label).width, g, l);
-    const tx = g.x1 + (g.x2 - g.x1) * t;
-    const ty = g.y1 + (g.y2 - g.y1) * t;
-    ctx.save();
-    ctx.translate(tx, ty);
-    let angle = Math.atan2(g.y2 - g.y1, g.x2 - g.x1);
-    if (angle > Math.PI / 2) angle -= Math.PI;
-    if (angle < -Math.PI / 2) angle += Math.PI;
-    ctx.rotate(angle);
-    ctx.textAlign = 'center';
-    ctx.fillText(label, 0, -8);
-    ctx.restore();
+    const text = ev.type === 'send' ? messageLabel(ev.msg) : a.kind;
+    const width = ctx.measureText(text).width;
+    wanted.push({ text, width, priority: selected ? PRIORITY.selected : PRIORITY.message, spots: alongArrow(g, width, labelH, { left: l.plotLeft, right: l.plotRight }), color, role: 'message' });
   }
-}
-
-/**
- * Where along its arrow (0 = send, 1 = delivery) a message's label goes: a third of the way, or as
- * near to it as keeps the whole label inside the plot when the arrow runs off its left or right edge.
- */
-export function labelSpot(width: number, g: { x1: number; y1: number; x2: number; y2: number }, l: Pick<Layout, 'plotLeft' | 'plotRight'>): number {
-  const dx = g.x2 - g.x1;
-  const len = Math.hypot(dx, g.y2 - g.y1);
-  if (dx === 0 || len === 0) return 0.3;
-  // The label is drawn along the arrow: its half-width spans this much of the x axis.
-  const reach = ((width / 2) * Math.abs(dx)) / len + 2;
-  const x = g.x1 + dx * 0.3;
-  let t = 0.3;
-  if (x - reach < l.plotLeft) t = (l.plotLeft + reach - g.x1) / dx;
-  else if (x + reach > l.plotRight) t = (l.plotRight - reach - g.x1) / dx;
-  return Math.min(0.95, Math.max(0.05, t));
 }
 
 /**
@@ -473,7 +473,7 @@ function drawMarker(
       if (y !== undefined) {
         ctx.fillStyle = p.client;
         ctx.fillRect(x - 2, y - 8, 4, 16);
-        label(ctx, opWords(e.op), x, y - 16, p.client, true);
+        besideLane(ctx, l, opWords(e.op), x, lane!, 'above', p.client, selected ? PRIORITY.selected : PRIORITY.op);
       }
       break;
     case 'ok':
@@ -483,13 +483,13 @@ function drawMarker(
         const c = e.type === 'ok' ? p.restart : e.type === 'fail' ? p.drop : p.muted;
         ctx.fillStyle = c;
         ctx.fillRect(x - 2, y - 8, 4, 16);
-        if (detailed) label(ctx, e.type === 'ok' ? `ok ${shortJson(e.result)}` : e.type, x, y + 18, c, true);
+        if (detailed) besideLane(ctx, l, e.type === 'ok' ? `ok ${shortJson(e.result)}` : e.type, x, lane!, 'below', c, selected ? PRIORITY.selected : PRIORITY.op);
       }
       break;
     case 'crash':
       if (y !== undefined) {
         cross(ctx, x, y, 9, p.crash, 4);
-        label(ctx, 'crash', x, y + 18, p.crash);
+        besideLane(ctx, l, 'crash', x, lane!, 'below', p.crash, PRIORITY.fault);
       }
       break;
     case 'restart':
@@ -498,33 +498,21 @@ function drawMarker(
         ctx.beginPath();
         ctx.arc(x, y, 7, 0, Math.PI * 2);
         ctx.fill();
-        label(ctx, 'restart', x, y + 18, p.restart);
+        besideLane(ctx, l, 'restart', x, lane!, 'below', p.restart, PRIORITY.fault);
       }
       break;
     case 'decide':
       if (y !== undefined) {
         star(ctx, x, y, selected ? 12 : 10, p.decide);
-        if (overview) break;
-        const text = decideLabel(e);
-        const width = ctx.measureText(text).width;
-        // Near the right edge the label goes to the left of the star so it is not cut off.
-        const right = x + 8 + width > l.plotRight;
-        const left = right ? x - 8 - width : x + 8;
-        // Decisions close together on one line: the first keeps its label (the star and the
-        // inspector tell the others), unless one is selected.
-        if (!selected && left < (decideLabelEnd.get(e.node) ?? -Infinity) + 6) break;
-        decideLabelEnd.set(e.node, left + width);
-        if (right) {
-          ctx.fillStyle = p.decide;
-          ctx.textAlign = 'right';
-          ctx.fillText(text, x - 8, y - 20);
-        } else label(ctx, text, x, y - 20, p.decide, true);
+        // Decisions close together: those with no room left are counted as "+N" (the star and the
+        // inspector tell them), unless one is selected.
+        besideLane(ctx, l, decideLabel(e), x, e.node, 'above', p.decide, selected ? PRIORITY.selected : PRIORITY.decide, 'decide');
       }
       break;
     case 'client-request':
       if (y !== undefined) {
         diamond(ctx, x, y, 7, p.client);
-        label(ctx, `request ${JSON.stringify(e.value)}`, x, y + 18, p.client, true);
+        besideLane(ctx, l, `request ${JSON.stringify(e.value)}`, x, lane!, 'below', p.client, selected ? PRIORITY.selected : PRIORITY.op);
       }
       break;
     case 'client-reply':
@@ -540,11 +528,12 @@ function drawMarker(
       }
       break;
     case 'error':
-      label(ctx, '⚠ error', x, (y ?? AXIS_H + 24) - 16, p.crash, true);
+      if (lane !== undefined && y !== undefined) besideLane(ctx, l, '⚠ error', x, lane, 'above', p.crash, PRIORITY.fault);
+      else at(ctx, l, '⚠ error', x, AXIS_H + 24, p.crash, PRIORITY.fault);
       break;
     case 'heal':
       vline(ctx, x, l, p.restart);
-      label(ctx, 'heal', x, AXIS_H + 10, p.restart, true);
+      at(ctx, l, 'heal', x, AXIS_H + 10, p.restart, PRIORITY.network);
       break;
     case 'link': {
       const ya = l.rowY.get(e.a);
@@ -558,11 +547,11 @@ function drawMarker(
       ctx.lineTo(x, yb);
       ctx.stroke();
       ctx.setLineDash([]);
-      label(ctx, e.up ? `link ${e.a}–${e.b} restored` : `✂ link ${e.a}–${e.b}`, x, (ya + yb) / 2, e.up ? p.restart : p.drop, true);
+      at(ctx, l, e.up ? `link ${e.a}–${e.b} restored` : `✂ link ${e.a}–${e.b}`, x, (ya + yb) / 2, e.up ? p.restart : p.drop, PRIORITY.network);
       break;
     }
     case 'net':
-      label(ctx, `net loss ${e.network.loss} dup ${e.network.dup}`, x, l.vp.height - 8, p.muted, true);
+      at(ctx, l, `net loss ${e.network.loss} dup ${e.network.dup}`, x, l.vp.height - labelH / 2, p.muted, PRIORITY.network);
       break;
     default:
       break;
@@ -597,11 +586,44 @@ function vline(ctx: CanvasRenderingContext2D, x: number, l: Layout, color: strin
   ctx.setLineDash([]);
 }
 
-function label(ctx: CanvasRenderingContext2D, text: string, x: number, y: number, color: string, left = false): void {
-  if (overview) return;
-  ctx.fillStyle = color;
-  ctx.textAlign = left ? 'left' : 'center';
-  ctx.fillText(text, left ? x + 8 : x, y);
+/**
+ * Asks for a label beside the marker at x on a lane: in the band above the lane's line (or below it,
+ * `prefer`), else on the other side, else to the left or a little further right.
+ */
+function besideLane(
+  ctx: CanvasRenderingContext2D,
+  l: Layout,
+  text: string,
+  x: number,
+  lane: number | string,
+  prefer: 'above' | 'below',
+  color: string,
+  priority: number,
+  role: 'decide' | 'event' = 'event',
+): void {
+  // A marker just outside the plot (drawn under the gutter, or past the right edge) gets no label:
+  // moved into the plot, it would seem to belong to something else.
+  if (overview || x < l.plotLeft || x > l.plotRight) return;
+  const y = l.rowY.get(lane);
+  if (y === undefined) return;
+  const k = l.nodes.indexOf(lane);
+  const prev = k > 0 ? l.rowY.get(l.nodes[k - 1])! : AXIS_H;
+  const next = k >= 0 && k < l.nodes.length - 1 ? l.rowY.get(l.nodes[k + 1])! : l.vp.height;
+  const width = ctx.measureText(text).width;
+  const above = y - prev;
+  const below = next - y;
+  let spots = besideMarker(x, y, width, labelH, above, below);
+  // The spots alternate above, below: swap each pair to try below first.
+  if (prefer === 'below') spots = spots.map((_, i) => spots[i ^ 1]);
+  wanted.push({ text, width, priority, spots, color, role, lane, anchor: { x, y, above, below } });
+}
+
+/** Asks for a label starting just right of x, at height y (or just left of x when that has no room). */
+function at(ctx: CanvasRenderingContext2D, l: Layout, text: string, x: number, y: number, color: string, priority: number): void {
+  if (overview || x < l.plotLeft || x > l.plotRight) return;
+  const width = ctx.measureText(text).width;
+  const spots: Spot[] = [{ cx: x + 8 + width / 2, cy: y }, { cx: x - 8 - width / 2, cy: y }];
+  wanted.push({ text, width, priority, spots, color, role: 'event' });
 }
 
 function star(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, color: string): void {

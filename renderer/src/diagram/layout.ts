@@ -6,7 +6,19 @@ import type { Arrow, AxisMode, TraceIndex } from './trace-index.js';
 
 export const GUTTER = 56;
 export const AXIS_H = 26;
-const PAD_BOTTOM = 18;
+/** Where the first lane sits: below the axis, with a label's height of room above it. */
+const TOP = AXIS_H + 22;
+/** Room under the last lane for the labels written below it (a client's "ok …"). */
+const PAD_BOTTOM = 24;
+/**
+ * The least distance between two node lanes (and from the last node to the first client): a
+ * decision's label fits in the band between two lines without touching either. Client lanes carry
+ * only their operations' short labels and may sit closer.
+ */
+export const MIN_NODE_GAP = 30;
+export const MIN_CLIENT_GAP = 22;
+/** Beyond this many clients their lanes share the room of this many (a run may have 20): the plot stays on screen. */
+const ROOMY_CLIENTS = 6;
 
 export interface Viewport {
   /** Axis position at the left edge of the plot area. */
@@ -28,12 +40,30 @@ export interface Layout {
   plotRight: number;
 }
 
+/** The least gap above each lane after the first (client lanes may be closer to each other). */
+function minGaps(lanes: Array<number | string>): number[] {
+  const clientGaps = lanes.filter((n) => typeof n === 'string').length - 1;
+  const clientGap = clientGaps > ROOMY_CLIENTS - 1 ? (MIN_CLIENT_GAP * (ROOMY_CLIENTS - 1)) / clientGaps : MIN_CLIENT_GAP;
+  return lanes.slice(1).map((n, k) => (typeof n === 'string' && typeof lanes[k] === 'string' ? clientGap : MIN_NODE_GAP));
+}
+
+/** The height at which every lane gets its least gap: below it the lanes would have to squeeze. */
+export function minPlotHeight(lanes: Array<number | string>): number {
+  return Math.ceil(TOP + minGaps(lanes).reduce((a, b) => a + b, 0) + PAD_BOTTOM);
+}
+
+/** Lanes spread over the height, each gap in proportion to its least size (squeezed only below minPlotHeight). */
 export function makeLayout(vp: Viewport, nodes: Array<number | string>): Layout {
   const rowY = new Map<number | string, number>();
-  const top = AXIS_H + 22;
-  const usable = Math.max(10, vp.height - top - PAD_BOTTOM);
-  const step = nodes.length > 1 ? usable / (nodes.length - 1) : 0;
-  nodes.forEach((n, k) => rowY.set(n, nodes.length > 1 ? top + k * step : top + usable / 2));
+  const usable = Math.max(10, vp.height - TOP - PAD_BOTTOM);
+  const gaps = minGaps(nodes);
+  const total = gaps.reduce((a, b) => a + b, 0);
+  if (nodes.length === 1) rowY.set(nodes[0], TOP + usable / 2);
+  let y = TOP;
+  nodes.forEach((n, k) => {
+    if (k > 0) y += (gaps[k - 1] * usable) / total;
+    if (nodes.length > 1) rowY.set(n, y);
+  });
   return { vp, nodes, rowY, plotLeft: GUTTER, plotRight: vp.width - 8 };
 }
 
