@@ -58,7 +58,7 @@ export async function typeIntoEditor(page: Page, text: string): Promise<void> {
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(text);
-  await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+  await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 60_000 });
 }
 
 /**
@@ -70,7 +70,7 @@ export async function typeIntoHandler(page: Page, body: string): Promise<void> {
   await page.keyboard.press('ControlOrMeta+a');
   await page.keyboard.press('Delete');
   await page.keyboard.insertText(body);
-  await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 15_000 });
+  await page.getByTestId('save-status').filter({ hasText: /^Saved$/ }).waitFor({ timeout: 60_000 });
 }
 
 export async function editorText(page: Page): Promise<string> {
