@@ -2,7 +2,9 @@
  * The node-level state-space search (DSLabs-style), breadth first. A global state is every node's
  * state and stable storage (ids from the NodeMachine), its armed timers and the fires it has left,
  * the decisions per slot, the clients' history so far, each client's session, and the network; it
- * is packed into a short run of 32-bit words and remembered as a 64-bit fingerprint (search/state-set.ts).
+ * is packed into a short run of 32-bit words and remembered as a 64-bit fingerprint in a
+ * search/state-set.ts table: the fixed words hashed in order, the network (a multiset of message
+ * ids) by sums kept up to date as messages come and go (state-buffer.ts).
  * Actions: deliver a message (to a node or a client), duplicate or drop one (multiset network,
  * bounded), fire a timer (bounded per node), a client invokes its next operation or resends it to
  * the next node (bounded). Invariants are checked at every new state (agreement per slot at each
@@ -365,8 +367,8 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
   const timerFired = new Map<number, number>();
 
   /** Builds the successor of `words` by action (kind, a, b) in the scratch buffer; throws Found on a violation. */
-  const successor = (words: Int32Array, kind: number, a: number, b: number): void => {
-    S.load(words);
+  const successor = (words: Int32Array, kind: number, a: number, b: number, sum1?: number, sum2?: number): void => {
+    S.load(words, sum1, sum2);
     switch (kind) {
       case DELIVER:
       case DROP: {
@@ -635,11 +637,15 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     else if (e instanceof NodeStateBudgetError) error = e.message;
     else throw e;
   }
-  // The BFS level being expanded: each state's words and its index.
+  // The BFS level being expanded: each state's words, its index and its network's sums (state-buffer.ts).
   let frontier: Int32Array[] = [];
   let frontierIndex: number[] = [];
+  let frontierSums: number[] = [];
   if (initial) {
-    seen.addWords(initial, 0, initial.length);
+    S.load(initial);
+    S.fingerprint();
+    seen.add(S.h1, S.h2);
+    frontierSums = [S.sum1, S.sum2];
     parents.push(-1);
     actions.push(0, 0, 0);
     frontier = [initial];
@@ -655,15 +661,17 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     }
     const next: Int32Array[] = [];
     const nextIndex: number[] = [];
+    const nextSums: number[] = [];
     for (let f = 0; f < frontier.length; f++) {
       const w = frontier[f];
       const i = frontierIndex[f];
+      const sum1 = frontierSums[2 * f], sum2 = frontierSums[2 * f + 1];
       const count = actionsOf(w);
       for (let j = 0; j < count; j++) {
         const kind = acts[3 * j], a = acts[3 * j + 1], b = acts[3 * j + 2];
         if (kind === DELIVER && cfg.network === 'set' && selfLoop(w, a)) continue;
         try {
-          successor(w, kind, a, b);
+          successor(w, kind, a, b, sum1, sum2);
         } catch (e) {
           if (e instanceof Found) {
             violation = { found: e, index: i, depth: depth + 1 };
@@ -677,7 +685,8 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
           }
           throw e;
         }
-        if (!seen.addWords(S.w, 0, S.length)) continue;
+        S.fingerprint();
+        if (!seen.add(S.h1, S.h2)) continue;
         const succ = S.packed();
         const index = parents.length;
         parents.push(i);
@@ -697,6 +706,7 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
         }
         next.push(succ);
         nextIndex.push(index);
+        nextSums.push(S.sum1, S.sum2);
       }
       if (parents.length % 10_000 === 0) hooks.onProgress?.(parents.length);
     }
@@ -704,6 +714,7 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     completeDepth = depth;
     frontier = next;
     frontierIndex = nextIndex;
+    frontierSums = nextSums;
   }
   const exhausted = !violation && !stoppedBy && !error && frontier.length === 0;
   const elapsedMs = Math.round(performance.now() - started);
