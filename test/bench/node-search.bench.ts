@@ -25,7 +25,7 @@ const root = path.resolve(here, '../..');
 const CASES: Array<{ labsDir: string; lab: string; test: string; target: number }> = [
   { labsDir: path.join(root, 'test/fixtures/nodes/labs'), lab: 'log-service', test: 'all-orders', target: 60_000 },
   { labsDir: path.join(root, 'labs'), lab: 'chapter-9', test: 'search', target: 60_000 },
-  { labsDir: path.join(root, 'labs'), lab: '05-kv-service', test: 'all-orders', target: 60_000 },
+  { labsDir: path.join(root, 'labs'), lab: 'kv-service', test: 'all-orders', target: 60_000 },
 ];
 
 async function searchOf(labsDir: string, labId: string, testName: string): Promise<() => { r: NodeSearchReport; cpuMs: number }> {
