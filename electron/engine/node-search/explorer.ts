@@ -2,7 +2,9 @@
  * The node-level state-space search (DSLabs-style), breadth first. A global state is every node's
  * state and stable storage (ids from the NodeMachine), its armed timers and the fires it has left,
  * the decisions per slot, the clients' history so far, each client's session, and the network; it
- * is packed into a short run of 32-bit words and remembered as a 64-bit fingerprint (search/state-set.ts).
+ * is packed into a short run of 32-bit words and remembered as a 64-bit fingerprint in a
+ * search/state-set.ts table: the fixed words hashed in order, the network (a multiset of message
+ * ids) by sums kept up to date as messages come and go (state-buffer.ts).
  * Actions: deliver a message (to a node or a client), duplicate or drop one (multiset network,
  * bounded), fire a timer (bounded per node), a client invokes its next operation or resends it to
  * the next node (bounded). Invariants are checked at every new state (agreement per slot at each
@@ -16,10 +18,11 @@ import { buildHistory, checkExactlyOnce, checkLinearizability, exactlyOnceText, 
 import type { NodeEffect } from '../realm/realm-node.js';
 import { normalizeNetwork } from '../net/network-model.js';
 import { StateSet } from '../search/state-set.js';
+import { StateBuffer } from './state-buffer.js';
 import { TraceRecorder } from '../trace/recorder.js';
 import type { TraceEvent, WireMessage } from '../trace/events.js';
 import type { NodeSearchConfig } from './config.js';
-import { NodeStateBudgetError, type NodeInput, type NodeMachine } from './machine.js';
+import { NodeStateBudgetError, type NodeInput, type NodeMachine, type NodeStep } from './machine.js';
 
 export interface NodeSearchViolation {
   checker: string;
@@ -117,37 +120,9 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     return msgs.intern(key, () => ({ from, to, msg, key: json }));
   };
 
-  /** A mutable unpacked state: the fixed words, and the network as a sorted list of message ids. */
-  interface S {
-    w: Int32Array;
-    net: number[];
-  }
-  const unpack = (words: Int32Array): S => {
-    const len = words[NET];
-    const net = new Array<number>(len);
-    for (let i = 0; i < len; i++) net[i] = words[NET + 1 + i];
-    return { w: words.slice(0, NET), net };
-  };
-  const pack = (s: S): Int32Array => {
-    const out = new Int32Array(NET + 1 + s.net.length);
-    out.set(s.w, 0);
-    out[NET] = s.net.length;
-    for (let i = 0; i < s.net.length; i++) out[NET + 1 + i] = s.net[i];
-    return out;
-  };
-  /** Insert a message id, keeping the list sorted (a set network holds each message once). */
-  const netAdd = (s: S, id: number) => {
-    const net = s.net;
-    let lo = 0;
-    let hi = net.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (net[mid] < id) lo = mid + 1;
-      else hi = mid;
-    }
-    if (cfg.network === 'set' && net[lo] === id) return;
-    net.splice(lo, 0, id);
-  };
+  /** The state being built (edited in place; see state-buffer.ts). */
+  const S = new StateBuffer(NET);
+  const netAdd = (id: number) => S.add(id, cfg.network === 'set');
 
   // ---- recording a path as a trace (only while replaying a counterexample or a goal path) ----
   let rec: TraceRecorder | null = null;
@@ -175,68 +150,144 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     record({ type: 'deliver', id: tid, from: m.from, to: m.to, msg: m.msg, copy });
   };
 
-  const addMsg = (s: S, from: NodeId | string, to: NodeId | string, msg: WireMessage) => {
-    const id = internMsg(from, to, msg);
-    netAdd(s, id);
+  const flood = () => new Found('flood', 'node.flood', `more than ${MAX_NETWORK} messages in the network at once: a node keeps sending`);
+  const addMsgId = (id: number) => {
+    netAdd(id);
     traceSend(id);
-    if (s.net.length > MAX_NETWORK) throw new Found('flood', 'node.flood', `more than ${MAX_NETWORK} messages in the network at once: a node keeps sending`);
+    if (S.netLength > MAX_NETWORK) throw flood();
   };
 
-  const sentIds = new WeakMap<object, number[]>();
   const clientOf = (request: string): number => clients.findIndex((c) => request.startsWith(`${c.id}:`));
+  const answerOf = (e: NodeEffect & { op: 'reply' | 'redirect' | 'reject' }) =>
+    (e.op === 'reply' ? { kind: 'reply', request: e.id, result: e.result } : e.op === 'redirect' ? { kind: 'redirect', request: e.id, leader: e.to } : { kind: 'reject', request: e.id, reason: e.reason }) as unknown as WireMessage;
 
-  /** Apply a node step's outcome to the state. */
-  const applyStep = (s: S, node: NodeId, step: ReturnType<NodeMachine['step']>) => {
+  /**
+   * What the explorer remembers of one node step (the machine memoizes steps, so one step object
+   * comes back for every state where that node is in that state and gets that input): the ids of
+   * the messages it sends, of the answers it sends to clients, and its effect on the armed timers.
+   * Each is computed the first time it is needed, where the search needed it before, so messages
+   * are interned in the same order as without these caches.
+   */
+  interface StepInfo {
+    step: NodeStep;
+    node: NodeId;
+    sent: number[] | null;
+    /** Per effect: the interned answer message, -2 when the answer is for no client of the search, -1 not yet known. */
+    answers: Int32Array;
+    /** The armed timers after the step, by the armed timers before it. */
+    timersAfter: Map<number, number>;
+    /** The decisions after a decide effect (by effect index), by the decisions before it. */
+    decided: Map<number, Map<number, number>>;
+  }
+  const infos = new WeakMap<NodeStep, StepInfo>();
+  const infoOf = (node: NodeId, step: NodeStep): StepInfo => {
+    let info = infos.get(step);
+    if (!info) {
+      info = { step, node, sent: null, answers: new Int32Array(step.effects.length).fill(-1), timersAfter: new Map(), decided: new Map() };
+      infos.set(step, info);
+    }
+    return info;
+  };
+  const sentOf = (info: StepInfo): number[] => {
+    if (info.sent) return info.sent;
+    const sent: number[] = [];
+    const node = info.node;
+    for (const e of info.step.effects as NodeEffect[]) {
+      if (e.op === 'send') sent.push(internMsg(node, e.to, e.msg as WireMessage));
+      else if (e.op === 'broadcast') for (const to of nodeIds) if (e.self || to !== node) sent.push(internMsg(node, to, e.msg as WireMessage));
+    }
+    info.sent = sent;
+    return sent;
+  };
+  /** The answer message of effect `i` (a reply, redirect or reject), or -2 when it is for no client here. */
+  const answerId = (info: StepInfo, i: number): number => {
+    let id = info.answers[i];
+    if (id === -1) {
+      const e = info.step.effects[i] as NodeEffect & { op: 'reply' | 'redirect' | 'reject' };
+      const c = clientOf(e.id);
+      id = c < 0 ? -2 : internMsg(info.node, clients[c].id, answerOf(e));
+      info.answers[i] = id;
+    }
+    return id;
+  };
+
+  /**
+   * The step of `node` in its current state on an input, through a cache keyed by small integers
+   * (node state and node, then input and stable storage) in front of the machine's own memo.
+   * `input` code: 2·message id for a delivery, 2·timer-name id + 1 for a timer.
+   */
+  const stepCache: Array<Map<number, StepInfo> | undefined> = [];
+  const STORED_LIMIT = 1 << 22;
+  const stepOf = (node: NodeId, state: number, stored: number, code: number, makeInput: () => NodeInput, inputKey: () => string): StepInfo => {
+    if (stored >= STORED_LIMIT) return infoOf(node, machine.step(node, state, stored, makeInput(), inputKey()));
+    const slot = state * 8 + node;
+    let byInput = stepCache[slot];
+    if (!byInput) stepCache[slot] = byInput = new Map();
+    const key = code * STORED_LIMIT + stored;
+    let info = byInput.get(key);
+    if (!info) {
+      info = infoOf(node, machine.step(node, state, stored, makeInput(), inputKey()));
+      byInput.set(key, info);
+    }
+    return info;
+  };
+  const messageInput = (m: Msg): NodeInput => {
+    if (typeof m.from === 'string') {
+      const r = m.msg as unknown as { request: string; client: string; seq: number; value: string };
+      return { type: 'request', request: { id: r.request, value: r.value, client: r.client, seq: r.seq } };
+    }
+    return { type: 'message', from: m.from, msg: m.msg as Record<string, unknown> };
+  };
+  const deliveryStep = (node: NodeId, state: number, stored: number, id: number): StepInfo =>
+    stepOf(node, state, stored, 2 * id, () => messageInput(msgs.values[id]), () => `m${id}`);
+
+  /** Apply a node step's outcome to the scratch state. */
+  const applyStep = (node: NodeId, info: StepInfo) => {
+    const step = info.step;
     const base = NODE + 4 * (node - 1);
     if (step.failure) {
       record({ type: 'error', node, message: step.failure.message });
       throw new Found(step.failure.checker, step.failure.rule, step.failure.message);
     }
-    s.w[base] = step.state;
-    s.w[base + 1] = step.stored;
-    let timers = timerSets.values[s.w[base + 2]];
+    S.w[base] = step.state;
+    S.w[base + 1] = step.stored;
+    const timersBefore = S.w[base + 2];
     let timersChanged = false;
-    // A memoized step sends the same messages every time: intern them once.
-    let sent = sentIds.get(step);
-    if (!sent) {
-      sent = [];
-      for (const e of step.effects as NodeEffect[]) {
-        if (e.op === 'send') sent.push(internMsg(node, e.to, e.msg as WireMessage));
-        else if (e.op === 'broadcast') for (const to of nodeIds) if (e.self || to !== node) sent.push(internMsg(node, to, e.msg as WireMessage));
-      }
-      sentIds.set(step, sent);
-    }
+    const sent = sentOf(info);
     for (const id of sent) {
-      netAdd(s, id);
+      netAdd(id);
       traceSend(id);
     }
-    if (s.net.length > MAX_NETWORK) throw new Found('flood', 'node.flood', `more than ${MAX_NETWORK} messages in the network at once: a node keeps sending`);
-    for (const e of step.effects as NodeEffect[]) {
+    if (S.netLength > MAX_NETWORK) throw flood();
+    const effects = step.effects as NodeEffect[];
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i];
       switch (e.op) {
         case 'send':
         case 'broadcast':
           break;
         case 'setTimer':
-          if (!timers.includes(e.name)) {
-            timers = [...timers, e.name].sort();
-            timersChanged = true;
-          }
-          break;
         case 'cancelTimer':
-          if (timers.includes(e.name)) {
-            timers = timers.filter((t) => t !== e.name);
-            timersChanged = true;
-          }
+          timersChanged = true;
           break;
         case 'decide': {
           const value = String(e.value);
           record({ type: 'decide', node, value, slot: e.slot });
-          const dec = decisions.values[s.w[DEC]];
+          const decBefore = S.w[DEC];
+          let byDec = info.decided.get(i);
+          const known = byDec?.get(decBefore);
+          if (known !== undefined) {
+            S.w[DEC] = known;
+            break;
+          }
+          const dec = decisions.values[decBefore];
           const before = dec.get(e.slot);
           if (before === undefined) {
             const next = new Map(dec).set(e.slot, value);
             const key = [...next].sort((a, b) => a[0] - b[0]).map(([sl, v]) => `${sl}=${JSON.stringify(v)}`).join(',');
-            s.w[DEC] = decisions.intern(key, () => next);
+            S.w[DEC] = decisions.intern(key, () => next);
+            if (!byDec) info.decided.set(i, (byDec = new Map()));
+            byDec.set(decBefore, S.w[DEC]);
           } else if (before !== value && cfg.invariants.includes('agreement')) {
             throw new Found('agreement', 'node-search.agreement', `node ${node} decided ${JSON.stringify(value)} in slot ${e.slot}, where ${JSON.stringify(before)} was decided before`);
           }
@@ -245,10 +296,8 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
         case 'reply':
         case 'redirect':
         case 'reject': {
-          const c = clientOf(e.id);
-          if (c < 0) break;
-          const msg = e.op === 'reply' ? { kind: 'reply', request: e.id, result: e.result } : e.op === 'redirect' ? { kind: 'redirect', request: e.id, leader: e.to } : { kind: 'reject', request: e.id, reason: e.reason };
-          addMsg(s, node, clients[c].id, msg as WireMessage);
+          const id = answerId(info, i);
+          if (id >= 0) addMsgId(id);
           break;
         }
         case 'log':
@@ -256,32 +305,76 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
           break;
       }
     }
-    if (timersChanged) s.w[base + 2] = timerSets.intern(timers.join('\u0000'), () => timers);
+    if (timersChanged) {
+      let after = info.timersAfter.get(timersBefore);
+      if (after === undefined) {
+        let timers = timerSets.values[timersBefore];
+        let changed = false;
+        for (const e of effects) {
+          if (e.op === 'setTimer' && !timers.includes(e.name)) {
+            timers = [...timers, e.name].sort();
+            changed = true;
+          } else if (e.op === 'cancelTimer' && timers.includes(e.name)) {
+            timers = timers.filter((t) => t !== e.name);
+            changed = true;
+          }
+        }
+        const list = timers;
+        after = changed ? timerSets.intern(list.join('\u0000'), () => list) : timersBefore;
+        info.timersAfter.set(timersBefore, after);
+      }
+      S.w[base + 2] = after;
+    }
   };
 
-  const pushHistory = (s: S, e: HistoryEvent) => {
-    const h = [...histories.values[s.w[HIST]], { ...e, seq: histories.values[s.w[HIST]].length + 1 }];
-    s.w[HIST] = histories.intern(JSON.stringify(h), () => h);
+  /** The history after appending an event, by history and event code (the event is a function of both). */
+  const historyNext = new Map<number, Map<number, number>>();
+  const pushHistory = (code: number, make: () => HistoryEvent) => {
+    const from = S.w[HIST];
+    let byCode = historyNext.get(from);
+    const known = rec ? undefined : byCode?.get(code);
+    if (known !== undefined) {
+      S.w[HIST] = known;
+      return;
+    }
+    const e = make();
+    const h = [...histories.values[from], { ...e, seq: histories.values[from].length + 1 }];
+    S.w[HIST] = histories.intern(JSON.stringify(h), () => h);
+    if (!byCode) historyNext.set(from, (byCode = new Map()));
+    byCode.set(code, S.w[HIST]);
     record({ ...e });
   };
 
-  const sendRequest = (s: S, c: number, node: NodeId) => {
+  /** Request messages, by (client, seq, node). */
+  const requestIds = new Map<number, number>();
+  const sendRequest = (c: number, node: NodeId) => {
     const cb = CLI + 4 * c;
-    const seq = s.w[cb];
-    const op = clients[c].ops[seq - 1];
-    s.w[cb + 3] = node;
-    addMsg(s, clients[c].id, node, { kind: 'request', request: `${clients[c].id}:${seq}`, client: clients[c].id, seq, value: encodeRequest(op) } as unknown as WireMessage);
+    const seq = S.w[cb];
+    S.w[cb + 3] = node;
+    // A redirect names the node itself: only a node of the search is a cache key.
+    const cacheable = Number.isInteger(node) && node >= 1 && node <= n;
+    const key = (c * 1024 + seq) * 8 + node;
+    let id = cacheable ? requestIds.get(key) : undefined;
+    if (id === undefined) {
+      const op = clients[c].ops[seq - 1];
+      id = internMsg(clients[c].id, node, { kind: 'request', request: `${clients[c].id}:${seq}`, client: clients[c].id, seq, value: encodeRequest(op) } as unknown as WireMessage);
+      if (cacheable) requestIds.set(key, id);
+    }
+    addMsgId(id);
   };
 
-  /** The successor of `words` by action (kind, a, b); throws Found on a violation. */
-  const successor = (words: Int32Array, kind: number, a: number, b: number): Int32Array => {
-    const s = unpack(words);
+  /** The timer set without one timer, by (timer set, timer name). */
+  const timerFired = new Map<number, number>();
+
+  /** Builds the successor of `words` by action (kind, a, b) in the scratch buffer; throws Found on a violation. */
+  const successor = (words: Int32Array, kind: number, a: number, b: number, sum1?: number, sum2?: number): void => {
+    S.load(words, sum1, sum2);
     switch (kind) {
       case DELIVER:
       case DROP: {
-        if (cfg.network === 'multiset' || kind === DROP) s.net.splice(s.net.indexOf(a), 1);
+        if (cfg.network === 'multiset' || kind === DROP) S.remove(a);
         if (kind === DROP) {
-          s.w[DROPS]--;
+          S.w[DROPS]--;
           record({ type: 'drop', id: traceIds.get(a) ?? 0, from: msgs.values[a].from, to: msgs.values[a].to, reason: 'search' });
           break;
         }
@@ -289,66 +382,67 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
         const m = msgs.values[a];
         if (typeof m.to === 'number') {
           const base = NODE + 4 * (m.to - 1);
-          let input: NodeInput;
-          if (typeof m.from === 'string') {
-            const r = m.msg as unknown as { request: string; client: string; seq: number; value: string };
-            input = { type: 'request', request: { id: r.request, value: r.value, client: r.client, seq: r.seq } };
-          } else input = { type: 'message', from: m.from, msg: m.msg as Record<string, unknown> };
-          applyStep(s, m.to, machine.step(m.to, s.w[base], s.w[base + 1], input, `m${a}`));
+          applyStep(m.to, deliveryStep(m.to, S.w[base], S.w[base + 1], a));
         } else {
           // An answer reaches a client: it counts only for the operation it is waiting for.
-          const c = clients.findIndex((x) => x.id === m.to);
+          const c = clientIndex.get(m.to)!;
           const cb = CLI + 4 * c;
           const ans = m.msg as unknown as { kind: string; request: string; result?: string; leader?: number; reason?: string };
-          if (s.w[cb + 1] !== 1 || ans.request !== `${clients[c].id}:${s.w[cb]}`) break;
-          const op = clients[c].ops[s.w[cb] - 1];
+          if (S.w[cb + 1] !== 1 || ans.request !== `${clients[c].id}:${S.w[cb]}`) break;
           if (ans.kind === 'redirect') {
-            if (s.w[cb + 2] >= cfg.clientRetries) break;
-            s.w[cb + 2]++;
-            sendRequest(s, c, ans.leader as NodeId);
+            if (S.w[cb + 2] >= cfg.clientRetries) break;
+            S.w[cb + 2]++;
+            sendRequest(c, ans.leader as NodeId);
             break;
           }
-          s.w[cb + 1] = 0;
-          s.w[cb + 2] = 0;
-          if (ans.kind === 'reply') pushHistory(s, { type: 'ok', seq: 0, client: clients[c].id, request: ans.request, result: decodeResult(op, ans.result ?? ''), node: m.from as number });
-          else pushHistory(s, { type: 'fail', seq: 0, client: clients[c].id, request: ans.request, reason: ans.reason ?? '', node: m.from as number });
+          S.w[cb + 1] = 0;
+          S.w[cb + 2] = 0;
+          const op = clients[c].ops[S.w[cb] - 1];
+          if (ans.kind === 'reply') pushHistory(2 * a, () => ({ type: 'ok', seq: 0, client: clients[c].id, request: ans.request, result: decodeResult(op, ans.result ?? ''), node: m.from as number }));
+          else pushHistory(2 * a, () => ({ type: 'fail', seq: 0, client: clients[c].id, request: ans.request, reason: ans.reason ?? '', node: m.from as number }));
         }
         break;
       }
       case DUP:
-        s.net.splice(s.net.indexOf(a), 0, a);
-        s.w[DUPS]--;
+        S.add(a, false);
+        S.w[DUPS]--;
         record({ type: 'duplicate', id: traceIds.get(a) ?? 0, from: msgs.values[a].from, to: msgs.values[a].to, copy: 1 });
         break;
       case TIMER: {
         const base = NODE + 4 * (a - 1);
         const name = timerNames.values[b];
-        const timers = timerSets.values[s.w[base + 2]].filter((t) => t !== name);
-        s.w[base + 2] = timerSets.intern(timers.join('\u0000'), () => timers);
-        s.w[base + 3]--;
+        const fkey = S.w[base + 2] * 65536 + b;
+        let after = timerFired.get(fkey);
+        if (after === undefined || b >= 65536) {
+          const timers = timerSets.values[S.w[base + 2]].filter((t) => t !== name);
+          after = timerSets.intern(timers.join('\u0000'), () => timers);
+          if (b < 65536) timerFired.set(fkey, after);
+        }
+        S.w[base + 2] = after;
+        S.w[base + 3]--;
         record({ type: 'timer', node: a, name });
-        applyStep(s, a, machine.step(a, s.w[base], s.w[base + 1], { type: 'timer', name }, `t${name}`));
+        applyStep(a, stepOf(a, S.w[base], S.w[base + 1], 2 * b + 1, () => ({ type: 'timer', name }), () => `t${name}`));
         break;
       }
       case INVOKE: {
         const cb = CLI + 4 * a;
-        s.w[cb]++;
-        s.w[cb + 1] = 1;
-        s.w[cb + 2] = 0;
-        const target = s.w[cb + 3];
-        pushHistory(s, { type: 'invoke', seq: 0, client: clients[a].id, request: `${clients[a].id}:${s.w[cb]}`, op: clients[a].ops[s.w[cb] - 1], node: target });
-        sendRequest(s, a, target);
+        S.w[cb]++;
+        S.w[cb + 1] = 1;
+        S.w[cb + 2] = 0;
+        const target = S.w[cb + 3];
+        const seq = S.w[cb];
+        pushHistory(2 * ((a * 1024 + seq) * 8 + target) + 1, () => ({ type: 'invoke', seq: 0, client: clients[a].id, request: `${clients[a].id}:${seq}`, op: clients[a].ops[seq - 1], node: target }));
+        sendRequest(a, target);
         break;
       }
       case RETRY: {
         const cb = CLI + 4 * a;
-        s.w[cb + 2]++;
-        const next = (s.w[cb + 3] % n) + 1;
-        sendRequest(s, a, next);
+        S.w[cb + 2]++;
+        const next = (S.w[cb + 3] % n) + 1;
+        sendRequest(a, next);
         break;
       }
     }
-    return pack(s);
   };
 
   /** Invariants over the history of a new state. */
@@ -388,49 +482,74 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
 
   // ---- the initial state ----
   const init = (): Int32Array => {
-    const s: S = { w: new Int32Array(NET), net: [] };
+    S.clear();
     for (const node of nodeIds) {
       const base = NODE + 4 * (node - 1);
-      s.w[base + 2] = EMPTY_TIMERS;
-      s.w[base + 3] = cfg.timers.maxFires;
-      applyStep(s, node, machine.boot(node, 0));
+      S.w[base + 2] = EMPTY_TIMERS;
+      S.w[base + 3] = cfg.timers.maxFires;
+      applyStep(node, infoOf(node, machine.boot(node, 0)));
     }
-    s.w[DEC] = EMPTY_DEC;
-    s.w[HIST] = EMPTY_HIST;
+    S.w[DEC] = EMPTY_DEC;
+    S.w[HIST] = EMPTY_HIST;
     clients.forEach((_, i) => {
-      s.w[CLI + 4 * i + 3] = cfg.clientsStartAt ?? (i % n) + 1;
+      S.w[CLI + 4 * i + 3] = cfg.clientsStartAt ?? (i % n) + 1;
     });
-    s.w[DUPS] = cfg.maxDuplicates;
-    s.w[DROPS] = cfg.maxDrops;
-    return pack(s);
+    S.w[DUPS] = cfg.maxDuplicates;
+    S.w[DROPS] = cfg.maxDrops;
+    return S.packed();
   };
 
-  const actionsOf = (words: Int32Array): Array<[number, number, number]> => {
-    const out: Array<[number, number, number]> = [];
+  /** The timers of a timer set that may fire (cfg.timers.only), as timer-name ids, by timer set. */
+  const firable = new Map<number, number[]>();
+  const firableOf = (set: number): number[] => {
+    let ids = firable.get(set);
+    if (!ids) {
+      ids = [];
+      for (const name of timerSets.values[set]) {
+        if (cfg.timers.only && !cfg.timers.only.includes(name)) continue;
+        ids.push(timerNames.intern(name, () => name));
+      }
+      firable.set(set, ids);
+    }
+    return ids;
+  };
+  /** The actions enabled in a state, as triples (kind, a, b) in `acts`; returns how many. */
+  let acts = new Int32Array(3 * 256);
+  const actionsOf = (words: Int32Array): number => {
     const len = words[NET];
+    const most = 3 * (3 * len + 2 * k + nodeIds.length * 32);
+    if (most > acts.length) acts = new Int32Array(most);
+    let c = 0;
+    const put = (kind: number, a: number, b: number) => {
+      if (c + 3 > acts.length) {
+        const bigger = new Int32Array(2 * acts.length);
+        bigger.set(acts);
+        acts = bigger;
+      }
+      acts[c++] = kind;
+      acts[c++] = a;
+      acts[c++] = b;
+    };
     for (let i = 0; i < len; i++) {
       const id = words[NET + 1 + i];
       if (i > 0 && words[NET + i] === id) continue;
-      out.push([DELIVER, id, 0]);
+      put(DELIVER, id, 0);
       if (cfg.network === 'multiset') {
-        if (words[DUPS] > 0) out.push([DUP, id, 0]);
-        if (words[DROPS] > 0) out.push([DROP, id, 0]);
+        if (words[DUPS] > 0) put(DUP, id, 0);
+        if (words[DROPS] > 0) put(DROP, id, 0);
       }
     }
     for (const node of nodeIds) {
       const base = NODE + 4 * (node - 1);
       if (words[base + 3] <= 0) continue;
-      for (const name of timerSets.values[words[base + 2]]) {
-        if (cfg.timers.only && !cfg.timers.only.includes(name)) continue;
-        out.push([TIMER, node, timerNames.intern(name, () => name)]);
-      }
+      for (const name of firableOf(words[base + 2])) put(TIMER, node, name);
     }
-    clients.forEach((c, i) => {
+    for (let i = 0; i < k; i++) {
       const cb = CLI + 4 * i;
-      if (words[cb + 1] === 0 && words[cb] < c.ops.length) out.push([INVOKE, i, 0]);
-      if (words[cb + 1] === 1 && words[cb + 2] < cfg.clientRetries) out.push([RETRY, i, 0]);
-    });
-    return out;
+      if (words[cb + 1] === 0 && words[cb] < clients[i].ops.length) put(INVOKE, i, 0);
+      if (words[cb + 1] === 1 && words[cb + 2] < cfg.clientRetries) put(RETRY, i, 0);
+    }
+    return c / 3;
   };
 
   /**
@@ -442,16 +561,10 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     const m = msgs.values[id];
     if (typeof m.to === 'number') {
       const base = NODE + 4 * (m.to - 1);
-      const input: NodeInput =
-        typeof m.from === 'string'
-          ? (() => {
-              const r = m.msg as unknown as { request: string; client: string; seq: number; value: string };
-              return { type: 'request' as const, request: { id: r.request, value: r.value, client: r.client, seq: r.seq } };
-            })()
-          : { type: 'message', from: m.from, msg: m.msg as Record<string, unknown> };
-      const step = machine.step(m.to, w[base], w[base + 1], input, `m${id}`);
+      const info = deliveryStep(m.to, w[base], w[base + 1], id);
+      const step = info.step;
       if (step.failure || step.state !== w[base] || step.stored !== w[base + 1]) return false;
-      return changesNothing(w, m.to, step);
+      return changesNothing(w, m.to, info);
     }
     const c = clientIndex.get(m.to)!;
     const cb = CLI + 4 * c;
@@ -459,52 +572,31 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     return w[cb + 1] !== 1 || ans.request !== `${clients[c].id}:${w[cb]}`;
   };
   /** Whether a step's effects are all already there: messages in the (set) network, timers armed, decisions made. */
-  const changesNothing = (w: Int32Array, node: NodeId, step: ReturnType<NodeMachine['step']>): boolean => {
+  const changesNothing = (w: Int32Array, node: NodeId, info: StepInfo): boolean => {
     const base = NODE + 4 * (node - 1);
     const timers = timerSets.values[w[base + 2]];
     const dec = decisions.values[w[DEC]];
-    for (const e of step.effects) {
+    const effects = info.step.effects;
+    for (let i = 0; i < effects.length; i++) {
+      const e = effects[i];
       if (e.op === 'setTimer' && !timers.includes(e.name)) return false;
       if (e.op === 'cancelTimer' && timers.includes(e.name)) return false;
       if (e.op === 'decide' && dec.get(e.slot) !== String(e.value)) return false;
       if (e.op === 'reply' || e.op === 'redirect' || e.op === 'reject') {
-        const c = clientOf(e.id);
-        if (c >= 0) {
-          const msg = e.op === 'reply' ? { kind: 'reply', request: e.id, result: e.result } : e.op === 'redirect' ? { kind: 'redirect', request: e.id, leader: e.to } : { kind: 'reject', request: e.id, reason: e.reason };
-          if (!inNet(w, internMsg(node, clients[c].id, msg as WireMessage))) return false;
-        }
+        const id = answerId(info, i);
+        if (id >= 0 && !StateBuffer.holds(w, NET, id)) return false;
       }
     }
-    let sent = sentIds.get(step);
-    if (!sent) {
-      sent = [];
-      for (const e of step.effects) {
-        if (e.op === 'send') sent.push(internMsg(node, e.to, e.msg as WireMessage));
-        else if (e.op === 'broadcast') for (const to of nodeIds) if (e.self || to !== node) sent.push(internMsg(node, to, e.msg as WireMessage));
-      }
-      sentIds.set(step, sent);
-    }
-    for (const id of sent) if (!inNet(w, id)) return false;
+    for (const id of sentOf(info)) if (!StateBuffer.holds(w, NET, id)) return false;
     return true;
-  };
-  /** Binary search of the sorted network words. */
-  const inNet = (w: Int32Array, id: number): boolean => {
-    let lo = NET + 1;
-    let hi = NET + w[NET];
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      if (w[mid] === id) return true;
-      if (w[mid] < id) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
   };
   const clientIndex = new Map(clients.map((c, i) => [c.id, i] as const));
 
   // ---- BFS ----
   const seen = new StateSet();
   const parents: number[] = [];
-  const actions: Array<[number, number, number]> = [];
+  /** The action that reached each state, as triples (kind, a, b). */
+  const actions: number[] = [];
   let violation: { found: Found; index: number; depth: number } | null = null;
   let goal: { index: number; depth: number; description: string } | null = null;
   let stoppedBy: NodeSearchReport['stoppedBy'];
@@ -514,7 +606,7 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
 
   const replay = (index: number, tail?: [number, number, number]): TraceEvent[] => {
     const path: Array<[number, number, number]> = [];
-    for (let i = index; i > 0; i = parents[i]) path.push(actions[i]);
+    for (let i = index; i > 0; i = parents[i]) path.push([actions[3 * i], actions[3 * i + 1], actions[3 * i + 2]]);
     path.reverse();
     if (tail) path.push(tail);
     rec = new TraceRecorder({ source: 'search', nodes: nodeIds, seed: 0, network: normalizeNetwork({}), protocol: 'node-search', title: 'node search counterexample', ...(k ? { clients: clients.map((c) => c.id), model: cfg.model } : {}) } as never);
@@ -526,7 +618,8 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
       let w = init();
       for (const [kind, a, b] of path) {
         recT++;
-        w = successor(w, kind, a, b);
+        successor(w, kind, a, b);
+        w = S.packed();
       }
     } catch (e) {
       if (!(e instanceof Found)) throw e;
@@ -544,12 +637,19 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
     else if (e instanceof NodeStateBudgetError) error = e.message;
     else throw e;
   }
-  let frontier: Array<{ w: Int32Array; i: number }> = [];
+  // The BFS level being expanded: each state's words, its index and its network's sums (state-buffer.ts).
+  let frontier: Int32Array[] = [];
+  let frontierIndex: number[] = [];
+  let frontierSums: number[] = [];
   if (initial) {
-    seen.addWords(initial, 0, initial.length);
+    S.load(initial);
+    S.fingerprint();
+    seen.add(S.h1, S.h2);
+    frontierSums = [S.sum1, S.sum2];
     parents.push(-1);
-    actions.push([0, 0, 0]);
-    frontier = [{ w: initial, i: 0 }];
+    actions.push(0, 0, 0);
+    frontier = [initial];
+    frontierIndex = [0];
     const g = goalOf(initial);
     if (g) goal = { index: 0, depth: 0, description: g };
   }
@@ -559,17 +659,23 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
       stoppedBy = 'depth';
       break;
     }
-    const next: typeof frontier = [];
-    for (const { w, i } of frontier) {
-      for (const act of actionsOf(w)) {
-        if (act[0] === DELIVER && cfg.network === 'set' && selfLoop(w, act[1])) continue;
-        let succ: Int32Array;
+    const next: Int32Array[] = [];
+    const nextIndex: number[] = [];
+    const nextSums: number[] = [];
+    for (let f = 0; f < frontier.length; f++) {
+      const w = frontier[f];
+      const i = frontierIndex[f];
+      const sum1 = frontierSums[2 * f], sum2 = frontierSums[2 * f + 1];
+      const count = actionsOf(w);
+      for (let j = 0; j < count; j++) {
+        const kind = acts[3 * j], a = acts[3 * j + 1], b = acts[3 * j + 2];
+        if (kind === DELIVER && cfg.network === 'set' && selfLoop(w, a)) continue;
         try {
-          succ = successor(w, act[0], act[1], act[2]);
+          successor(w, kind, a, b, sum1, sum2);
         } catch (e) {
           if (e instanceof Found) {
             violation = { found: e, index: i, depth: depth + 1 };
-            failingTail = act;
+            failingTail = [kind, a, b];
             break outer;
           }
           if (e instanceof NodeStateBudgetError) {
@@ -579,10 +685,12 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
           }
           throw e;
         }
-        if (!seen.addWords(succ, 0, succ.length)) continue;
+        S.fingerprint();
+        if (!seen.add(S.h1, S.h2)) continue;
+        const succ = S.packed();
         const index = parents.length;
         parents.push(i);
-        actions.push(act);
+        actions.push(kind, a, b);
         const bad = judgeHistory(succ);
         if (bad) {
           violation = { found: bad, index, depth: depth + 1 };
@@ -596,13 +704,17 @@ export function runNodeSearch(machine: NodeMachine, cfg: NodeSearchConfig, hooks
           stoppedBy = 'states';
           break outer;
         }
-        next.push({ w: succ, i: index });
+        next.push(succ);
+        nextIndex.push(index);
+        nextSums.push(S.sum1, S.sum2);
       }
       if (parents.length % 10_000 === 0) hooks.onProgress?.(parents.length);
     }
     depth++;
     completeDepth = depth;
     frontier = next;
+    frontierIndex = nextIndex;
+    frontierSums = nextSums;
   }
   const exhausted = !violation && !stoppedBy && !error && frontier.length === 0;
   const elapsedMs = Math.round(performance.now() - started);
