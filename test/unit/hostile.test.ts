@@ -255,8 +255,11 @@ describe('hostile submissions score no more than their honest logic, with a clea
       expect(source).toMatch(/\/\/ --- attack ---/);
       const r = await gradeModule(c.lab, file, { hidden: true, only: c.only });
       expectClearVerdicts(r);
-      const honest = await twinScore(c.lab, source, c.only);
-      expect(r.score, `scored ${r.score}, its honest twin ${honest}`).toBeLessThanOrEqual(honest);
+      // No points, nothing to compare: the twin is graded only when the attack scored something.
+      if (r.score > 0) {
+        const honest = await twinScore(c.lab, source, c.only);
+        expect(r.score, `scored ${r.score}, its honest twin ${honest}`).toBeLessThanOrEqual(honest);
+      }
       c.check?.(r);
     }, 120_000);
   }
@@ -297,7 +300,6 @@ describe('confinement, checked from outside', () => {
       const r = await gradeModule('acceptor', file, { hidden: true });
       expectClearVerdicts(r);
       // Its acceptor logic is correct: it passes, and no route let anything out.
-      expect(r.score).toBe(await twinScore('acceptor', source));
       expect(r.score).toBe(r.maxScore);
       const printed = JSON.stringify(r);
       expect(printed).not.toMatch(/route [\w ()".]+: reached/);
